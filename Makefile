@@ -1,0 +1,53 @@
+# Two commands: `make run` serves the platform, `make test` checks it. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint migrations-check worker clean
+
+run: setup
+	@$(PY) manage.py ensure_admin
+	@echo "Serving cxplatform on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+		$(VENV)/bin/celery -A cxplatform worker --beat -Q default,analysis,email,webhooks --loglevel=info & \
+		worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver --noreload $(HOST):$(PORT); \
+	else \
+		exec $(PY) manage.py runserver --noreload $(HOST):$(PORT); \
+	fi
+
+test: setup lint migrations-check
+	$(VENV)/bin/pytest
+
+setup: $(STAMP)
+	@mkdir -p var
+	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py collectstatic --noinput -v 0
+	@$(PY) manage.py seed_demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+migrations-check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: setup
+	$(VENV)/bin/celery -A cxplatform worker --beat -Q default,analysis,email,webhooks --loglevel=info
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cxplatform needs Python >= 3.11; set PYTHON=python3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when requirements.txt changes.
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,1 @@
+"""Closed loop: follow-up cases for unhappy customers, advocates among happy ones."""

@@ -1,0 +1,1 @@
+"""Cases, advocates and referrals arrive with the closed-loop work."""

@@ -1,0 +1,1 @@
+"""Feedback: what customers told us and what it means (text analysis, themes, drivers)."""

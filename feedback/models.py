@@ -1,0 +1,1 @@
+"""Feedback items and their analysis arrive with the text-analysis work."""

@@ -1,0 +1,85 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import Customer, Response, Survey, SurveyStats, Touchpoint
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("external_id", "name", "email", "account", "plan", "value", "locale", "consent_to_contact")
+    list_filter = ("locale", "plan", "consent_to_contact", ("unsubscribed_at", admin.EmptyFieldListFilter))
+    search_fields = ("external_id", "name", "email", "account")
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(Touchpoint)
+class TouchpointAdmin(admin.ModelAdmin):
+    list_display = ("key", "name", "description")
+    search_fields = ("key", "name")
+    prepopulated_fields = {"key": ("name",)}
+
+
+class SurveyStatsInline(admin.StackedInline):
+    model = SurveyStats
+    can_delete = False
+    readonly_fields = ("responses", "score", "margin", "class_counts", "last_response_at", "refreshed_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "active", "score_display", "responses_display", "public_key")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "public_key", "question_en", "question_zh_hans", "question_zh_hant")
+    readonly_fields = ("public_key", "created_at", "updated_at")
+    inlines = (SurveyStatsInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "active", "default_locale", "public_key")}),
+        (_("Question"), {"fields": ("question_en", "question_zh_hans", "question_zh_hant")}),
+        (_("Follow-up question"), {"fields": ("follow_up_en", "follow_up_zh_hans", "follow_up_zh_hant")}),
+        (_("Widget"), {"fields": ("widget_origins",)}),
+        (None, {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("stats")
+
+    @admin.display(description=_("score ± 95% margin"))
+    def score_display(self, survey):
+        stats = getattr(survey, "stats", None)
+        if stats is None or stats.score is None:
+            return "—"
+        if stats.margin is None:
+            return f"{stats.score:.1f}"
+        return f"{stats.score:.1f} ± {stats.margin:.1f}"
+
+    @admin.display(description=_("responses"))
+    def responses_display(self, survey):
+        stats = getattr(survey, "stats", None)
+        return stats.responses if stats else 0
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ("submitted_at", "survey", "touchpoint", "customer", "score", "classification", "short_comment")
+    list_filter = ("survey", "touchpoint", "classification", "channel", "locale", "consent_to_contact")
+    search_fields = ("comment", "customer__external_id", "customer__email", "customer__name")
+    date_hierarchy = "submitted_at"
+    list_select_related = ("survey", "touchpoint", "customer")
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("comment"))
+    def short_comment(self, response):
+        return response.comment if len(response.comment) <= 80 else response.comment[:79] + "…"

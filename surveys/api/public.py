@@ -1,0 +1,110 @@
+"""The public response endpoint: strict, lean and throttled. It is the hot path."""
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from surveys import services
+from surveys.api.fields import LocaleField, StrictIntegerField
+from surveys.models import Response as SurveyResponse
+
+COMMENT_MAX_CHARS = 5000
+
+
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "body_too_large"
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON parser that refuses bodies over CX_PUBLIC_MAX_BODY_BYTES before reading them."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = (parser_context or {}).get("request")
+        limit = settings.CX_PUBLIC_MAX_BODY_BYTES
+        length = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if length and length.isdigit() and int(length) > limit:
+            raise BodyTooLarge(f"The request body is larger than {limit} bytes.")
+        return super().parse(stream, media_type, parser_context)
+
+
+class PublicResponseThrottle(SimpleRateThrottle):
+    """Limit answers per client address (CX_THROTTLE_PUBLIC_RESPONSES, e.g. 60/min)."""
+
+    scope = "public_responses"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _client_metadata(request) -> dict[str, str]:
+    meta = {
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+        "referrer": request.META.get("HTTP_REFERER", "")[:500],
+    }
+    return {key: value for key, value in meta.items() if value}
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    external_id = serializers.CharField(max_length=128)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class PublicResponseCreateApi(APIView):
+    """Record one survey answer from a respondent (no authentication; the survey's public key)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (PublicResponseThrottle,)
+    parser_classes = (BoundedJSONParser,)
+    renderer_classes = (JSONRenderer,)
+
+    class InputSerializer(serializers.Serializer):
+        survey = serializers.CharField(max_length=64, help_text="The survey's public key.")
+        score = StrictIntegerField(help_text="NPS 0–10, CSAT 1–5, CES 1–7.")
+        comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_CHARS)
+        locale = LocaleField(required=False, allow_blank=True, help_text="en, zh-hans or zh-hant (or zh-CN, zh-TW…).")
+        touchpoint = serializers.SlugField(required=False, allow_blank=True, max_length=64)
+        customer = CustomerInputSerializer(required=False, allow_null=True)
+        consent_to_contact = serializers.BooleanField(required=False, default=False)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        classification = serializers.CharField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: OutputSerializer,
+            400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),
+            404: OpenApiResponse(description="Unknown or inactive survey."),
+            413: OpenApiResponse(description="Body too large."),
+            415: OpenApiResponse(description="Not application/json."),
+            429: OpenApiResponse(description="Too many answers from this address; see Retry-After."),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        customer = data.get("customer")
+        result = services.response_submit(
+            survey_key=data["survey"],
+            score=data["score"],
+            comment=data.get("comment", ""),
+            locale=data.get("locale", ""),
+            touchpoint_key=data.get("touchpoint") or None,
+            customer=services.CustomerIdentity(**customer, locale=data.get("locale", "")) if customer else None,
+            consent_to_contact=data["consent_to_contact"],
+            channel=SurveyResponse.Channel.API,
+            client_metadata=_client_metadata(request),
+        )
+        return Response(self.OutputSerializer(result).data, status=status.HTTP_201_CREATED)

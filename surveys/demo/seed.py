@@ -1,0 +1,200 @@
+"""Demo data: three surveys, five touchpoints, ~200 customers and ~2,000 answers over six months.
+
+Deterministic and idempotent: running it again changes nothing. About half the customers
+answer in Chinese (a third of those in traditional characters), half in English.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from surveys import scoring, services
+from surveys.demo.comments import COMMENTS
+from surveys.models import Customer, Response, Survey, Touchpoint
+
+DEMO_MARK = {"source": "seed_demo"}
+CUSTOMERS = 200
+RESPONSES = 2000
+DAYS = 182
+
+TOUCHPOINTS = (
+    ("onboarding", "Onboarding", "First 30 days: set-up, data import, training."),
+    ("support-ticket", "Support ticket", "A support ticket was solved or closed."),
+    ("delivery", "Hardware delivery", "A receipt printer or scanner was delivered."),
+    ("renewal", "Renewal", "Thirty days before the subscription renews."),
+    ("in-app", "In the product", "While the customer uses the dashboard or the mobile app."),
+)
+
+SURVEYS = (
+    {
+        "name": "Relationship NPS",
+        "kind": Survey.Kind.NPS,
+        "question_en": "How likely are you to recommend us to a friend or colleague?",
+        "question_zh_hans": "您有多大可能向朋友或同事推荐我们？",
+        "question_zh_hant": "您有多大可能向朋友或同事推薦我們？",
+        "follow_up_en": "What is the main reason for your score?",
+        "follow_up_zh_hans": "您给出这个分数的主要原因是什么？",
+        "follow_up_zh_hant": "您給出這個分數的主要原因是什麼？",
+    },
+    {
+        "name": "CES after support",
+        "kind": Survey.Kind.CES,
+        "question_en": "The company made it easy for me to handle my issue.",
+        "question_zh_hans": "公司让我很容易地解决了我的问题。",
+        "question_zh_hant": "公司讓我很容易地解決了我的問題。",
+        "follow_up_en": "What could we have done to make it easier?",
+        "follow_up_zh_hans": "我们怎样做才能让这件事更容易？",
+        "follow_up_zh_hant": "我們怎樣做才能讓這件事更容易？",
+    },
+    {
+        "name": "CSAT after delivery",
+        "kind": Survey.Kind.CSAT,
+        "question_en": "How satisfied are you with your delivery?",
+        "question_zh_hans": "您对本次配送满意吗？",
+        "question_zh_hant": "您對本次配送滿意嗎？",
+        "follow_up_en": "Tell us more about your delivery.",
+        "follow_up_zh_hans": "请告诉我们更多关于这次配送的情况。",
+        "follow_up_zh_hant": "請告訴我們更多關於這次配送的情況。",
+    },
+)
+# Which touchpoints each survey is asked at, and how often (weights).
+SURVEY_TOUCHPOINTS = {
+    "Relationship NPS": (("renewal", 3), ("in-app", 4), ("onboarding", 2)),
+    "CES after support": (("support-ticket", 1),),
+    "CSAT after delivery": (("delivery", 1),),
+}
+SURVEY_SHARE = (("Relationship NPS", 5), ("CES after support", 3), ("CSAT after delivery", 2))
+
+EN_NAMES = ("Olivia", "Liam", "Emma", "Noah", "Ava", "Ethan", "Mia", "Lucas", "Sophia", "Mason")
+EN_SURNAMES = ("Smith", "Brown", "Taylor", "Wilson", "Clark", "Hughes", "Patel", "Murphy", "Reed", "Fox")
+ZH_SURNAMES = ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴")
+ZH_GIVEN = ("伟", "芳", "娜", "敏", "静", "磊", "洋", "婷", "杰", "雪")
+ZHT_SURNAMES = ("陳", "林", "黃", "張", "李", "王", "吳", "劉", "蔡", "楊")
+ZHT_GIVEN = ("志明", "美玲", "家豪", "淑芬", "俊傑", "怡君", "建宏", "雅婷", "宗翰", "佩珊")
+ACCOUNTS_EN = ("Harbor Coffee", "Northwind Goods", "Blue Fern Florist", "Maple Hardware", "Urban Bikes")
+ACCOUNTS_ZH = ("上海鲜果铺", "杭州茶舍", "成都小面馆", "北京文具城", "深圳数码港")
+ACCOUNTS_ZHT = ("台北麵包坊", "高雄海產行", "香港茶餐廳", "台中書店", "新竹科技材料行")
+PLANS = (("Starter", Decimal("49.00"), 5), ("Growth", Decimal("199.00"), 3), ("Enterprise", Decimal("1200.00"), 1))
+
+TONES_BY_CLASS = {
+    scoring.Classification.PROMOTER: (("praise", 8), ("mixed_feelings", 1), ("neutral", 1)),
+    scoring.Classification.SATISFIED: (("praise", 8), ("neutral", 2)),
+    scoring.Classification.EASY: (("praise", 7), ("neutral", 3)),
+    scoring.Classification.PASSIVE: (("neutral", 5), ("mixed_feelings", 4), ("complaint", 1)),
+    scoring.Classification.NEUTRAL: (("neutral", 5), ("mixed_feelings", 4), ("complaint", 1)),
+    scoring.Classification.DETRACTOR: (("complaint", 8), ("mixed_feelings", 2)),
+    scoring.Classification.DISSATISFIED: (("complaint", 9), ("mixed_feelings", 1)),
+    scoring.Classification.HARD: (("complaint", 8), ("mixed_feelings", 2)),
+}
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    created_responses: int
+    customers: int
+    surveys: int
+    touchpoints: int
+
+
+def _weighted(rng: random.Random, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _customer_rows(rng: random.Random) -> list[dict]:
+    rows = []
+    for index in range(1, CUSTOMERS + 1):
+        locale = _weighted(rng, (("en", 10), ("zh-hans", 7), ("zh-hant", 3)))
+        if locale == "en":
+            name = f"{rng.choice(EN_NAMES)} {rng.choice(EN_SURNAMES)}"
+            account = rng.choice(ACCOUNTS_EN)
+        elif locale == "zh-hans":
+            name = rng.choice(ZH_SURNAMES) + rng.choice(ZH_GIVEN) + rng.choice(ZH_GIVEN)
+            account = rng.choice(ACCOUNTS_ZH)
+        else:
+            name = rng.choice(ZHT_SURNAMES) + rng.choice(ZHT_GIVEN)
+            account = rng.choice(ACCOUNTS_ZHT)
+        plan, mrr, _ = _weighted(rng, ((plan, plan[2]) for plan in PLANS))
+        rows.append(
+            {
+                "external_id": f"demo-{index:04d}",
+                "email": f"demo-{index:04d}@example.com",
+                "name": name,
+                "locale": locale,
+                "account": account,
+                "plan": plan,
+                "value": mrr,
+                "consent_to_contact": rng.random() < 0.45,
+            }
+        )
+    return rows
+
+
+def _score(rng: random.Random, kind: str, progress: float) -> int:
+    """Draw a score; answers get a little better over the six months (the team is fixing things)."""
+    low, high = scoring.scale_for(kind)
+    lift = 0.12 * progress
+    draw = min(1.0, rng.random() + lift)
+    if kind == Survey.Kind.NPS:
+        cut = ((0.10, 2), (0.22, 5), (0.30, 6), (0.42, 7), (0.58, 8), (0.80, 9), (1.01, 10))
+    elif kind == Survey.Kind.CES:
+        cut = ((0.06, 1), (0.12, 2), (0.20, 3), (0.30, 4), (0.52, 5), (0.78, 6), (1.01, 7))
+    else:
+        cut = ((0.07, 1), (0.14, 2), (0.26, 3), (0.58, 4), (1.01, 5))
+    score = next(value for bound, value in cut if draw < bound)
+    return max(low, min(high, score))
+
+
+def _comment(rng: random.Random, classification: str, locale: str) -> str:
+    if rng.random() < 0.35:
+        return ""
+    tone = _weighted(rng, TONES_BY_CLASS[scoring.Classification(classification)])
+    language = "mixed" if locale != "en" and rng.random() < 0.2 else locale
+    return rng.choice(COMMENTS[tone][language])
+
+
+@transaction.atomic
+def seed_demo() -> SeedResult:
+    """Create the demo surveys, touchpoints, customers and, once, their answers."""
+    rng = random.Random(20261122)
+    for key, name, description in TOUCHPOINTS:
+        Touchpoint.objects.update_or_create(key=key, defaults={"name": name, "description": description})
+    surveys = {}
+    for spec in SURVEYS:
+        survey, _ = Survey.objects.update_or_create(name=spec["name"], defaults=spec)
+        surveys[survey.name] = survey
+    customer_rows = _customer_rows(rng)
+    for row in customer_rows:
+        Customer.objects.update_or_create(external_id=row["external_id"], defaults=row)
+
+    created = 0
+    if not Response.objects.filter(client_metadata__source=DEMO_MARK["source"]).exists():
+        now = timezone.now()
+        for _ in range(RESPONSES):
+            survey = surveys[_weighted(rng, SURVEY_SHARE)]
+            row = rng.choice(customer_rows)
+            age = timedelta(seconds=rng.randrange(DAYS * 86400))
+            score = _score(rng, survey.kind, progress=1 - age.days / DAYS)
+            classification = scoring.classify(survey.kind, score)
+            services.response_submit(
+                survey_key=survey.public_key,
+                score=score,
+                comment=_comment(rng, classification, row["locale"]),
+                locale=row["locale"],
+                touchpoint_key=_weighted(rng, SURVEY_TOUCHPOINTS[survey.name]),
+                customer=services.CustomerIdentity(external_id=row["external_id"]),
+                consent_to_contact=row["consent_to_contact"] and classification == scoring.Classification.PROMOTER,
+                channel=_weighted(rng, ((Response.Channel.EMAIL, 5), (Response.Channel.WIDGET, 3), ("link", 2))),
+                client_metadata=DEMO_MARK,
+                submitted_at=now - age,
+            )
+            created += 1
+    for survey in surveys.values():
+        services.survey_stats_refresh(survey_id=survey.id)
+    return SeedResult(
+        created_responses=created, customers=len(customer_rows), surveys=len(surveys), touchpoints=len(TOUCHPOINTS)
+    )

@@ -1,0 +1,142 @@
+"""Writes of the surveys app: taking in a response, keeping survey statistics current."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from surveys import scoring
+from surveys.models import Customer, Response, Survey, SurveyStats
+from surveys.selectors import (
+    SurveyRef,
+    response_last_submitted_at,
+    response_score_counts,
+    survey_get_active,
+    touchpoint_get_id,
+)
+
+
+class SurveyNotFound(ObjectDoesNotExist):
+    """No active survey has the given public key."""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerIdentity:
+    """Who answered, as the respondent's client tells it."""
+
+    external_id: str
+    email: str = ""
+    name: str = ""
+    locale: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedResponse:
+    id: int
+    classification: str
+
+
+def response_check(*, survey_key: str, score: int, touchpoint_key: str | None) -> tuple[SurveyRef, int | None]:
+    """Resolve the survey and touchpoint of an answer, or raise naming what is wrong.
+
+    Raises SurveyNotFound for an unknown or inactive survey, ValidationError (with the
+    offending fields) for a score outside the survey's scale or an unknown touchpoint.
+    """
+    survey = survey_get_active(public_key=survey_key)
+    if survey is None:
+        raise SurveyNotFound("No active survey has this public key.")
+    errors: dict[str, list[str]] = {}
+    if not scoring.score_in_scale(survey.kind, score):
+        low, high = scoring.scale_for(survey.kind)
+        errors["score"] = [f"Must be an integer from {low} to {high} for this {survey.kind.upper()} survey."]
+    touchpoint_id = None
+    if touchpoint_key:
+        touchpoint_id = touchpoint_get_id(key=touchpoint_key)
+        if touchpoint_id is None:
+            errors["touchpoint"] = [f"Unknown touchpoint '{touchpoint_key}'."]
+    if errors:
+        raise ValidationError(errors)
+    return survey, touchpoint_id
+
+
+def response_submit(
+    *,
+    survey_key: str,
+    score: int,
+    comment: str = "",
+    locale: str = "",
+    touchpoint_key: str | None = None,
+    customer: CustomerIdentity | None = None,
+    consent_to_contact: bool = False,
+    channel: str = Response.Channel.API,
+    client_metadata: dict[str, Any] | None = None,
+    submitted_at: datetime | None = None,
+) -> SubmittedResponse:
+    """Record one answer; it is committed before this returns, before anything else happens."""
+    survey, touchpoint_id = response_check(survey_key=survey_key, score=score, touchpoint_key=touchpoint_key)
+    classification = scoring.classify(survey.kind, score)
+    with transaction.atomic():
+        customer_id = customer_upsert_identity(identity=customer) if customer else None
+        response = Response.objects.create(
+            survey_id=survey.id,
+            touchpoint_id=touchpoint_id,
+            customer_id=customer_id,
+            score=score,
+            classification=classification,
+            comment=comment,
+            locale=locale or (customer.locale if customer else "") or survey.default_locale,
+            channel=channel,
+            consent_to_contact=consent_to_contact,
+            client_metadata=client_metadata or {},
+            submitted_at=submitted_at or timezone.now(),
+        )
+    return SubmittedResponse(id=response.id, classification=classification)
+
+
+_UPSERT_IDENTITY_SQL = """
+INSERT INTO {table} (external_id, email, name, locale, account, plan, consent_to_contact, created_at, updated_at)
+VALUES (%s, %s, %s, %s, '', '', %s, %s, %s)
+ON CONFLICT (external_id) DO UPDATE SET
+    email = CASE WHEN {table}.email = '' THEN excluded.email ELSE {table}.email END,
+    name = CASE WHEN {table}.name = '' THEN excluded.name ELSE {table}.name END,
+    locale = CASE WHEN {table}.locale = '' THEN excluded.locale ELSE {table}.locale END,
+    updated_at = excluded.updated_at
+RETURNING id
+"""
+
+
+def customer_upsert_identity(*, identity: CustomerIdentity) -> int:
+    """Create the customer if new, fill only blank contact fields if known; return its id.
+
+    A respondent may not overwrite what the customer's own systems told us (the staff API
+    and touchpoint events are authoritative), so existing values are kept. One statement.
+    """
+    now = timezone.now()
+    sql = _UPSERT_IDENTITY_SQL.format(table=connection.ops.quote_name(Customer._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [identity.external_id, identity.email, identity.name, identity.locale, False, now, now])
+        return cursor.fetchone()[0]
+
+
+@transaction.atomic
+def survey_stats_refresh(*, survey_id: int) -> SurveyStats:
+    """Recompute a survey's headline score and counts from its responses (idempotent)."""
+    survey = Survey.objects.get(pk=survey_id)
+    counts = response_score_counts(survey_id=survey_id)
+    estimate = scoring.summarize(survey.kind, counts)
+    classes = scoring.class_counts(survey.kind, counts)
+    stats, _ = SurveyStats.objects.update_or_create(
+        survey=survey,
+        defaults={
+            "responses": estimate.n,
+            "score": estimate.value,
+            "margin": estimate.margin,
+            "class_counts": {str(name): count for name, count in classes.items()},
+            "last_response_at": response_last_submitted_at(survey_id=survey_id),
+            "refreshed_at": timezone.now(),
+        },
+    )
+    return stats

@@ -1,0 +1,85 @@
+"""Shared fixtures, and the rule for tests that need real services.
+
+Tests marked `postgres` or `broker` skip, naming the variable to set, when the service is
+not configured. With CX_REQUIRE_SERVICES=1 (as in CI) a skip of any kind fails the run.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+REQUIRE_SERVICES = os.environ.get("CX_REQUIRE_SERVICES") == "1"
+
+
+def _missing_service(item: pytest.Item) -> str | None:
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/cxplatform"
+    if item.get_closest_marker("broker") and settings.CX_EMBEDDED_TASKS:
+        return "needs a Celery broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _missing_service(item)
+    if reason is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"CX_REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped while CX_REQUIRE_SERVICES=1: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests need not run collectstatic first, so they use the storage without a manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lookups():
+    from surveys.selectors import lookups_clear
+
+    lookups_clear()
+    yield
+    lookups_clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle_memory():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def staff_user(db, django_user_model):
+    return django_user_model.objects.create_user(username="cx-staff", password="pw-for-tests-only", is_staff=True)
+
+
+@pytest.fixture
+def staff_client(staff_user) -> APIClient:
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=staff_user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client

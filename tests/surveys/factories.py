@@ -1,0 +1,45 @@
+import factory
+from django.utils import timezone
+
+from surveys import scoring
+from surveys.models import Customer, Response, Survey, Touchpoint
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    external_id = factory.Sequence(lambda n: f"cust-{n:05d}")
+    email = factory.LazyAttribute(lambda o: f"{o.external_id}@example.com")
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    locale = "en"
+
+
+class TouchpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Touchpoint
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"touchpoint-{n}")
+    name = factory.LazyAttribute(lambda o: o.key.replace("-", " ").title())
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Survey
+
+    name = factory.Sequence(lambda n: f"Survey {n}")
+    kind = Survey.Kind.NPS
+    question_en = "How likely are you to recommend us to a friend or colleague?"
+    question_zh_hans = "您有多大可能向朋友或同事推荐我们？"
+    question_zh_hant = "您有多大可能向朋友或同事推薦我們？"
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    survey = factory.SubFactory(SurveyFactory)
+    score = 9
+    classification = factory.LazyAttribute(lambda o: scoring.classify(o.survey.kind, o.score))
+    submitted_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,114 @@
+"""Staff endpoints: staff only, surveys with their keys, responses filtered and paginated."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from surveys.services import survey_stats_refresh
+from tests.surveys.factories import ResponseFactory, SurveyFactory, TouchpointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/api/v1/surveys/", "/api/v1/responses/"])
+def test_anonymous_is_refused(api_client, url):
+    res = api_client.get(url)
+    assert res.status_code == 401
+    assert res.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/surveys/", "/api/v1/responses/"])
+def test_non_staff_is_refused(api_client, django_user_model, url):
+    user = django_user_model.objects.create_user(username="customer", password="pw-for-tests-only")
+    api_client.force_authenticate(user)
+    res = api_client.get(url)
+    assert res.status_code == 403
+    assert res.json()["error"]["code"] == "permission_denied"
+
+
+def test_bad_token_is_refused(api_client):
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    res = api_client.get("/api/v1/surveys/")
+    assert res.status_code == 401
+    assert res.json()["error"]["code"] == "authentication_failed"
+
+
+def test_surveys_list_public_keys_scales_texts_and_score(staff_client):
+    survey = SurveyFactory(name="Relationship NPS", kind="nps")
+    ResponseFactory.create_batch(3, survey=survey, score=10)
+    ResponseFactory(survey=survey, score=2)
+    survey_stats_refresh(survey_id=survey.id)
+    SurveyFactory(name="CSAT after delivery", kind="csat")
+
+    res = staff_client.get("/api/v1/surveys/")
+
+    assert res.status_code == 200
+    by_name = {item["name"]: item for item in res.json()}
+    nps = by_name["Relationship NPS"]
+    assert nps["public_key"] == survey.public_key
+    assert nps["scale"] == {"min": 0, "max": 10}
+    assert nps["questions"]["zh-hans"] == "您有多大可能向朋友或同事推荐我们？"
+    assert nps["stats"]["responses"] == 4
+    assert nps["stats"]["score"] == pytest.approx(50.0)
+    assert nps["stats"]["class_counts"] == {"promoter": 3, "passive": 0, "detractor": 1}
+    assert by_name["CSAT after delivery"]["scale"] == {"min": 1, "max": 5}
+    assert by_name["CSAT after delivery"]["stats"] is None
+
+
+def test_responses_filter_by_survey_touchpoint_and_period(staff_client):
+    now = timezone.now()
+    survey, other = SurveyFactory(), SurveyFactory()
+    delivery = TouchpointFactory(key="delivery")
+    old = ResponseFactory(survey=survey, touchpoint=delivery, submitted_at=now - timedelta(days=40))
+    recent = ResponseFactory(
+        survey=survey, touchpoint=delivery, submitted_at=now - timedelta(days=2), comment="物流很快"
+    )
+    ResponseFactory(survey=survey, submitted_at=now - timedelta(days=1))
+    ResponseFactory(survey=other, touchpoint=delivery, submitted_at=now - timedelta(days=1))
+
+    res = staff_client.get(
+        "/api/v1/responses/",
+        {"survey": survey.id, "touchpoint": "delivery", "since": (now - timedelta(days=30)).isoformat()},
+    )
+
+    assert res.status_code == 200
+    ids = [item["id"] for item in res.json()["results"]]
+    assert ids == [recent.id]
+    assert res.json()["results"][0]["comment"] == "物流很快"
+    res = staff_client.get("/api/v1/responses/", {"survey": survey.id, "until": (now - timedelta(days=30)).isoformat()})
+    assert [item["id"] for item in res.json()["results"]] == [old.id]
+
+
+def test_responses_are_paginated_newest_first_with_a_cursor(staff_client):
+    survey = SurveyFactory()
+    now = timezone.now()
+    made = [ResponseFactory(survey=survey, submitted_at=now - timedelta(minutes=i)) for i in range(5)]
+
+    first = staff_client.get("/api/v1/responses/", {"page_size": 2}).json()
+    second = staff_client.get(first["next"]).json()
+
+    assert [item["id"] for item in first["results"]] == [made[0].id, made[1].id]
+    assert [item["id"] for item in second["results"]] == [made[2].id, made[3].id]
+
+
+def test_bad_filter_values_are_a_400_naming_them(staff_client):
+    res = staff_client.get("/api/v1/responses/", {"since": "last tuesday", "survey": "abc"})
+    assert res.status_code == 400
+    assert set(res.json()["error"]["fields"]) == {"since", "survey"}
+
+
+def test_unknown_api_path_is_a_json_404(staff_client):
+    res = staff_client.get("/api/v1/no-such-thing/")
+    assert res.status_code == 404
+    assert res.json()["error"]["code"] == "not_found"
+
+
+def test_schema_and_docs_are_served(staff_client):
+    schema = staff_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert {"/api/v1/public/responses/", "/api/v1/surveys/", "/api/v1/responses/"} <= set(paths)
+    docs = staff_client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content

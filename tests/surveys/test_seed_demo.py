@@ -1,0 +1,32 @@
+"""seed_demo: both languages, idempotent."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from surveys.models import Customer, Response, Survey, SurveyStats, Touchpoint
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_loads_a_bilingual_data_set_once():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (Survey.objects.count(), Touchpoint.objects.count(), Customer.objects.count(), Response.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert counts == (3, 5, 200, 2000)
+    assert (Survey.objects.count(), Touchpoint.objects.count(), Customer.objects.count()) == counts[:3]
+    assert Response.objects.count() == 2000
+    assert set(Survey.objects.values_list("kind", flat=True)) == {"nps", "ces", "csat"}
+    chinese = Response.objects.filter(locale__startswith="zh").count()
+    assert 800 <= chinese <= 1200
+    assert Response.objects.filter(locale="zh-hant").count() > 150
+    comments = list(Response.objects.exclude(comment="").values_list("comment", flat=True))
+    assert len(comments) > 1000
+    assert any("訂單" in c or "帳單" in c for c in comments)  # traditional characters
+    assert any(any(ord(ch) > 0x1F000 for ch in c) for c in comments)  # emoji
+    assert any(
+        any("\u4e00" <= ch <= "\u9fff" for ch in c) and any(ch.isascii() and ch.isalpha() for ch in c) for c in comments
+    )
+    assert SurveyStats.objects.filter(responses__gt=0).count() == 3
