@@ -1,7 +1,10 @@
 """Strict serializer fields for public input."""
 
+import copy
+
 from django.conf import settings
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from surveys.locales import normalize_locale
 
@@ -36,3 +39,26 @@ class LocaleField(serializers.CharField):
             supported = ", ".join(code for code, _ in settings.LANGUAGES)
             raise serializers.ValidationError(f"Unsupported locale '{value}'; use one of {supported}.")
         return locale
+
+
+class PrebuiltFieldsSerializer(serializers.Serializer):
+    """A serializer for hot paths: its fields are built and bound once per class, not per request.
+
+    DRF deep-copies every declared field for each serializer instance so that an instance may
+    change its fields; on the public response path that copying costs more than the database
+    insert. Use this only for serializers whose fields are plain and keep no per-request state
+    (no context, no dynamic field changes, no ModelSerializer): then sharing them is safe.
+    """
+
+    _prebuilt_fields = None
+
+    @property
+    def fields(self):
+        cls = type(self)
+        prebuilt = cls.__dict__.get("_prebuilt_fields")
+        if prebuilt is None:
+            prebuilt = BindingDict(cls())
+            for name, field in copy.deepcopy(cls._declared_fields).items():
+                prebuilt[name] = field
+            cls._prebuilt_fields = prebuilt
+        return prebuilt

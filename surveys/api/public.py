@@ -7,11 +7,11 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from surveys import services
-from surveys.api.fields import LocaleField, StrictIntegerField
+from surveys.api.fields import LocaleField, PrebuiltFieldsSerializer, StrictIntegerField
+from surveys.api.throttling import PublicResponseThrottle
 from surveys.models import Response as SurveyResponse
 
 COMMENT_MAX_CHARS = 5000
@@ -34,15 +34,6 @@ class BoundedJSONParser(JSONParser):
         return super().parse(stream, media_type, parser_context)
 
 
-class PublicResponseThrottle(SimpleRateThrottle):
-    """Limit answers per client address (CX_THROTTLE_PUBLIC_RESPONSES, e.g. 60/min)."""
-
-    scope = "public_responses"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
 def _client_metadata(request) -> dict[str, str]:
     meta = {
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
@@ -51,7 +42,7 @@ def _client_metadata(request) -> dict[str, str]:
     return {key: value for key, value in meta.items() if value}
 
 
-class CustomerInputSerializer(serializers.Serializer):
+class CustomerInputSerializer(PrebuiltFieldsSerializer):
     external_id = serializers.CharField(max_length=128)
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -66,7 +57,7 @@ class PublicResponseCreateApi(APIView):
     parser_classes = (BoundedJSONParser,)
     renderer_classes = (JSONRenderer,)
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(PrebuiltFieldsSerializer):
         survey = serializers.CharField(max_length=64, help_text="The survey's public key.")
         score = StrictIntegerField(help_text="NPS 0–10, CSAT 1–5, CES 1–7.")
         comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_CHARS)
@@ -75,7 +66,7 @@ class PublicResponseCreateApi(APIView):
         customer = CustomerInputSerializer(required=False, allow_null=True)
         consent_to_contact = serializers.BooleanField(required=False, default=False)
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(PrebuiltFieldsSerializer):
         id = serializers.IntegerField()
         classification = serializers.CharField()
 

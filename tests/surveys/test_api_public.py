@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from surveys.api.public import PublicResponseThrottle
+from surveys.api.throttling import PublicResponseThrottle
 from surveys.models import Customer, Response
 from tests.surveys.factories import CustomerFactory, SurveyFactory, TouchpointFactory
 

@@ -1,0 +1,220 @@
+"""Benchmark the public response API against a bare Django ORM insert, in one run.
+
+    .venv/bin/python bench/ingest.py [--seconds 15] [--rounds 3] [--connections 32]
+
+Both endpoints run under the same gunicorn (gthread, 2 workers x 4 threads by default) on
+PostgreSQL; wrk (Debian package `wrk`) drives them from a separate process on 127.0.0.1.
+Rounds alternate between the two so that noise on this shared machine hits both alike;
+the median round of each is reported, with the ratio of the API to the baseline.
+Targets: ratio >= 0.7 at 32 connections, API p99 <= 100 ms.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cxplatform_bench"
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local body = os.getenv("BENCH_BODY")
+-- "CUSTOMER" in a body stands for one of 100,000 customer ids, drawn per request.
+if string.find(body, "CUSTOMER", 1, true) then
+  request = function()
+    return wrk.format(nil, nil, nil, (string.gsub(body, "CUSTOMER", "c" .. math.random(1, 100000))))
+  end
+else
+  wrk.body = body
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH {\\"requests\\": %d, \\"duration_us\\": %d, \\"p50_us\\": %d, \\"p99_us\\": %d, "
+    .. "\\"non_2xx\\": %d, \\"socket_errors\\": %d}\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, check=True, cwd=ROOT, **kwargs)
+
+
+def prepare_database(env) -> tuple[str, int]:
+    """Create and migrate the bench database, empty the responses; return a survey's public key and id."""
+    name = env["DATABASE_URL"].rsplit("/", 1)[1]
+    exists = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname='{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name])
+    run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env)
+    code = (
+        "from surveys.models import Survey, Touchpoint\n"
+        "Touchpoint.objects.get_or_create(key='onboarding', defaults={'name': 'Onboarding'})\n"
+        "s, _ = Survey.objects.get_or_create(name='Bench NPS', "
+        "defaults={'kind': 'nps', 'question_en': 'Recommend us?'})\n"
+        "from django.db import connection\n"
+        "connection.cursor().execute('TRUNCATE surveys_response, surveys_customer')\n"
+        "print(s.public_key, s.id)\n"
+    )
+    out = run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True).stdout
+    key, survey_id = out.split()[-2:]
+    return key, int(survey_id)
+
+
+def start_gunicorn(env, *, port: int, workers: int, threads: int) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "bench.ingest_app:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(url: str, body: str, *, seconds: int, connections: int, script: Path) -> dict:
+    env = {**os.environ, "BENCH_BODY": body}
+    out = subprocess.run(
+        ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("BENCH "))
+    result = json.loads(line[len("BENCH ") :])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--customer", action="store_true", help="also answer as identified customers (upsert)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("needs wrk: apt-get install wrk")
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        "CX_THROTTLE_PUBLIC_RESPONSES": "100000000/min",  # the throttle still runs, it just never says no
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
+    env.pop("DEBUG", None)
+    key, survey_id = prepare_database(env)
+    env["BENCH_SURVEY_ID"] = str(survey_id)
+    api_body = json.dumps(
+        {
+            "survey": key,
+            "score": 9,
+            "comment": "客服回复很快，问题当天就解决了 👍 great support",
+            "touchpoint": "onboarding",
+            "locale": "zh-CN",
+        },
+        ensure_ascii=False,
+    )
+    customer_body = json.dumps(
+        {**json.loads(api_body), "customer": {"external_id": "CUSTOMER", "email": "CUSTOMER@example.com"}},
+        ensure_ascii=False,
+    )
+    bare_body = json.dumps({"score": 9})
+    base = f"http://127.0.0.1:{args.port}"
+    api_url = f"{base}/api/v1/public/responses/"
+    targets = {"api": (api_url, api_body), "bare": (f"{base}/bench/bare-insert/", bare_body)}
+    if args.customer:
+        targets["api+customer"] = (api_url, customer_body)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "post.lua"
+        script.write_text(WRK_SCRIPT)
+        server = start_gunicorn(env, port=args.port, workers=args.workers, threads=args.threads)
+        try:
+            for url, body in targets.values():  # warm up connections, caches and the JIT-less interpreter alike
+                wrk(url, body, seconds=3, connections=args.connections, script=script)
+            results: dict[str, list[dict]] = {name: [] for name in targets}
+            for _ in range(args.rounds):
+                for name, (url, body) in targets.items():
+                    results[name].append(
+                        wrk(url, body, seconds=args.seconds, connections=args.connections, script=script)
+                    )
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+    print(
+        f"gunicorn gthread {args.workers}x{args.threads}, {args.connections} connections, "
+        f"{args.rounds} alternating rounds of {args.seconds}s, PostgreSQL"
+    )
+    for name, rounds in results.items():
+        median = sorted(rounds, key=lambda r: r["rps"])[len(rounds) // 2]
+        errors = sum(r["non_2xx"] + r["socket_errors"] for r in rounds)
+        per_round = ", ".join(f"{r['rps']:.0f}/{r['p99_us'] / 1000:.0f}ms" for r in rounds)
+        print(
+            f"{name:12s} req/s {median['rps']:8.0f}  p50 {median['p50_us'] / 1000:6.1f} ms  "
+            f"p99 {median['p99_us'] / 1000:6.1f} ms  errors {errors}  (rounds, req/s and p99: {per_round})"
+        )
+    for name in (name for name in results if name != "bare"):
+        ratios = [a["rps"] / b["rps"] for a, b in zip(results[name], results["bare"], strict=True)]
+        print(
+            f"ratio {name}/bare: median of rounds {statistics.median(ratios):.2f} "
+            f"(per round: {', '.join(f'{r:.2f}' for r in ratios)})"
+        )
+    print("targets: ratio >= 0.70 at 32 connections, api p99 <= 100 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Rate limits for the public endpoints: a fixed-window counter per client address.
+
+DRF's SimpleRateThrottle keeps every request's timestamp for the whole window, so each check
+costs time and memory in proportion to the rate allowed. A counter costs two cache operations
+whatever the rate, and with CACHE_URL=redis://… it is shared by every web process.
+"""
+
+import time
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """Return (requests, seconds) for '60/min', '1000/hour', '5/s'."""
+    count, period = rate.split("/")
+    return int(count), _PERIODS[period[0]]
+
+
+class FixedWindowThrottle(BaseThrottle):
+    scope: str = ""
+    THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+    def __init__(self) -> None:
+        from django.core.cache import cache
+
+        self.cache = cache
+        self.num_requests, self.duration = parse_rate(self.THROTTLE_RATES[self.scope])
+        self._wait = 0.0
+
+    def allow_request(self, request, view) -> bool:
+        now = time.time()
+        window = int(now // self.duration)
+        key = f"throttle:{self.scope}:{self.get_ident(request)}:{window}"
+        self.cache.add(key, 0, timeout=self.duration + 1)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # expired between add and incr
+            self.cache.add(key, 1, timeout=self.duration + 1)
+            count = 1
+        if count <= self.num_requests:
+            return True
+        self._wait = (window + 1) * self.duration - now
+        return False
+
+    def wait(self) -> float:
+        return max(self._wait, 1.0)
+
+
+class PublicResponseThrottle(FixedWindowThrottle):
+    """Answers per client address (CX_THROTTLE_PUBLIC_RESPONSES, e.g. 60/min)."""
+
+    scope = "public_responses"
