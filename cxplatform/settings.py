@@ -193,10 +193,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Surveys, responses, feedback and the closed loop of a self-hosted CX platform.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"LocaleEnum": LANGUAGES},
 }
 
 # --- cxplatform ------------------------------------------------------------------------

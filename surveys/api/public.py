@@ -1,7 +1,7 @@
 """The public response endpoint: strict, lean and throttled. It is the hot path."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -42,6 +42,7 @@ def _client_metadata(request) -> dict[str, str]:
     return {key: value for key, value in meta.items() if value}
 
 
+@extend_schema_serializer(component_name="PublicResponseCustomer")
 class CustomerInputSerializer(PrebuiltFieldsSerializer):
     external_id = serializers.CharField(max_length=128)
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
@@ -57,6 +58,7 @@ class PublicResponseCreateApi(APIView):
     parser_classes = (BoundedJSONParser,)
     renderer_classes = (JSONRenderer,)
 
+    @extend_schema_serializer(component_name="PublicResponseInput")
     class InputSerializer(PrebuiltFieldsSerializer):
         survey = serializers.CharField(max_length=64, help_text="The survey's public key.")
         score = StrictIntegerField(help_text="NPS 0–10, CSAT 1–5, CES 1–7.")
@@ -66,6 +68,7 @@ class PublicResponseCreateApi(APIView):
         customer = CustomerInputSerializer(required=False, allow_null=True)
         consent_to_contact = serializers.BooleanField(required=False, default=False)
 
+    @extend_schema_serializer(component_name="PublicResponseCreated")
     class OutputSerializer(PrebuiltFieldsSerializer):
         id = serializers.IntegerField()
         classification = serializers.CharField()

@@ -1,6 +1,7 @@
 """Staff endpoints (token or session, staff users only): surveys and responses."""
 
 import django_filters
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
@@ -12,6 +13,7 @@ from surveys.models import Response, Survey
 class SurveyListApi(ListAPIView):
     """List every survey with its public key, scale and current headline score."""
 
+    @extend_schema_serializer(component_name="Survey")
     class OutputSerializer(serializers.ModelSerializer):
         scale = serializers.SerializerMethodField()
         questions = serializers.SerializerMethodField()
@@ -85,6 +87,7 @@ class ResponsePagination(CursorPagination):
 class ResponseListApi(ListAPIView):
     """List responses, newest first, filtered by survey, touchpoint and period."""
 
+    @extend_schema_serializer(component_name="Response")
     class OutputSerializer(serializers.ModelSerializer):
         survey = serializers.CharField(source="survey.public_key")
         survey_id = serializers.IntegerField()
