@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint migrations-check worker clean
+.PHONY: run test setup lint migrations-check worker clean messages
 
 run: setup
 	@$(PY) manage.py ensure_admin
@@ -50,4 +50,9 @@ $(STAMP): requirements.txt | $(PY)
 	@touch $@
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Refresh the Chinese catalogues after changing translatable strings (needs GNU gettext); commit the .po and .mo files.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans -l zh_Hant -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
+	$(PY) manage.py compilemessages -l zh_Hans -l zh_Hant

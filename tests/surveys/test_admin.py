@@ -1,0 +1,48 @@
+"""The admin pages CX staff use load, show scores, and keep responses read-only."""
+
+import pytest
+from django.core.management import call_command
+
+from surveys.models import Response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_with_demo(admin_client):
+    call_command("seed_demo", verbosity=0)
+    return admin_client
+
+
+@pytest.mark.parametrize("model", ["customer", "touchpoint", "survey", "response"])
+def test_changelists_load_with_demo_data(admin_client_with_demo, model):
+    res = admin_client_with_demo.get(f"/admin/surveys/{model}/")
+    assert res.status_code == 200
+
+
+def test_changelists_search_and_filter_in_chinese(admin_client_with_demo):
+    res = admin_client_with_demo.get("/admin/surveys/response/", {"q": "客服", "classification": "detractor"})
+    assert res.status_code == 200
+    assert "客服" in res.content.decode()
+
+
+def test_survey_list_shows_score_with_margin(admin_client_with_demo):
+    body = admin_client_with_demo.get("/admin/surveys/survey/").content.decode()
+    assert "Relationship NPS" in body
+    assert " ± " in body
+
+
+def test_responses_are_read_only(admin_client_with_demo):
+    response = Response.objects.first()
+    page = admin_client_with_demo.get(f"/admin/surveys/response/{response.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="score"' not in page.content.decode()
+    posted = admin_client_with_demo.post(f"/admin/surveys/response/{response.pk}/change/", {"score": 0})
+    assert posted.status_code == 403
+    assert admin_client_with_demo.get("/admin/surveys/response/add/").status_code == 403
+
+
+@pytest.mark.parametrize(("language", "expected"), [("zh-hans", "触点"), ("zh-hant", "觸點"), ("en", "Touchpoints")])
+def test_admin_speaks_the_browsers_language(admin_client, language, expected):
+    res = admin_client.get("/admin/surveys/touchpoint/", HTTP_ACCEPT_LANGUAGE=language)
+    assert expected in res.content.decode()
