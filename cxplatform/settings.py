@@ -4,7 +4,10 @@ With no environment at all the platform runs embedded: SQLite under var/, tasks 
 in-process, email goes to the console. Production differs only by environment.
 """
 
+import contextlib
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import environ
@@ -18,16 +21,21 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _development_secret_key(path: Path) -> str:
-    """Return the key kept in var/, creating it once (safe when several processes start at once)."""
-    try:
-        fd = path.open("x", encoding="ascii")
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with fd:
-        path.chmod(0o600)
-        key = secrets.token_urlsafe(50)
-        fd.write(key)
-    return key
+    """Return the key kept in var/, creating it once.
+
+    The key is written to a private temporary file and linked into place, so a process starting
+    at the same moment either sees no file or the whole key, never an empty one.
+    """
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+    return path.read_text(encoding="ascii").strip()
 
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key(VAR_DIR / "secret_key")
@@ -87,7 +95,9 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 # DATABASE_URL=postgres://user@host:5432/name selects PostgreSQL through psycopg 3.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cxplatform.sqlite3'}")}
+DATABASES = {
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'cxplatform.sqlite3'}")
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from surveys import selectors, services
 from surveys.models import Customer, Response, Survey, SurveyStats, Touchpoint
 
 
@@ -22,7 +23,16 @@ class TouchpointAdmin(admin.ModelAdmin):
 class SurveyStatsInline(admin.StackedInline):
     model = SurveyStats
     can_delete = False
-    readonly_fields = ("responses", "score", "margin", "class_counts", "last_response_at", "refreshed_at")
+    readonly_fields = (
+        "responses",
+        "score",
+        "low",
+        "high",
+        "margin",
+        "class_counts",
+        "last_response_at",
+        "refreshed_at",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -31,6 +41,7 @@ class SurveyStatsInline(admin.StackedInline):
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "active", "score_display", "responses_display", "public_key")
+    actions = ("recompute_scores",)
     list_filter = ("kind", "active")
     search_fields = ("name", "public_key", "question_en", "question_zh_hans", "question_zh_hant")
     readonly_fields = ("public_key", "created_at", "updated_at")
@@ -46,14 +57,26 @@ class SurveyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("stats")
 
-    @admin.display(description=_("score ± 95% margin"))
+    def get_readonly_fields(self, request, obj=None):
+        # Answers were classified on the survey's scale: its kind cannot change under them.
+        if obj is not None and selectors.survey_has_responses(survey_id=obj.id):
+            return (*self.readonly_fields, "kind")
+        return self.readonly_fields
+
+    @admin.display(description=_("score (95% interval)"))
     def score_display(self, survey):
         stats = getattr(survey, "stats", None)
         if stats is None or stats.score is None:
             return "—"
-        if stats.margin is None:
+        if stats.low is None or stats.high is None:
             return f"{stats.score:.1f}"
-        return f"{stats.score:.1f} ± {stats.margin:.1f}"
+        return f"{stats.score:.1f} ({stats.low:.1f} – {stats.high:.1f})"
+
+    @admin.action(description=_("Recompute scores now"))
+    def recompute_scores(self, request, queryset):
+        for survey_id in queryset.values_list("id", flat=True):
+            services.survey_stats_refresh(survey_id=survey_id)
+        self.message_user(request, _("Scores recomputed."))
 
     @admin.display(description=_("responses"))
     def responses_display(self, survey):

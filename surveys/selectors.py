@@ -51,6 +51,10 @@ def survey_active_ids() -> list[int]:
     return list(Survey.objects.filter(active=True).values_list("id", flat=True))
 
 
+def survey_has_responses(*, survey_id: int) -> bool:
+    return Response.objects.filter(survey_id=survey_id).exists()
+
+
 def survey_list() -> QuerySet[Survey]:
     return Survey.objects.select_related("stats").order_by("name")
 

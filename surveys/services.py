@@ -98,19 +98,17 @@ def response_submit(
         response.id = _insert_response_upserting_customer(response, customer)
     else:
         with transaction.atomic():
-            response.customer_id = customer_upsert_identity(identity=customer)
+            response.customer_id = customer_get_or_create_identity(identity=customer)
             response.save(force_insert=True)
     return SubmittedResponse(id=response.id, classification=classification)
 
 
+# Creates the customer when the id is new; an existing customer is left as it is (the no-op
+# update makes RETURNING give its id, and locks the row for the rest of the statement).
 _UPSERT_IDENTITY_SQL = """
 INSERT INTO {table} (external_id, email, name, locale, account, plan, consent_to_contact, created_at, updated_at)
 VALUES (%s, %s, %s, %s, '', '', %s, %s, %s)
-ON CONFLICT (external_id) DO UPDATE SET
-    email = CASE WHEN {table}.email = '' THEN excluded.email ELSE {table}.email END,
-    name = CASE WHEN {table}.name = '' THEN excluded.name ELSE {table}.name END,
-    locale = CASE WHEN {table}.locale = '' THEN excluded.locale ELSE {table}.locale END,
-    updated_at = excluded.updated_at
+ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id
 RETURNING id
 """
 
@@ -120,7 +118,7 @@ def _customer_upsert_sql() -> str:
 
 
 def _customer_upsert_params(identity: CustomerIdentity) -> list:
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     return [identity.external_id, identity.email, identity.name, identity.locale, False, now, now]
 
 
@@ -143,12 +141,19 @@ def _insert_response_upserting_customer(response: Response, identity: CustomerId
         return cursor.fetchone()[0]
 
 
-def customer_upsert_identity(*, identity: CustomerIdentity) -> int:
-    """Create the customer if new, fill only blank contact fields if known; return its id.
+def customer_get_or_create_identity(*, identity: CustomerIdentity) -> int:
+    """Return the id of the customer with this external id, creating it from the identity if new.
 
-    A respondent may not overwrite what the customer's own systems told us (the staff API
-    and touchpoint events are authoritative), so existing values are kept. One statement.
+    The identity comes from an unauthenticated respondent, so it may create a customer but never
+    changes one: contact details the customer's own systems gave us stay as they are. One
+    statement where the database can return ids from an upsert. Call inside a transaction.
     """
+    if not connection.features.can_return_columns_from_insert:  # SQLite older than 3.35
+        customer, _ = Customer.objects.get_or_create(
+            external_id=identity.external_id,
+            defaults={"email": identity.email, "name": identity.name, "locale": identity.locale},
+        )
+        return customer.id
     with connection.cursor() as cursor:
         cursor.execute(_customer_upsert_sql(), _customer_upsert_params(identity))
         return cursor.fetchone()[0]
@@ -167,6 +172,8 @@ def survey_stats_refresh(*, survey_id: int) -> SurveyStats:
             "responses": estimate.n,
             "score": estimate.value,
             "margin": estimate.margin,
+            "low": estimate.low,
+            "high": estimate.high,
             "class_counts": {str(name): count for name, count in classes.items()},
             "last_response_at": response_last_submitted_at(survey_id=survey_id),
             "refreshed_at": timezone.now(),

@@ -1,6 +1,12 @@
-"""Strict serializer fields for public input."""
+"""Strict serializer fields and lean serializers for public input.
+
+Public clients send JSON; a value of the wrong JSON type is refused with a message rather than
+coerced (DRF turns 5 into "5" and "yes" into True), and a key we do not know is refused rather
+than dropped, so that a misspelt "coment" cannot lose a customer's words silently.
+"""
 
 import copy
+from collections.abc import Mapping
 
 from django.conf import settings
 from rest_framework import serializers
@@ -23,7 +29,37 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class LocaleField(serializers.CharField):
+class StrictStringMixin:
+    """Refuse anything but a JSON string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Must be a string.", code="invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    pass
+
+
+class StrictEmailField(StrictStringMixin, serializers.EmailField):
+    pass
+
+
+class StrictSlugField(StrictStringMixin, serializers.SlugField):
+    pass
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false as JSON booleans; "yes", 1 and "true" are refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            raise serializers.ValidationError("Must be true or false.", code="invalid")
+        return data
+
+
+class LocaleField(StrictCharField):
     """A locale tag, normalised to en, zh-hans or zh-hant."""
 
     def __init__(self, **kwargs):
@@ -41,7 +77,7 @@ class LocaleField(serializers.CharField):
         return locale
 
 
-class PrebuiltFieldsSerializer(serializers.Serializer):
+class LeanSerializer(serializers.Serializer):
     """A serializer for hot paths: its fields are built and bound once per class, not per request.
 
     DRF deep-copies every declared field for each serializer instance so that an instance may
@@ -62,3 +98,20 @@ class PrebuiltFieldsSerializer(serializers.Serializer):
                 prebuilt[name] = field
             cls._prebuilt_fields = prebuilt
         return prebuilt
+
+
+class StrictInputSerializer(LeanSerializer):
+    """A lean serializer that names unknown keys as errors instead of dropping them."""
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        unknown_errors = {str(key): ["Unknown field."] for key in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown_errors and isinstance(exc.detail, dict):
+                exc.detail.update(unknown_errors)
+            raise
+        if unknown_errors:
+            raise serializers.ValidationError(unknown_errors)
+        return value

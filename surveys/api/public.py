@@ -10,7 +10,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from surveys import services
-from surveys.api.fields import LocaleField, PrebuiltFieldsSerializer, StrictIntegerField
+from surveys.api.fields import (
+    LeanSerializer,
+    LocaleField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+    StrictInputSerializer,
+    StrictIntegerField,
+    StrictSlugField,
+)
 from surveys.api.throttling import PublicResponseThrottle
 from surveys.models import Response as SurveyResponse
 
@@ -31,22 +40,27 @@ class BoundedJSONParser(JSONParser):
         length = request.META.get("CONTENT_LENGTH") if request is not None else None
         if length and length.isdigit() and int(length) > limit:
             raise BodyTooLarge(f"The request body is larger than {limit} bytes.")
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
+
+
+def _header(request, name: str, limit: int) -> str:
+    """Return a request header as printable text, cut to `limit` characters."""
+    return "".join(ch for ch in request.META.get(name, "")[:limit] if ch.isprintable())
 
 
 def _client_metadata(request) -> dict[str, str]:
-    meta = {
-        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
-        "referrer": request.META.get("HTTP_REFERER", "")[:500],
-    }
+    meta = {"user_agent": _header(request, "HTTP_USER_AGENT", 300), "referrer": _header(request, "HTTP_REFERER", 500)}
     return {key: value for key, value in meta.items() if value}
 
 
 @extend_schema_serializer(component_name="PublicResponseCustomer")
-class CustomerInputSerializer(PrebuiltFieldsSerializer):
-    external_id = serializers.CharField(max_length=128)
-    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+class CustomerInputSerializer(StrictInputSerializer):
+    external_id = StrictCharField(max_length=128)
+    email = StrictEmailField(required=False, allow_blank=True, max_length=254)
+    name = StrictCharField(required=False, allow_blank=True, max_length=200)
 
 
 class PublicResponseCreateApi(APIView):
@@ -59,17 +73,21 @@ class PublicResponseCreateApi(APIView):
     renderer_classes = (JSONRenderer,)
 
     @extend_schema_serializer(component_name="PublicResponseInput")
-    class InputSerializer(PrebuiltFieldsSerializer):
-        survey = serializers.CharField(max_length=64, help_text="The survey's public key.")
+    class InputSerializer(StrictInputSerializer):
+        survey = StrictCharField(max_length=64, help_text="The survey's public key.")
         score = StrictIntegerField(help_text="NPS 0–10, CSAT 1–5, CES 1–7.")
-        comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_CHARS)
+        comment = StrictCharField(required=False, allow_blank=True, max_length=COMMENT_MAX_CHARS)
         locale = LocaleField(required=False, allow_blank=True, help_text="en, zh-hans or zh-hant (or zh-CN, zh-TW…).")
-        touchpoint = serializers.SlugField(required=False, allow_blank=True, max_length=64)
-        customer = CustomerInputSerializer(required=False, allow_null=True)
-        consent_to_contact = serializers.BooleanField(required=False, default=False)
+        touchpoint = StrictSlugField(required=False, allow_blank=True, max_length=64)
+        customer = CustomerInputSerializer(
+            required=False,
+            allow_null=True,
+            help_text="Who answered, unverified: creates the customer when the id is new, never changes one.",
+        )
+        consent_to_contact = StrictBooleanField(required=False, default=False)
 
     @extend_schema_serializer(component_name="PublicResponseCreated")
-    class OutputSerializer(PrebuiltFieldsSerializer):
+    class OutputSerializer(LeanSerializer):
         id = serializers.IntegerField()
         classification = serializers.CharField()
 

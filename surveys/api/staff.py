@@ -55,6 +55,8 @@ class SurveyListApi(ListAPIView):
                 "responses": stats.responses,
                 "score": stats.score,
                 "margin": stats.margin,
+                "low": stats.low,
+                "high": stats.high,
                 "class_counts": stats.class_counts,
                 "refreshed_at": stats.refreshed_at,
             }

@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from surveys.models import Response
+from surveys.models import Response, Survey
+from tests.surveys.factories import ResponseFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +27,31 @@ def test_changelists_search_and_filter_in_chinese(admin_client_with_demo):
     assert "客服" in res.content.decode()
 
 
-def test_survey_list_shows_score_with_margin(admin_client_with_demo):
+def test_survey_list_shows_score_with_its_interval(admin_client_with_demo):
     body = admin_client_with_demo.get("/admin/surveys/survey/").content.decode()
     assert "Relationship NPS" in body
-    assert " ± " in body
+    stats = Survey.objects.get(name="Relationship NPS").stats
+    assert f"{stats.score:.1f} ({stats.low:.1f} – {stats.high:.1f})" in body
+
+
+def test_kind_of_an_answered_survey_cannot_change(admin_client_with_demo):
+    answered = Survey.objects.get(name="Relationship NPS")
+    fresh = SurveyFactory(kind="nps")
+    assert (
+        'name="kind"' not in admin_client_with_demo.get(f"/admin/surveys/survey/{answered.pk}/change/").content.decode()
+    )
+    assert 'name="kind"' in admin_client_with_demo.get(f"/admin/surveys/survey/{fresh.pk}/change/").content.decode()
+
+
+def test_recompute_scores_action(admin_client_with_demo):
+    survey = Survey.objects.get(name="CSAT after delivery")
+    ResponseFactory.create_batch(50, survey=survey, score=1)
+    res = admin_client_with_demo.post(
+        "/admin/surveys/survey/", {"action": "recompute_scores", "_selected_action": [survey.pk]}, follow=True
+    )
+    assert res.status_code == 200
+    survey.stats.refresh_from_db()
+    assert survey.stats.responses == Response.objects.filter(survey=survey).count()
 
 
 def test_responses_are_read_only(admin_client_with_demo):

@@ -196,7 +196,8 @@ def test_customer_is_created_then_recognised_without_overwriting_contact_details
     assert Customer.objects.filter(external_id="new-7").exists()
 
 
-def test_blank_contact_details_of_a_known_customer_are_filled_in(api_client, nps_survey):
+def test_unverified_identity_never_fills_in_a_known_customers_blank_details(api_client, nps_survey):
+    # a public key is no proof of who answers: an attacker must not plant an address to be contacted at
     CustomerFactory(external_id="acct-9", email="", name="", locale="")
     res = post(
         api_client,
@@ -204,12 +205,13 @@ def test_blank_contact_details_of_a_known_customer_are_filled_in(api_client, nps
             "survey": nps_survey.public_key,
             "score": 9,
             "locale": "zh-TW",
-            "customer": {"external_id": "acct-9", "email": "lin@shop.example", "name": "林美玲"},
+            "customer": {"external_id": "acct-9", "email": "attacker@evil.example", "name": "林美玲"},
         },
     )
     assert res.status_code == 201
     customer = Customer.objects.get(external_id="acct-9")
-    assert (customer.email, customer.name, customer.locale) == ("lin@shop.example", "林美玲", "zh-hant")
+    assert (customer.email, customer.name, customer.locale) == ("", "", "")
+    assert Response.objects.get(pk=res.json()["id"]).locale == "zh-hant"
 
 
 def test_answers_are_throttled_per_client_address(api_client, nps_survey, monkeypatch):

@@ -1,3 +1,4 @@
+import os
 import secrets
 
 import environ
@@ -27,8 +28,9 @@ class Command(BaseCommand):
         if user is None:
             if not password:
                 password = secrets.token_urlsafe(12)
-                password_file.write_text(password, encoding="utf-8")
-                password_file.chmod(0o600)
+                fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(password)
             users.create_superuser(username=username, email="", password=password)
         elif password and not user.check_password(password):
             password = ""  # changed since: we no longer know it
