@@ -14,6 +14,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 _CODES = {
@@ -35,8 +36,12 @@ def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(flatten_field_errors(value, name))
+            if key == api_settings.NON_FIELD_ERRORS_KEY and prefix:
+                name = prefix  # "customer": ["Expected a dictionary…"], not "customer.non_field_errors"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for field, messages in flatten_field_errors(value, name).items():
+                flat.setdefault(field, []).extend(messages)
         return flat
     if isinstance(detail, list) and detail and all(isinstance(item, str) for item in detail):
         return {prefix or "non_field_errors": [str(item) for item in detail]}

@@ -59,7 +59,9 @@ def _fresh_lookups():
 
 
 @pytest.fixture(autouse=True)
-def _no_throttle_memory():
+def _private_cache(settings):
+    """Each test starts with an empty in-memory cache (never the CACHE_URL a developer may have set)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     from django.core.cache import cache
 
     cache.clear()

@@ -1,8 +1,14 @@
 """Staff endpoints (token or session, staff users only): surveys and responses."""
 
+from datetime import UTC, datetime
+
 import django_filters
+from django import forms
+from django.utils.dateparse import parse_datetime
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 
@@ -68,15 +74,42 @@ class SurveyListApi(ListAPIView):
         return selectors.survey_list()
 
 
+def _to_utc(value: datetime) -> datetime:
+    """Return an aware datetime in UTC, or raise ValueError when it falls outside the calendar."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("out of range") from exc
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC (PostgreSQL refuses offsets beyond ±15:59)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return _to_utc(value)
+        except ValueError:
+            raise forms.ValidationError("Date-time out of range.", code="invalid") from None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
 class ResponseFilter(django_filters.FilterSet):
-    survey = django_filters.NumberFilter(field_name="survey_id", help_text="Survey id.")
-    touchpoint = django_filters.CharFilter(field_name="touchpoint__key", help_text="Touchpoint key.")
-    since = django_filters.IsoDateTimeFilter(
+    survey = IdFilter(field_name="survey_id", min_value=1, max_value=2**63 - 1, help_text="Survey id.")
+    touchpoint = django_filters.CharFilter(field_name="touchpoint__key", max_length=64, help_text="Touchpoint key.")
+    since = UTCDateTimeFilter(
         field_name="submitted_at", lookup_expr="gte", help_text="Submitted at or after (ISO 8601)."
     )
-    until = django_filters.IsoDateTimeFilter(
-        field_name="submitted_at", lookup_expr="lt", help_text="Submitted before (ISO 8601)."
-    )
+    until = UTCDateTimeFilter(field_name="submitted_at", lookup_expr="lt", help_text="Submitted before (ISO 8601).")
 
 
 class ResponsePagination(CursorPagination):
@@ -84,6 +117,19 @@ class ResponsePagination(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def decode_cursor(self, request):
+        """Refuse a cursor whose position is not a date-time we could have issued."""
+        cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None:
+            return cursor
+        position = parse_datetime(cursor.position) if len(cursor.position) <= 40 else None
+        if position is None or position.tzinfo is None:
+            raise NotFound(self.invalid_cursor_message)
+        try:
+            return cursor._replace(position=str(_to_utc(position)))
+        except ValueError:
+            raise NotFound(self.invalid_cursor_message) from None
 
 
 class ResponseListApi(ListAPIView):

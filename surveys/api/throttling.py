@@ -7,6 +7,7 @@ whatever the rate, and with CACHE_URL=redis://… it is shared by every web proc
 
 import time
 
+from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
@@ -20,25 +21,23 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 class FixedWindowThrottle(BaseThrottle):
+    """Allow `rate` requests per client address and window; the rate is REST_FRAMEWORK's for `scope`."""
+
     scope: str = ""
-    THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
 
     def __init__(self) -> None:
-        from django.core.cache import cache
-
-        self.cache = cache
-        self.num_requests, self.duration = parse_rate(self.THROTTLE_RATES[self.scope])
+        self.num_requests, self.duration = parse_rate(api_settings.DEFAULT_THROTTLE_RATES[self.scope])
         self._wait = 0.0
 
     def allow_request(self, request, view) -> bool:
         now = time.time()
         window = int(now // self.duration)
         key = f"throttle:{self.scope}:{self.get_ident(request)}:{window}"
-        self.cache.add(key, 0, timeout=self.duration + 1)
+        cache.add(key, 0, timeout=self.duration + 1)
         try:
-            count = self.cache.incr(key)
+            count = cache.incr(key)
         except ValueError:  # expired between add and incr
-            self.cache.add(key, 1, timeout=self.duration + 1)
+            cache.add(key, 1, timeout=self.duration + 1)
             count = 1
         if count <= self.num_requests:
             return True

@@ -1,10 +1,10 @@
 """POST /api/v1/public/responses/: strict input, clear 4xx, nothing lost, nothing half-saved."""
 
 import json
+import time
 
 import pytest
 
-from surveys.api.throttling import PublicResponseThrottle
 from surveys.models import Customer, Response
 from tests.surveys.factories import CustomerFactory, SurveyFactory, TouchpointFactory
 
@@ -214,17 +214,92 @@ def test_unverified_identity_never_fills_in_a_known_customers_blank_details(api_
     assert Response.objects.get(pk=res.json()["id"]).locale == "zh-hant"
 
 
-def test_answers_are_throttled_per_client_address(api_client, nps_survey, monkeypatch):
-    monkeypatch.setattr(PublicResponseThrottle, "THROTTLE_RATES", {"public_responses": "2/min"})
-    codes = [post(api_client, {"survey": nps_survey.public_key, "score": 9}).status_code for _ in range(3)]
+@pytest.fixture
+def two_answers_a_minute(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"public_responses": "2/min"},
+    }
+
+
+def test_answers_are_throttled_per_client_address(api_client, nps_survey, two_answers_a_minute):
+    answer = {"survey": nps_survey.public_key, "score": 9}
+    codes = [post(api_client, answer).status_code for _ in range(3)]
     assert codes == [201, 201, 429]
-    res = post(api_client, {"survey": nps_survey.public_key, "score": 9})
+    res = post(api_client, answer)
     assert res.json()["error"]["code"] == "throttled"
-    assert int(res["Retry-After"]) > 0
-    assert Response.objects.count() == 2
+    assert 0 < int(res["Retry-After"]) <= 60
+    # another address has its own allowance
+    assert post(api_client, answer, REMOTE_ADDR="203.0.113.7").status_code == 201
+    assert Response.objects.count() == 3
 
 
 def test_get_is_not_allowed(api_client):
     res = api_client.get(URL)
     assert res.status_code == 405
     assert res.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_deeply_nested_json_is_a_400(api_client, nps_survey):
+    nested = "[" * 5000 + "]" * 5000
+    body = f'{{"survey": "{nps_survey.public_key}", "score": 9, "comment": {nested}}}'
+    res = api_client.post(URL, data=body, content_type="application/json")
+    assert res.status_code == 400
+    assert res.json()["error"]["code"] == "malformed_json"
+
+
+def test_unknown_keys_are_named_not_dropped(api_client, nps_survey):
+    res = post(
+        api_client,
+        {
+            "survey": nps_survey.public_key,
+            "score": 4,
+            "coment": "太慢了",
+            "customer": {"external_id": "a", "phone": "1"},
+        },
+    )
+    assert res.status_code == 400
+    assert res.json()["error"]["fields"] == {"coment": ["Unknown field."], "customer.phone": ["Unknown field."]}
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("survey", 5),
+        ("comment", 12),
+        ("comment", ["a"]),
+        ("locale", 1),
+        ("touchpoint", True),
+        ("consent_to_contact", "yes"),
+        ("consent_to_contact", 1),
+        ("customer", "acct-1"),
+    ],
+)
+def test_values_of_the_wrong_json_type_are_refused_not_coerced(api_client, nps_survey, field, value):
+    payload = {"survey": nps_survey.public_key, "score": 9, field: value}
+    res = post(api_client, payload)
+    assert res.status_code == 400
+    assert field in res.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("external_id", [1.5, 42, None, ""])
+def test_customer_external_id_must_be_a_non_empty_string(api_client, nps_survey, external_id):
+    res = post(api_client, {"survey": nps_survey.public_key, "score": 9, "customer": {"external_id": external_id}})
+    assert res.status_code == 400
+    assert "customer.external_id" in res.json()["error"]["fields"]
+
+
+def test_control_characters_in_headers_are_not_stored(api_client, nps_survey):
+    res = post(api_client, {"survey": nps_survey.public_key, "score": 9}, HTTP_USER_AGENT="bot\x00\x07/1.0")
+    assert res.status_code == 201
+    assert Response.objects.get(pk=res.json()["id"]).client_metadata == {"user_agent": "bot/1.0"}
+
+
+def test_a_survey_switched_off_stops_taking_answers_once_the_lookup_expires(api_client, nps_survey, settings):
+    settings.CX_LOOKUP_CACHE_SECONDS = 0.2
+    assert post(api_client, {"survey": nps_survey.public_key, "score": 9}).status_code == 201
+    nps_survey.active = False
+    nps_survey.save()
+    time.sleep(0.3)
+    assert post(api_client, {"survey": nps_survey.public_key, "score": 9}).status_code == 404

@@ -118,3 +118,58 @@ def test_schema_and_docs_are_served_to_anyone(api_client):
     docs = api_client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"since": "2026-01-01T00:00:00+16:00"}, None),  # valid ISO offset PostgreSQL would refuse as is
+        ({"since": "9999-12-31T23:59:59-23:59"}, "since"),  # past year 9999 in UTC
+        ({"until": "0001-01-01T00:00:00+23:59"}, "until"),
+        ({"survey": "99999999999999999999"}, "survey"),
+        ({"survey": "1.5"}, "survey"),
+        ({"survey": "0"}, "survey"),
+    ],
+)
+def test_edge_case_filters_are_a_400_or_work_never_a_500(staff_client, params, field):
+    res = staff_client.get("/api/v1/responses/", params)
+    if field is None:
+        assert res.status_code == 200
+    else:
+        assert res.status_code == 400
+        assert field in res.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "position",
+    ["9999-12-31 23:59:59-23:59", "not a date", "2026-01-01 00:00:00", "x" * 500],
+)
+def test_forged_cursors_are_a_404(staff_client, position):
+    import base64
+    from urllib.parse import urlencode
+
+    ResponseFactory()
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    res = staff_client.get("/api/v1/responses/", {"cursor": cursor})
+    assert res.status_code == 404
+    assert res.json()["error"]["code"] == "not_found"
+
+
+def test_a_cursor_position_with_an_offset_is_accepted(staff_client):
+    import base64
+    from urllib.parse import urlencode
+
+    made = ResponseFactory(submitted_at=timezone.now() - timedelta(days=1))
+    position = str((timezone.now() + timedelta(hours=1)).astimezone(timezone.get_fixed_timezone(15 * 60 + 59)))
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    res = staff_client.get("/api/v1/responses/", {"cursor": cursor})
+    assert res.status_code == 200
+    assert [item["id"] for item in res.json()["results"]] == [made.id]
+
+
+def test_an_unsupported_format_is_a_404_with_a_message(staff_client):
+    res = staff_client.get("/api/v1/responses/", {"format": "xml"})
+    assert res.status_code == 404
+    error = res.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["message"]
