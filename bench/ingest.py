@@ -119,6 +119,17 @@ def start_gunicorn(env, *, port: int, workers: int, threads: int) -> subprocess.
     raise SystemExit("gunicorn did not start")
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """Return the CPU time (user + system) the gunicorn workers have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def wrk(url: str, body: str, *, seconds: int, connections: int, script: Path) -> dict:
     env = {**os.environ, "BENCH_BODY": body}
     out = subprocess.run(
@@ -136,8 +147,8 @@ def wrk(url: str, body: str, *, seconds: int, connections: int, script: Path) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -188,9 +199,10 @@ def main() -> None:
             results: dict[str, list[dict]] = {name: [] for name in targets}
             for _ in range(args.rounds):
                 for name, (url, body) in targets.items():
-                    results[name].append(
-                        wrk(url, body, seconds=args.seconds, connections=args.connections, script=script)
-                    )
+                    cpu_before = server_cpu_seconds(server)
+                    result = wrk(url, body, seconds=args.seconds, connections=args.connections, script=script)
+                    result["cpu_ms_per_request"] = 1000 * (server_cpu_seconds(server) - cpu_before) / result["requests"]
+                    results[name].append(result)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -202,16 +214,21 @@ def main() -> None:
     for name, rounds in results.items():
         median = sorted(rounds, key=lambda r: r["rps"])[len(rounds) // 2]
         errors = sum(r["non_2xx"] + r["socket_errors"] for r in rounds)
+        cpu = statistics.median(r["cpu_ms_per_request"] for r in rounds)
         per_round = ", ".join(f"{r['rps']:.0f}/{r['p99_us'] / 1000:.0f}ms" for r in rounds)
         print(
             f"{name:12s} req/s {median['rps']:8.0f}  p50 {median['p50_us'] / 1000:6.1f} ms  "
-            f"p99 {median['p99_us'] / 1000:6.1f} ms  errors {errors}  (rounds, req/s and p99: {per_round})"
+            f"p99 {median['p99_us'] / 1000:6.1f} ms  web CPU {cpu:.2f} ms/req  errors {errors}  "
+            f"(rounds, req/s and p99: {per_round})"
         )
     for name in (name for name in results if name != "bare"):
         ratios = [a["rps"] / b["rps"] for a, b in zip(results[name], results["bare"], strict=True)]
+        cpu_ratio = statistics.median(r["cpu_ms_per_request"] for r in results["bare"]) / statistics.median(
+            r["cpu_ms_per_request"] for r in results[name]
+        )
         print(
-            f"ratio {name}/bare: median of rounds {statistics.median(ratios):.2f} "
-            f"(per round: {', '.join(f'{r:.2f}' for r in ratios)})"
+            f"ratio {name}/bare: throughput {statistics.median(ratios):.2f} (median of the per-round ratios: "
+            f"{', '.join(f'{r:.2f}' for r in ratios)}); bare/{name} web CPU per request {cpu_ratio:.2f}"
         )
     print("targets: ratio >= 0.70 at 32 connections, api p99 <= 100 ms")
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -46,6 +47,13 @@ class BoundedJSONParser(JSONParser):
             raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
 
 
+class JSONOnlyNegotiation(DefaultContentNegotiation):
+    """The endpoint answers in JSON only: skip parsing the Accept header for every answer."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 def _header(request, name: str, limit: int) -> str:
     """Return a request header as printable text, cut to `limit` characters."""
     return "".join(ch for ch in request.META.get(name, "")[:limit] if ch.isprintable())
@@ -71,6 +79,7 @@ class PublicResponseCreateApi(APIView):
     throttle_classes = (PublicResponseThrottle,)
     parser_classes = (BoundedJSONParser,)
     renderer_classes = (JSONRenderer,)
+    content_negotiation_class = JSONOnlyNegotiation
 
     @extend_schema_serializer(component_name="PublicResponseInput")
     class InputSerializer(StrictInputSerializer):
