@@ -58,7 +58,7 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def _validation_message(fields: dict[str, list[str]]) -> str:
+def validation_message(fields: dict[str, list[str]]) -> str:
     general = fields.get("non_field_errors")
     if general and len(fields) == 1:
         return " ".join(general)
@@ -89,7 +89,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = flatten_field_errors(exc.detail)
-        response.data = error_body("invalid", _validation_message(fields), fields)
+        response.data = error_body("invalid", validation_message(fields), fields)
         return response
     code = next((name for cls, name in _CODES.items() if isinstance(exc, cls)), None)
     if code is None:

@@ -173,6 +173,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "invitations-send-due": {"task": "surveys.tasks.invitation_send_due", "schedule": 60.0},
     "survey-stats-refresh": {
         "task": "surveys.tasks.survey_stats_refresh_all",
         "schedule": env.float("CX_STATS_REFRESH_SECONDS", default=300.0),
@@ -213,6 +214,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- cxplatform ------------------------------------------------------------------------
+# Where respondents reach this platform: links in emails are built from it.
+CX_PUBLIC_BASE_URL = env.str("CX_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Seconds a web process keeps a survey or touchpoint lookup before reading it again.
 CX_LOOKUP_CACHE_SECONDS = env.float("CX_LOOKUP_CACHE_SECONDS", default=10.0)
 # Largest JSON body the public response endpoint reads (a 5,000-character comment fits).

@@ -27,3 +27,14 @@ def normalize_locale(value: str) -> str | None:
         if script_or_region in _LOCALE_ALIASES:
             return _LOCALE_ALIASES[script_or_region]
     return None
+
+
+_FALLBACKS = {"zh-hant": ("zh-hant", "zh-hans", "en"), "zh-hans": ("zh-hans", "zh-hant", "en"), "en": ("en",)}
+
+
+def pick_text(texts: dict[str, str], locale: str) -> str:
+    """Return the text for a locale, falling back to the other Chinese script, then English."""
+    for candidate in _FALLBACKS.get(locale, ("en",)):
+        if texts.get(candidate):
+            return texts[candidate]
+    return next((text for text in texts.values() if text), "")

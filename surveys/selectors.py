@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
 
 from surveys.lookups import TTLCache
-from surveys.models import Response, Survey, Touchpoint
+from surveys.models import Invitation, Response, Survey, Touchpoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +73,12 @@ def response_score_counts(*, survey_id: int) -> dict[int, int]:
 
 def response_last_submitted_at(*, survey_id: int) -> datetime | None:
     return Response.objects.filter(survey_id=survey_id).aggregate(last=Max("submitted_at"))["last"]
+
+
+def invitation_due_ids(*, limit: int = 1000) -> list[int]:
+    """Return scheduled email invitations whose time has come, oldest first."""
+    return list(
+        Invitation.objects.filter(status=Invitation.Status.SCHEDULED, channel="email", send_at__lte=timezone.now())
+        .order_by("send_at")
+        .values_list("id", flat=True)[:limit]
+    )

@@ -23,6 +23,7 @@ from surveys.api.fields import (
 )
 from surveys.api.throttling import PublicResponseThrottle
 from surveys.models import Response as SurveyResponse
+from surveys.services import invitations
 
 COMMENT_MAX_CHARS = 5000
 
@@ -71,6 +72,23 @@ class CustomerInputSerializer(StrictInputSerializer):
     name = StrictCharField(required=False, allow_blank=True, max_length=200)
 
 
+def _respond_to_invitation(data, request) -> services.SubmittedResponse:
+    try:
+        return invitations.invitation_respond(
+            token=data["invitation"],
+            score=data["score"],
+            comment=data.get("comment"),
+            locale=data.get("locale", ""),
+            consent_to_contact=data.get("consent_to_contact"),
+            client_metadata=_client_metadata(request),
+        )
+    except invitations.InvitationProblem as problem:
+        refused = exceptions.APIException(str(problem))
+        refused.status_code = problem.status
+        refused.default_code = problem.code
+        raise refused from None
+
+
 class PublicResponseCreateApi(APIView):
     """Record one survey answer from a respondent (no authentication; the survey's public key)."""
 
@@ -83,7 +101,12 @@ class PublicResponseCreateApi(APIView):
 
     @extend_schema_serializer(component_name="PublicResponseInput")
     class InputSerializer(StrictInputSerializer):
-        survey = StrictCharField(max_length=64, help_text="The survey's public key.")
+        survey = StrictCharField(required=False, max_length=64, help_text="The survey's public key (or `invitation`).")
+        invitation = StrictCharField(
+            required=False,
+            max_length=64,
+            help_text="An invitation's token, instead of `survey`: one response per invitation.",
+        )
         score = StrictIntegerField(help_text="NPS 0–10, CSAT 1–5, CES 1–7.")
         comment = StrictCharField(required=False, allow_blank=True, max_length=COMMENT_MAX_CHARS)
         locale = LocaleField(required=False, allow_blank=True, help_text="en, zh-hans or zh-hant (or zh-CN, zh-TW…).")
@@ -93,7 +116,12 @@ class PublicResponseCreateApi(APIView):
             allow_null=True,
             help_text="Who answered, unverified: creates the customer when the id is new, never changes one.",
         )
-        consent_to_contact = StrictBooleanField(required=False, default=False)
+        consent_to_contact = StrictBooleanField(required=False)
+
+        def validate(self, attrs):
+            if bool(attrs.get("survey")) == bool(attrs.get("invitation")):
+                raise serializers.ValidationError({"survey": ["Give either `survey` or `invitation`."]})
+            return attrs
 
     @extend_schema_serializer(component_name="PublicResponseCreated")
     class OutputSerializer(LeanSerializer):
@@ -105,7 +133,9 @@ class PublicResponseCreateApi(APIView):
         responses={
             201: OutputSerializer,
             400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),
-            404: OpenApiResponse(description="Unknown or inactive survey."),
+            404: OpenApiResponse(description="Unknown or inactive survey, or unknown invitation."),
+            409: OpenApiResponse(description="The invitation was answered more than 24 hours ago."),
+            410: OpenApiResponse(description="The invitation expired."),
             413: OpenApiResponse(description="Body too large."),
             415: OpenApiResponse(description="Not application/json."),
             429: OpenApiResponse(description="Too many answers from this address; see Retry-After."),
@@ -116,16 +146,19 @@ class PublicResponseCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        customer = data.get("customer")
-        result = services.response_submit(
-            survey_key=data["survey"],
-            score=data["score"],
-            comment=data.get("comment", ""),
-            locale=data.get("locale", ""),
-            touchpoint_key=data.get("touchpoint") or None,
-            customer=services.CustomerIdentity(**customer, locale=data.get("locale", "")) if customer else None,
-            consent_to_contact=data["consent_to_contact"],
-            channel=SurveyResponse.Channel.API,
-            client_metadata=_client_metadata(request),
-        )
+        if data.get("invitation"):
+            result = _respond_to_invitation(data, request)
+        else:
+            customer = data.get("customer")
+            result = services.response_submit(
+                survey_key=data["survey"],
+                score=data["score"],
+                comment=data.get("comment", ""),
+                locale=data.get("locale", ""),
+                touchpoint_key=data.get("touchpoint") or None,
+                customer=services.CustomerIdentity(**customer, locale=data.get("locale", "")) if customer else None,
+                consent_to_contact=data.get("consent_to_contact", False),
+                channel=SurveyResponse.Channel.API,
+                client_metadata=_client_metadata(request),
+            )
         return Response(self.OutputSerializer(result).data, status=status.HTTP_201_CREATED)

@@ -1,8 +1,10 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
 from surveys import scoring
-from surveys.models import Customer, Response, Survey, Touchpoint
+from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
@@ -43,3 +45,22 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     score = 9
     classification = factory.LazyAttribute(lambda o: scoring.classify(o.survey.kind, o.score))
     submitted_at = factory.LazyFunction(timezone.now)
+
+
+class ContactRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactRule
+
+    survey = factory.SubFactory(SurveyFactory)
+    touchpoint = factory.SubFactory(TouchpointFactory)
+    channel = "email"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    survey = factory.SubFactory(SurveyFactory)
+    customer = factory.SubFactory(CustomerFactory)
+    channel = "email"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))

@@ -1,4 +1,4 @@
-"""Writes of the surveys app: taking in a response, keeping survey statistics current."""
+"""Taking in an answer: checked, classified and stored in one statement."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,14 +9,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from surveys import scoring
-from surveys.models import Customer, Response, Survey, SurveyStats
-from surveys.selectors import (
-    SurveyRef,
-    response_last_submitted_at,
-    response_score_counts,
-    survey_get_active,
-    touchpoint_get_id,
-)
+from surveys.models import Customer, Response
+from surveys.selectors import SurveyRef, survey_get_active, touchpoint_get_id
 
 
 class SurveyNotFound(ObjectDoesNotExist):
@@ -157,26 +151,3 @@ def customer_get_or_create_identity(*, identity: CustomerIdentity) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_customer_upsert_sql(), _customer_upsert_params(identity))
         return cursor.fetchone()[0]
-
-
-@transaction.atomic
-def survey_stats_refresh(*, survey_id: int) -> SurveyStats:
-    """Recompute a survey's headline score and counts from its responses (idempotent)."""
-    survey = Survey.objects.get(pk=survey_id)
-    counts = response_score_counts(survey_id=survey_id)
-    estimate = scoring.summarize(survey.kind, counts)
-    classes = scoring.class_counts(survey.kind, counts)
-    stats, _ = SurveyStats.objects.update_or_create(
-        survey=survey,
-        defaults={
-            "responses": estimate.n,
-            "score": estimate.value,
-            "margin": estimate.margin,
-            "low": estimate.low,
-            "high": estimate.high,
-            "class_counts": {str(name): count for name, count in classes.items()},
-            "last_response_at": response_last_submitted_at(survey_id=survey_id),
-            "refreshed_at": timezone.now(),
-        },
-    )
-    return stats

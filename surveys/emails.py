@@ -1,0 +1,60 @@
+"""The invitation email: the first question inside, each answer a link, in the customer's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from surveys import scoring
+from surveys.locales import pick_text
+from surveys.models import Invitation, Survey
+from surveys.texts import scale_labels
+
+
+def survey_question(survey: Survey, locale: str) -> str:
+    return pick_text(
+        {"en": survey.question_en, "zh-hans": survey.question_zh_hans, "zh-hant": survey.question_zh_hant}, locale
+    )
+
+
+def survey_follow_up(survey: Survey, locale: str) -> str:
+    return pick_text(
+        {"en": survey.follow_up_en, "zh-hans": survey.follow_up_zh_hans, "zh-hant": survey.follow_up_zh_hant}, locale
+    )
+
+
+def absolute_url(path: str) -> str:
+    return settings.CX_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def invitation_email(invitation: Invitation) -> EmailMultiAlternatives:
+    """Build the email for an invitation, in the invitation's (else the survey's) language."""
+    survey = invitation.survey
+    locale = invitation.locale or invitation.customer.locale or survey.default_locale
+    low, high = scoring.scale_for(survey.kind)
+    page = absolute_url(reverse("survey-page", args=[invitation.token]))
+    unsubscribe = absolute_url(reverse("unsubscribe", args=[invitation.token]))
+    with translation.override(locale):
+        low_label, high_label = scale_labels(survey.kind)
+        context = {
+            "question": survey_question(survey, locale),
+            "customer_name": invitation.customer.name,
+            "scores": [{"value": value, "url": f"{page}?score={value}"} for value in range(low, high + 1)],
+            "low_label": low_label,
+            "high_label": high_label,
+            "page_url": page,
+            "unsubscribe_url": unsubscribe,
+            "locale": locale,
+        }
+        subject = context["question"]
+        text = render_to_string("surveys/email/invitation.txt", context)
+        html = render_to_string("surveys/email/invitation.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[invitation.customer.email],
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,21 @@
+"""Writes of the surveys app. Each module holds one concept; the names used elsewhere are here."""
+
+from surveys.services.responses import (
+    CustomerIdentity,
+    SubmittedResponse,
+    SurveyNotFound,
+    customer_get_or_create_identity,
+    response_check,
+    response_submit,
+)
+from surveys.services.stats import survey_stats_refresh
+
+__all__ = (
+    "CustomerIdentity",
+    "SubmittedResponse",
+    "SurveyNotFound",
+    "customer_get_or_create_identity",
+    "response_check",
+    "response_submit",
+    "survey_stats_refresh",
+)

@@ -1,0 +1,260 @@
+"""Touchpoint events in, invitations out: the contact policy applied to a batch in a few queries."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from surveys import policy
+from surveys.models import ContactRule, Customer, Invitation, Survey, Touchpoint, TouchpointEvent
+
+CUSTOMER_FIELDS = ("email", "name", "locale", "account", "plan", "value")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    """A customer as the business's own systems describe it; None means "not given, keep"."""
+
+    external_id: str
+    email: str | None = None
+    name: str | None = None
+    locale: str | None = None
+    account: str | None = None
+    plan: str | None = None
+    value: Decimal | None = None
+
+    def given(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in CUSTOMER_FIELDS if getattr(self, name) is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput:
+    touchpoint_key: str
+    customer: CustomerRecord
+    event_id: str | None = None
+    occurred_at: datetime | None = None
+    survey_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventOutcome:
+    decision: str
+    reason: str
+    invitation_id: int | None = None
+    channel: str | None = None
+    send_at: datetime | None = None
+    duplicate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EventRejected:
+    """An event refused for bad input; `fields` names what is wrong, as the API reports it."""
+
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _rule_from(model: ContactRule) -> policy.Rule:
+    return policy.Rule(
+        survey_id=model.survey_id,
+        touchpoint_id=model.touchpoint_id,
+        touchpoint_key=model.touchpoint.key,
+        channel=model.channel,
+        sampling_rate=model.sampling_rate,
+        sampling_period_days=model.sampling_period_days,
+        delay=timedelta(minutes=model.delay_minutes),
+        cooldown=timedelta(days=model.cooldown_days),
+        recontact=timedelta(days=model.recontact_days),
+        cap_per_90_days=model.cap_per_90_days,
+        expiry=timedelta(days=model.expiry_days),
+    )
+
+
+def _pick_rule(
+    rules: dict[int, list[policy.Rule]], *, touchpoint: Touchpoint, survey_id: int | None
+) -> policy.Rule | None:
+    """Return the touchpoint's top rule, or the named survey's (the default rule when it has none)."""
+    candidates = rules.get(touchpoint.id, [])
+    if survey_id is None:
+        return candidates[0] if candidates else None
+    for rule in candidates:
+        if rule.survey_id == survey_id:
+            return rule
+    return policy.Rule(survey_id=survey_id, touchpoint_id=touchpoint.id, touchpoint_key=touchpoint.key, channel="email")
+
+
+def _upsert_customers(records: Sequence[CustomerRecord]) -> None:
+    """Create new customers and update the fields each record gives; one statement per shape of record."""
+    latest: dict[str, CustomerRecord] = {}
+    for record in records:
+        latest[record.external_id] = record  # the last event about a customer wins
+    now = timezone.now()
+    by_shape: dict[tuple[str, ...], list[Customer]] = defaultdict(list)
+    for record in latest.values():
+        given = record.given()
+        by_shape[tuple(sorted(given))].append(
+            Customer(external_id=record.external_id, created_at=now, updated_at=now, **given)
+        )
+    for shape, customers in by_shape.items():
+        Customer.objects.bulk_create(
+            customers,
+            update_conflicts=True,
+            unique_fields=["external_id"],
+            update_fields=[*shape, "updated_at"],
+        )
+
+
+@transaction.atomic
+def touchpoint_events_record(
+    *, events: Sequence[EventInput], now: datetime | None = None
+) -> list[EventOutcome | EventRejected]:
+    """Apply the contact policy to a batch of touchpoint events; return one outcome per event, in order.
+
+    A repeated event_id changes nothing and returns the first decision. Customers are locked for
+    the rest of the transaction so that concurrent batches cannot both invite the same person.
+    """
+    now = now or timezone.now()
+    touchpoints = {tp.key: tp for tp in Touchpoint.objects.filter(key__in={e.touchpoint_key for e in events})}
+    named_surveys = {e.survey_id for e in events if e.survey_id is not None}
+    active_surveys = set(Survey.objects.filter(id__in=named_surveys, active=True).values_list("id", flat=True))
+    known_keys: list[str] | None = None
+    outcomes: list[EventRejected | None] = [None] * len(events)
+    accepted: list[int] = []
+    for index, event in enumerate(events):
+        if event.touchpoint_key not in touchpoints:
+            if known_keys is None:
+                known_keys = list(Touchpoint.objects.order_by("key").values_list("key", flat=True))
+            message = f"Unknown touchpoint '{event.touchpoint_key}'; known: {', '.join(known_keys) or 'none yet'}."
+            outcomes[index] = EventRejected({"touchpoint": [message]})
+        elif event.survey_id is not None and event.survey_id not in active_surveys:
+            outcomes[index] = EventRejected({"survey": [f"No active survey with id {event.survey_id}."]})
+        else:
+            accepted.append(index)
+
+    event_ids = [events[i].event_id for i in accepted if events[i].event_id]
+    seen = {
+        stored.event_id: EventOutcome(
+            decision=stored.decision,
+            reason=stored.reason,
+            invitation_id=stored.invitation_id,
+            channel=stored.invitation.channel if stored.invitation else None,
+            send_at=stored.invitation.send_at if stored.invitation else None,
+            duplicate=True,
+        )
+        for stored in TouchpointEvent.objects.filter(event_id__in=event_ids).select_related("invitation")
+    }
+    fresh = [i for i in accepted if not (events[i].event_id and events[i].event_id in seen)]
+
+    _upsert_customers([events[i].customer for i in fresh])
+    external_ids = {events[i].customer.external_id for i in fresh}
+    customers = {
+        c.external_id: c
+        for c in Customer.objects.select_for_update().filter(external_id__in=external_ids).order_by("id")
+    }
+    rules: dict[int, list[policy.Rule]] = defaultdict(list)
+    for model in (
+        ContactRule.objects.filter(
+            active=True, survey__active=True, touchpoint__in=[tp.id for tp in touchpoints.values()]
+        )
+        .select_related("touchpoint")
+        .order_by("-priority", "id")
+    ):
+        rules[model.touchpoint_id].append(_rule_from(model))
+    longest = max([policy.CAP_WINDOW, *(max(r.cooldown, r.recontact) for group in rules.values() for r in group)])
+    history: dict[int, list[policy.PastInvitation]] = defaultdict(list)
+    for customer_id, touchpoint_id, created_at in Invitation.objects.filter(
+        customer__in=[c.id for c in customers.values()], created_at__gt=now - longest
+    ).values_list("customer_id", "touchpoint_id", "created_at"):
+        history[customer_id].append(policy.PastInvitation(touchpoint_id, created_at))
+
+    invitations: list[Invitation] = []
+    records: list[TouchpointEvent] = []
+    decided: dict[int, tuple[policy.Decision, TouchpointEvent]] = {}
+    first_in_batch: dict[str, int] = {}
+    for index in fresh:
+        event = events[index]
+        if event.event_id:
+            if event.event_id in first_in_batch:
+                continue  # the same event twice in one batch: answered from the first below
+            first_in_batch[event.event_id] = index
+        customer = customers[event.customer.external_id]
+        touchpoint = touchpoints[event.touchpoint_key]
+        rule = _pick_rule(rules, touchpoint=touchpoint, survey_id=event.survey_id)
+        occurred_at = event.occurred_at or now
+        decision = policy.decide(
+            rule=rule,
+            customer=policy.CustomerFacts(
+                external_id=customer.external_id,
+                has_email=bool(customer.email),
+                unsubscribed=customer.unsubscribed_at is not None,
+                bounced=customer.email_bounced_at is not None,
+            ),
+            history=history[customer.id],
+            occurred_at=occurred_at,
+            now=now,
+        )
+        invitation = None
+        if decision.invite:
+            invitation = Invitation(
+                survey_id=rule.survey_id,
+                touchpoint_id=touchpoint.id,
+                customer_id=customer.id,
+                channel=rule.channel,
+                locale=customer.locale,
+                created_at=now,
+                send_at=decision.send_at,
+                expires_at=decision.expires_at,
+            )
+            invitations.append(invitation)
+            history[customer.id].append(policy.PastInvitation(touchpoint.id, now))
+        record = TouchpointEvent(
+            event_id=event.event_id,
+            touchpoint_id=touchpoint.id,
+            customer_id=customer.id,
+            survey_id=rule.survey_id if rule else event.survey_id,
+            occurred_at=occurred_at,
+            received_at=now,
+            decision=TouchpointEvent.Decision.INVITED if decision.invite else TouchpointEvent.Decision.SKIPPED,
+            reason=decision.reason,
+            invitation=invitation,
+        )
+        records.append(record)
+        decided[index] = (decision, record)
+
+    Invitation.objects.bulk_create(invitations)
+    for record in records:
+        record.invitation_id = record.invitation.id if record.invitation else None
+    TouchpointEvent.objects.bulk_create(records)
+
+    result: list[EventOutcome | EventRejected] = []
+    for index, event in enumerate(events):
+        if isinstance(outcomes[index], EventRejected):
+            result.append(outcomes[index])
+        elif event.event_id in seen:
+            result.append(seen[event.event_id])
+        elif index in decided:
+            decision, record = decided[index]
+            invitation = record.invitation
+            result.append(
+                EventOutcome(
+                    decision=record.decision,
+                    reason=str(decision.reason),
+                    invitation_id=invitation.id if invitation else None,
+                    channel=invitation.channel if invitation else None,
+                    send_at=invitation.send_at if invitation else None,
+                )
+            )
+        else:  # a repeat within this batch
+            first = result[first_in_batch[event.event_id]]
+            result.append(replace(first, duplicate=True))
+
+    due = [invitation.id for invitation in invitations if invitation.channel == "email" and invitation.send_at <= now]
+    if due:
+        from surveys import tasks  # tasks import the services; importing them here avoids a cycle
+
+        # robust: a broker outage must not fail a committed batch; the beat sweep sends what is due.
+        transaction.on_commit(lambda: tasks.invitation_send_many.delay(due), robust=True)
+    return result

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from surveys import views
+
+urlpatterns = [
+    path("s/<str:key>/", views.survey_page, name="survey-page"),
+    path("s/<str:key>/thanks/", views.survey_thanks, name="survey-thanks"),
+    path("u/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

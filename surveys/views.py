@@ -1,0 +1,180 @@
+"""The public survey page (/s/<token or public key>/), its thank-you page and one-click unsubscribe.
+
+Server-rendered and usable without JavaScript. A broken, expired or used link gets a page that
+says so, with the matching status code, never an error page.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from surveys import selectors
+from surveys.emails import survey_follow_up, survey_question
+from surveys.forms import AnswerForm
+from surveys.locales import normalize_locale
+from surveys.models import Response, Survey
+from surveys.services import invitations, response_submit
+from surveys.texts import scale_labels
+
+TOKEN_MIN_LENGTH = 30  # invitation tokens are 32 characters, survey public keys 22
+PROBLEM_TEXTS = {
+    404: (
+        gettext_lazy("Link not valid"),
+        gettext_lazy("This survey link is not valid. Please check that it was copied whole."),
+    ),
+    409: (gettext_lazy("Already answered"), gettext_lazy("This survey was already answered. Thank you!")),
+    410: (gettext_lazy("Link expired"), gettext_lazy("This survey link has expired. Thank you for your interest.")),
+}
+
+
+def _message(request, *, status: int, title: str, message: str, locale: str):
+    with translation.override(locale):
+        return render(
+            request,
+            "surveys/message.html",
+            {"title": title, "message": message, "locale": locale},
+            status=status,
+        )
+
+
+def _problem_page(request, problem: invitations.InvitationProblem, locale: str):
+    title, message = PROBLEM_TEXTS.get(problem.status, PROBLEM_TEXTS[404])
+    return _message(request, status=problem.status, title=title, message=message, locale=locale)
+
+
+def _client_locale(request) -> str:
+    return normalize_locale(getattr(request, "LANGUAGE_CODE", "") or "") or ""
+
+
+def _render_form(request, *, survey: Survey, form: AnswerForm, locale: str, recorded: int | None = None, status=200):
+    with translation.override(locale):
+        low_label, high_label = scale_labels(survey.kind)
+        return render(
+            request,
+            "surveys/page.html",
+            {
+                "survey": survey,
+                "form": form,
+                "question": survey_question(survey, locale),
+                "follow_up": survey_follow_up(survey, locale) or _("Anything you would like to add?"),
+                "low_label": low_label,
+                "high_label": high_label,
+                "recorded": recorded,
+                "locale": locale,
+            },
+            status=status,
+        )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey_page(request, key: str):
+    if len(key) >= TOKEN_MIN_LENGTH:
+        return _invitation_page(request, key)
+    return _anonymous_page(request, key)
+
+
+def _invitation_page(request, token: str):
+    try:
+        invitation = invitations.invitation_get(token=token)
+    except invitations.InvitationProblem as problem:
+        return _problem_page(request, problem, _client_locale(request) or "en")
+    survey = invitation.survey
+    locale = invitation.locale or invitation.customer.locale or survey.default_locale
+    if request.method == "POST":
+        form = AnswerForm(request.POST, kind=survey.kind, score_required=invitation.answered_at is None)
+        if not form.is_valid():
+            return _render_form(request, survey=survey, form=form, locale=locale, status=400)
+        score = form.cleaned_data["score"]
+        try:
+            if score is None:  # a comment added to an answer already given
+                score = Response.objects.filter(invitation=invitation).values_list("score", flat=True).get()
+            invitations.invitation_respond(
+                token=token, score=score, comment=form.cleaned_data["comment"], locale=locale
+            )
+        except invitations.InvitationProblem as problem:
+            return _problem_page(request, problem, locale)
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+            return _render_form(request, survey=survey, form=form, locale=locale, status=400)
+        return HttpResponseRedirect(reverse("survey-thanks", args=[token]))
+    raw_score = request.GET.get("score")
+    if raw_score is not None:  # one click from the email records the answer at once
+        form = AnswerForm({"score": raw_score}, kind=survey.kind)
+        if form.is_valid():
+            try:
+                invitations.invitation_respond(token=token, score=form.cleaned_data["score"], locale=locale)
+            except invitations.InvitationProblem as problem:
+                return _problem_page(request, problem, locale)
+            recorded = form.cleaned_data["score"]
+            form = AnswerForm(initial={"score": recorded}, kind=survey.kind, score_required=False)
+            return _render_form(request, survey=survey, form=form, locale=locale, recorded=recorded)
+    invitations.invitation_mark_opened(invitation=invitation)
+    answered = Response.objects.filter(invitation=invitation).values_list("score", flat=True).first()
+    form = AnswerForm(initial={"score": answered}, kind=survey.kind, score_required=answered is None)
+    return _render_form(request, survey=survey, form=form, locale=locale, recorded=answered)
+
+
+def _anonymous_page(request, public_key: str):
+    ref = selectors.survey_get_active(public_key=public_key)
+    locale = _client_locale(request)
+    if ref is None:
+        problem = invitations.InvitationNotFound()
+        return _problem_page(request, problem, locale or "en")
+    survey = Survey.objects.get(pk=ref.id)
+    locale = locale or survey.default_locale
+    if request.method == "POST":
+        form = AnswerForm(request.POST, kind=survey.kind)
+        if not form.is_valid():
+            return _render_form(request, survey=survey, form=form, locale=locale, status=400)
+        response_submit(
+            survey_key=public_key,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+            locale=locale,
+            channel=Response.Channel.LINK,
+            client_metadata={"user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]},
+        )
+        return HttpResponseRedirect(reverse("survey-thanks", args=[public_key]))
+    return _render_form(request, survey=survey, form=AnswerForm(kind=survey.kind), locale=locale)
+
+
+@require_http_methods(["GET", "HEAD"])
+def survey_thanks(request, key: str):
+    locale = _client_locale(request) or "en"
+    if len(key) >= TOKEN_MIN_LENGTH:
+        try:
+            invitation = invitations.invitation_get(token=key)
+            locale = invitation.locale or invitation.customer.locale or invitation.survey.default_locale
+        except invitations.InvitationProblem as problem:
+            return _problem_page(request, problem, locale)
+    return _message(
+        request,
+        status=200,
+        title=gettext_lazy("Thank you!"),
+        message=gettext_lazy("Your answer was recorded. We read every comment."),
+        locale=locale,
+    )
+
+
+@csrf_exempt  # mail clients POST the one-click unsubscribe without a form (RFC 8058); it only ever unsubscribes
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token: str):
+    """One click unsubscribes (GET from the email link, POST from mail clients per RFC 8058)."""
+    locale = _client_locale(request) or "en"
+    try:
+        customer = invitations.customer_unsubscribe(token=token)
+    except invitations.InvitationProblem as problem:
+        return _problem_page(request, problem, locale)
+    return _message(
+        request,
+        status=200,
+        title=gettext_lazy("Unsubscribed"),
+        message=gettext_lazy("You will not receive survey emails from us any more."),
+        locale=customer.locale or locale,
+    )

@@ -1,0 +1,147 @@
+"""Touchpoint events: the contact policy's decisions, idempotency, batches, and bad input."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from surveys.models import Customer, Invitation, TouchpointEvent
+from tests.surveys.factories import ContactRuleFactory, CustomerFactory, SurveyFactory, TouchpointFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/touchpoint-events/"
+BATCH_URL = "/api/v1/touchpoint-events/batch/"
+
+
+@pytest.fixture
+def support_rule():
+    return ContactRuleFactory(
+        survey=SurveyFactory(kind="ces", name="CES after support"), touchpoint=TouchpointFactory(key="support-ticket")
+    )
+
+
+def event(external_id="shop-1", **extra):
+    customer = {"external_id": external_id, "email": f"{external_id}@shop.example", "locale": "zh-hans"}
+    return {"touchpoint": "support-ticket", "customer": customer, **extra}
+
+
+def test_an_event_invites_and_the_email_goes_out_in_the_customers_language(
+    staff_client, support_rule, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        res = staff_client.post(URL, event(), format="json")
+    assert res.status_code == 202, res.content
+    body = res.json()
+    assert (body["decision"], body["reason"], body["duplicate"]) == ("invited", "invited", False)
+    assert body["invitation"]["channel"] == "email"
+    invitation = Invitation.objects.get(pk=body["invitation"]["id"])
+    assert invitation.status == Invitation.Status.SENT  # tasks run in-process in the embedded setup
+    (message,) = mail.outbox
+    assert message.to == ["shop-1@shop.example"]
+    assert message.subject == support_rule.survey.question_zh_hans
+    assert '<html lang="zh-hans">' in message.alternatives[0][0]
+    html = message.alternatives[0][0]
+    for score in range(1, 8):
+        assert f"/s/{invitation.token}/?score={score}" in html
+    assert f"/u/{invitation.token}/" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_customer_is_upserted_with_what_the_event_gives(staff_client, support_rule):
+    CustomerFactory(external_id="shop-2", email="old@shop.example", plan="Starter", name="Old name")
+    staff_client.post(
+        URL, event("shop-2", customer={"external_id": "shop-2", "plan": "Growth", "value": "199.00"}), format="json"
+    )
+    customer = Customer.objects.get(external_id="shop-2")
+    assert (customer.plan, str(customer.value), customer.email, customer.name) == (
+        "Growth",
+        "199.00",
+        "old@shop.example",
+        "Old name",
+    )
+
+
+def test_a_repeated_event_id_changes_nothing_and_returns_the_first_decision(
+    staff_client, support_rule, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = staff_client.post(URL, event(event_id="ticket-881"), format="json").json()
+        again = staff_client.post(URL, event(event_id="ticket-881"), format="json").json()
+    assert again == {**first, "duplicate": True}
+    assert Invitation.objects.count() == 1
+    assert TouchpointEvent.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_cooldown_skips_a_second_event_and_the_reason_is_recorded(staff_client, support_rule):
+    staff_client.post(URL, event(), format="json")
+    res = staff_client.post(URL, event(), format="json").json()
+    assert (res["decision"], res["reason"], res["invitation"]) == ("skipped", "cooldown", None)
+    assert "cooldown" in res["reason_text"]
+    assert list(TouchpointEvent.objects.order_by("id").values_list("reason", flat=True)) == ["invited", "cooldown"]
+
+
+def test_an_unsubscribed_customer_is_never_asked(staff_client, support_rule):
+    CustomerFactory(external_id="gone", unsubscribed_at="2026-01-01T00:00:00Z")
+    res = staff_client.post(URL, event("gone"), format="json").json()
+    assert (res["decision"], res["reason"]) == ("skipped", "unsubscribed")
+
+
+def test_unknown_touchpoint_is_a_400_listing_the_known_keys(staff_client, support_rule):
+    TouchpointFactory(key="delivery")
+    res = staff_client.post(URL, {**event(), "touchpoint": "checkout"}, format="json")
+    assert res.status_code == 400
+    (message,) = res.json()["error"]["fields"]["touchpoint"]
+    assert "checkout" in message
+    assert "delivery, support-ticket" in message
+    assert TouchpointEvent.objects.count() == 0
+
+
+def test_malformed_customer_is_a_400_naming_the_field(staff_client, support_rule):
+    res = staff_client.post(
+        URL, {**event(), "customer": {"external_id": "x", "email": "nope", "value": -3}}, format="json"
+    )
+    assert res.status_code == 400
+    assert set(res.json()["error"]["fields"]) == {"customer.email", "customer.value"}
+
+
+def test_events_need_a_staff_token(api_client, support_rule):
+    assert api_client.post(URL, event(), format="json").status_code == 401
+
+
+def test_a_batch_answers_per_event_in_order(staff_client, support_rule):
+    events = [
+        event("b-1", event_id="e-1"),
+        event("b-2"),
+        {**event("b-3"), "touchpoint": "nowhere"},
+        event("b-1", event_id="e-2"),  # same customer again: cooldown, decided within the batch
+        event("b-1", event_id="e-1"),  # the same event twice in one batch
+        {"touchpoint": "support-ticket", "customer": {"email": "no-id@x.example"}},
+    ]
+    res = staff_client.post(BATCH_URL, {"events": events}, format="json")
+    assert res.status_code == 202
+    results = res.json()["results"]
+    assert [r["index"] for r in results] == list(range(6))
+    assert [r.get("reason") for r in results] == ["invited", "invited", None, "cooldown", "invited", None]
+    assert results[4]["duplicate"] is True
+    assert results[4]["invitation"] == results[0]["invitation"]
+    assert "touchpoint" in results[2]["error"]["fields"]
+    assert "customer.external_id" in results[5]["error"]["fields"]
+    assert Invitation.objects.count() == 2
+    assert TouchpointEvent.objects.count() == 3
+
+
+def test_a_batch_over_500_is_refused(staff_client, support_rule):
+    res = staff_client.post(BATCH_URL, {"events": [event(f"c-{i}") for i in range(501)]}, format="json")
+    assert res.status_code == 400
+    assert "events" in res.json()["error"]["fields"]
+
+
+def test_a_delayed_invitation_waits_for_its_time(staff_client, support_rule):
+    support_rule.delay_minutes = 60
+    support_rule.save()
+    res = staff_client.post(URL, event(), format="json").json()
+    invitation = Invitation.objects.get(pk=res["invitation"]["id"])
+    assert invitation.status == Invitation.Status.SCHEDULED
+    assert invitation.send_at > invitation.created_at + timedelta(minutes=59)
+    assert mail.outbox == []
