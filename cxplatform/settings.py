@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -197,6 +199,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cxplatform.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "public_responses": env.str("CX_THROTTLE_PUBLIC_RESPONSES", default="60/min"),
+        "public_surveys": env.str("CX_THROTTLE_PUBLIC_SURVEYS", default="600/min"),
     },
     "NUM_PROXIES": env.int("CX_NUM_PROXIES", default=0),
 }
@@ -213,7 +216,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LocaleEnum": LANGUAGES},
 }
 
+# --- Cross-origin requests: only the widget's public endpoints, only from origins that some
+# survey lists (surveys.apps connects the check); each survey then accepts only its own.
+CORS_URLS_REGEX = r"^/api/v1/public/.*$"
+CORS_ALLOWED_ORIGINS: list[str] = []
+
 # --- cxplatform ------------------------------------------------------------------------
+# Serve /demo/widget/, a page embedding the widget for the demo survey (make run turns it on).
+CX_DEMO_PAGES = env.bool("CX_DEMO_PAGES", default=False)
 # Where respondents reach this platform: links in emails are built from it.
 CX_PUBLIC_BASE_URL = env.str("CX_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Seconds a web process keeps a survey or touchpoint lookup before reading it again.

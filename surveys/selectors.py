@@ -1,13 +1,16 @@
 """Reads of the surveys app: lookups for the public endpoints and querysets for staff."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from surveys.lookups import TTLCache
-from surveys.models import Invitation, Response, Survey, Touchpoint
+from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint
+from surveys.policy import CAP_WINDOW, CustomerFacts, Decision, PastInvitation, Rule, decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,11 +20,34 @@ class SurveyRef:
     id: int
     kind: str
     default_locale: str
+    require_identity: bool = False
+    identity_secret: str = ""
+    widget_origins: tuple[str, ...] = ()
 
 
 def _load_active_survey(public_key: object) -> SurveyRef | None:
-    row = Survey.objects.filter(public_key=public_key, active=True).values_list("id", "kind", "default_locale").first()
-    return SurveyRef(*row) if row else None
+    row = (
+        Survey.objects.filter(public_key=public_key, active=True)
+        .values_list("id", "kind", "default_locale", "require_identity", "identity_secret", "widget_origins")
+        .first()
+    )
+    if row is None:
+        return None
+    *fields, origins = row
+    return SurveyRef(*fields, widget_origins=tuple(origin.rstrip("/") for origin in origins or ()))
+
+
+def _load_widget_origins(_key: object) -> frozenset[str]:
+    origins = Survey.objects.filter(active=True).values_list("widget_origins", flat=True)
+    return frozenset(origin.rstrip("/") for group in origins for origin in (group or ()))
+
+
+_all_widget_origins: TTLCache[frozenset[str]] = TTLCache(_load_widget_origins)
+
+
+def widget_origins_all() -> frozenset[str]:
+    """Return every origin some active survey lets embed its widget (for CORS preflights)."""
+    return _all_widget_origins.get("all") or frozenset()
 
 
 def _load_touchpoint_id(key: object) -> int | None:
@@ -46,6 +72,7 @@ def lookups_clear() -> None:
     """Forget cached surveys and touchpoints (after edits in this process, and in tests)."""
     _active_surveys.clear()
     _touchpoint_ids.clear()
+    _all_widget_origins.clear()
 
 
 def survey_active_ids() -> list[int]:
@@ -82,3 +109,66 @@ def invitation_due_ids(*, limit: int = 1000) -> list[int]:
         .order_by("send_at")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def contact_history(*, customer_ids: Iterable[int], since: datetime) -> dict[int, list[PastInvitation]]:
+    """Return when each customer was last asked, by any survey and channel, since a moment.
+
+    Invitations count when made; answers given without an invitation (the widget, a shared
+    link) count when given, so that a customer who just answered in the product is not emailed.
+    """
+    ids = list(customer_ids)
+    history: dict[int, list[PastInvitation]] = defaultdict(list)
+    for customer_id, touchpoint_id, at in Invitation.objects.filter(
+        customer_id__in=ids, created_at__gt=since
+    ).values_list("customer_id", "touchpoint_id", "created_at"):
+        history[customer_id].append(PastInvitation(touchpoint_id, at))
+    for customer_id, touchpoint_id, at in Response.objects.filter(
+        customer_id__in=ids, invitation__isnull=True, submitted_at__gt=since
+    ).values_list("customer_id", "touchpoint_id", "submitted_at"):
+        history[customer_id].append(PastInvitation(touchpoint_id, at))
+    return history
+
+
+def rule_from_model(model: ContactRule) -> Rule:
+    return Rule(
+        survey_id=model.survey_id,
+        touchpoint_id=model.touchpoint_id,
+        touchpoint_key=model.touchpoint.key,
+        channel=model.channel,
+        sampling_rate=model.sampling_rate,
+        sampling_period_days=model.sampling_period_days,
+        delay=timedelta(minutes=model.delay_minutes),
+        cooldown=timedelta(days=model.cooldown_days),
+        recontact=timedelta(days=model.recontact_days),
+        cap_per_90_days=model.cap_per_90_days,
+        expiry=timedelta(days=model.expiry_days),
+    )
+
+
+def widget_decision(*, survey: SurveyRef, external_id: str | None, touchpoint_key: str | None) -> Decision:
+    """Whether the widget should ask this visitor now, under the same contact policy as email."""
+    now = timezone.now()
+    rules = ContactRule.objects.filter(survey_id=survey.id, channel=ContactRule.Channel.WIDGET, active=True)
+    if touchpoint_key:
+        rules = rules.filter(touchpoint__key=touchpoint_key)
+    model = rules.select_related("touchpoint").order_by("-priority", "id").first()
+    rule = (
+        rule_from_model(model)
+        if model
+        else Rule(survey_id=survey.id, touchpoint_id=-1, touchpoint_key="", channel="widget")
+    )
+    customer = Customer.objects.filter(external_id=external_id).first() if external_id else None
+    if customer is None:
+        facts = CustomerFacts(external_id=external_id or "", has_email=False)
+        history = []
+    else:
+        facts = CustomerFacts(
+            external_id=customer.external_id,
+            has_email=bool(customer.email),
+            unsubscribed=customer.unsubscribed_at is not None,
+            bounced=customer.email_bounced_at is not None,
+        )
+        longest = max(rule.cooldown, rule.recontact, CAP_WINDOW)
+        history = contact_history(customer_ids=[customer.id], since=now - longest)[customer.id]
+    return decide(rule=rule, customer=facts, history=history, occurred_at=now, now=now)

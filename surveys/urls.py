@@ -6,4 +6,5 @@ urlpatterns = [
     path("s/<str:key>/", views.survey_page, name="survey-page"),
     path("s/<str:key>/thanks/", views.survey_thanks, name="survey-thanks"),
     path("u/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("demo/widget/", views.widget_demo, name="widget-demo"),
 ]

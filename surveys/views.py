@@ -4,8 +4,9 @@ Server-rendered and usable without JavaScript. A broken, expired or used link ge
 says so, with the matching status code, never an error page.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from surveys import selectors
 from surveys.emails import survey_follow_up, survey_question
 from surveys.forms import AnswerForm
+from surveys.identity import identity_signature
 from surveys.locales import normalize_locale
 from surveys.models import Response, Survey
 from surveys.services import invitations, response_submit
@@ -178,3 +180,31 @@ def unsubscribe(request, token: str):
         message=gettext_lazy("You will not receive survey emails from us any more."),
         locale=customer.locale or locale,
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def widget_demo(request):
+    """A stand-in for a customer's product page that embeds the widget (CX_DEMO_PAGES=true only).
+
+    Like a real host, it signs the customer id on the server side and hands the signature to the
+    script tag.
+    """
+    if not settings.CX_DEMO_PAGES:
+        raise Http404("Demo pages are off.")
+    key = request.GET.get("survey", "")
+    survey = (
+        Survey.objects.filter(public_key=key, active=True).first()
+        if key
+        else Survey.objects.filter(active=True).exclude(widget_origins=[]).order_by("id").first()
+    )
+    if survey is None:
+        raise Http404("No survey with widget origins; run seed_demo or add origins in the admin.")
+    customer = request.GET.get("customer", "demo-0001")[:128]
+    context = {
+        "survey": survey,
+        "customer": customer,
+        "signature": identity_signature(secret=survey.identity_secret, external_id=customer),
+        "locale": request.GET.get("locale", "zh-CN")[:35],
+        "touchpoint": request.GET.get("touchpoint", "")[:64],
+    }
+    return render(request, "surveys/widget_demo.html", context)

@@ -117,6 +117,9 @@ class PublicResponseCreateApi(APIView):
             help_text="Who answered, unverified: creates the customer when the id is new, never changes one.",
         )
         consent_to_contact = StrictBooleanField(required=False)
+        signature = StrictCharField(
+            required=False, max_length=128, help_text="HMAC-SHA256 of customer.external_id, from your server."
+        )
 
         def validate(self, attrs):
             if bool(attrs.get("survey")) == bool(attrs.get("invitation")):
@@ -158,7 +161,9 @@ class PublicResponseCreateApi(APIView):
                 touchpoint_key=data.get("touchpoint") or None,
                 customer=services.CustomerIdentity(**customer, locale=data.get("locale", "")) if customer else None,
                 consent_to_contact=data.get("consent_to_contact", False),
-                channel=SurveyResponse.Channel.API,
+                channel=SurveyResponse.Channel.WIDGET if "HTTP_ORIGIN" in request.META else SurveyResponse.Channel.API,
                 client_metadata=_client_metadata(request),
+                signature=data.get("signature"),
+                origin=request.META.get("HTTP_ORIGIN"),
             )
         return Response(self.OutputSerializer(result).data, status=status.HTTP_201_CREATED)

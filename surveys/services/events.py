@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from surveys import policy
 from surveys.models import ContactRule, Customer, Invitation, Survey, Touchpoint, TouchpointEvent
+from surveys.selectors import contact_history, rule_from_model
 
 CUSTOMER_FIELDS = ("email", "name", "locale", "account", "plan", "value")
 
@@ -55,22 +56,6 @@ class EventRejected:
     """An event refused for bad input; `fields` names what is wrong, as the API reports it."""
 
     fields: dict[str, list[str]] = field(default_factory=dict)
-
-
-def _rule_from(model: ContactRule) -> policy.Rule:
-    return policy.Rule(
-        survey_id=model.survey_id,
-        touchpoint_id=model.touchpoint_id,
-        touchpoint_key=model.touchpoint.key,
-        channel=model.channel,
-        sampling_rate=model.sampling_rate,
-        sampling_period_days=model.sampling_period_days,
-        delay=timedelta(minutes=model.delay_minutes),
-        cooldown=timedelta(days=model.cooldown_days),
-        recontact=timedelta(days=model.recontact_days),
-        cap_per_90_days=model.cap_per_90_days,
-        expiry=timedelta(days=model.expiry_days),
-    )
 
 
 def _pick_rule(
@@ -162,13 +147,9 @@ def touchpoint_events_record(
         .select_related("touchpoint")
         .order_by("-priority", "id")
     ):
-        rules[model.touchpoint_id].append(_rule_from(model))
+        rules[model.touchpoint_id].append(rule_from_model(model))
     longest = max([policy.CAP_WINDOW, *(max(r.cooldown, r.recontact) for group in rules.values() for r in group)])
-    history: dict[int, list[policy.PastInvitation]] = defaultdict(list)
-    for customer_id, touchpoint_id, created_at in Invitation.objects.filter(
-        customer__in=[c.id for c in customers.values()], created_at__gt=now - longest
-    ).values_list("customer_id", "touchpoint_id", "created_at"):
-        history[customer_id].append(policy.PastInvitation(touchpoint_id, created_at))
+    history = contact_history(customer_ids=[c.id for c in customers.values()], since=now - longest)
 
     invitations: list[Invitation] = []
     records: list[TouchpointEvent] = []

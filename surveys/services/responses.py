@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from surveys import scoring
+from surveys.identity import identity_verified
 from surveys.models import Customer, Response
 from surveys.selectors import SurveyRef, survey_get_active, touchpoint_get_id
 
@@ -33,15 +34,35 @@ class SubmittedResponse:
     classification: str
 
 
-def response_check(*, survey_key: str, score: int, touchpoint_key: str | None) -> tuple[SurveyRef, int | None]:
+def response_check(
+    *,
+    survey_key: str,
+    score: int,
+    touchpoint_key: str | None,
+    customer_id: str | None = None,
+    signature: str | None = None,
+    origin: str | None = None,
+) -> tuple[SurveyRef, int | None]:
     """Resolve the survey and touchpoint of an answer, or raise naming what is wrong.
 
-    Raises SurveyNotFound for an unknown or inactive survey, ValidationError (with the
-    offending fields) for a score outside the survey's scale or an unknown touchpoint.
+    Raises SurveyNotFound for an unknown or inactive survey; PermissionDenied for a browser
+    origin the survey does not let embed it, or a customer id that is not signed when the survey
+    requires it; ValidationError (with the offending fields) for a score outside the survey's
+    scale or an unknown touchpoint.
     """
     survey = survey_get_active(public_key=survey_key)
     if survey is None:
         raise SurveyNotFound("No active survey has this public key.")
+    if origin and origin.rstrip("/") not in survey.widget_origins:
+        raise PermissionDenied(
+            f"The origin {origin} may not answer this survey; add it to the survey's widget origins."
+        )
+    if survey.require_identity and not (
+        customer_id
+        and signature
+        and identity_verified(secret=survey.identity_secret, external_id=customer_id, signature=signature)
+    ):
+        raise PermissionDenied("This survey requires a signed customer identity; the signature is missing or wrong.")
     errors: dict[str, list[str]] = {}
     if not scoring.score_in_scale(survey.kind, score):
         low, high = scoring.scale_for(survey.kind)
@@ -56,6 +77,22 @@ def response_check(*, survey_key: str, score: int, touchpoint_key: str | None) -
     return survey, touchpoint_id
 
 
+def response_check_identity(
+    *, survey: SurveyRef, customer_id: str | None, signature: str | None, origin: str | None
+) -> None:
+    """Raise PermissionDenied for a browser origin the survey does not allow, or an unsigned identity it requires."""
+    if origin and origin.rstrip("/") not in survey.widget_origins:
+        raise PermissionDenied(
+            f"The origin {origin} may not answer this survey; add it to the survey's widget origins."
+        )
+    if survey.require_identity and not (
+        customer_id
+        and signature
+        and identity_verified(secret=survey.identity_secret, external_id=customer_id, signature=signature)
+    ):
+        raise PermissionDenied("This survey requires a signed customer identity; the signature is missing or wrong.")
+
+
 def response_submit(
     *,
     survey_key: str,
@@ -68,9 +105,18 @@ def response_submit(
     channel: str = Response.Channel.API,
     client_metadata: dict[str, Any] | None = None,
     submitted_at: datetime | None = None,
+    signature: str | None = None,
+    origin: str | None = None,
 ) -> SubmittedResponse:
     """Record one answer; it is committed before this returns, before anything else happens."""
-    survey, touchpoint_id = response_check(survey_key=survey_key, score=score, touchpoint_key=touchpoint_key)
+    survey, touchpoint_id = response_check(
+        survey_key=survey_key,
+        score=score,
+        touchpoint_key=touchpoint_key,
+        customer_id=customer.external_id if customer else None,
+        signature=signature,
+        origin=origin,
+    )
     classification = scoring.classify(survey.kind, score)
     response = Response(
         survey_id=survey.id,

@@ -1,0 +1,92 @@
+"""GET /api/v1/public/surveys/<public_key>/: what the widget needs to ask, and whether to ask now."""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from surveys import scoring, selectors
+from surveys.api.throttling import FixedWindowThrottle
+from surveys.emails import survey_follow_up, survey_question
+from surveys.locales import normalize_locale
+from surveys.models import Survey
+from surveys.services.responses import response_check_identity
+from surveys.texts import scale_labels
+
+
+class WidgetThrottle(FixedWindowThrottle):
+    scope = "public_surveys"
+
+
+class PublicSurveyApi(APIView):
+    """The texts, scale and contact-policy decision for the widget (no authentication)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (WidgetThrottle,)
+    renderer_classes = (JSONRenderer,)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("customer", str, description="The visitor's external id, if known."),
+            OpenApiParameter("signature", str, description="HMAC-SHA256 of `customer`, when the survey requires it."),
+            OpenApiParameter("locale", str, description="en, zh-hans, zh-hant (or zh-CN, zh-TW…)."),
+            OpenApiParameter("touchpoint", str, description="Touchpoint key, to use its widget rule."),
+        ],
+        responses={
+            200: OpenApiResponse(description="Texts, scale, and `ask` with its `reason`."),
+            403: OpenApiResponse(description="Origin not allowed, or identity not verified."),
+            404: OpenApiResponse(description="Unknown or inactive survey."),
+        },
+        auth=[],
+    )
+    def get(self, request, public_key: str):
+        survey = selectors.survey_get_active(public_key=public_key)
+        if survey is None:
+            raise NotFound("No active survey has this public key.")
+        customer = request.query_params.get("customer", "")[:128] or None
+        response_check_identity(
+            survey=survey,
+            customer_id=customer,
+            signature=request.query_params.get("signature"),
+            origin=request.META.get("HTTP_ORIGIN"),
+        )
+        decision = selectors.widget_decision(
+            survey=survey, external_id=customer, touchpoint_key=request.query_params.get("touchpoint") or None
+        )
+        locale = normalize_locale(request.query_params.get("locale", "")) or survey.default_locale
+        texts = Survey.objects.only(
+            "question_en",
+            "question_zh_hans",
+            "question_zh_hant",
+            "follow_up_en",
+            "follow_up_zh_hans",
+            "follow_up_zh_hant",
+        ).get(pk=survey.id)
+        low, high = scoring.scale_for(survey.kind)
+        with translation.override(locale):
+            low_label, high_label = scale_labels(survey.kind)
+            body = {
+                "survey": public_key,
+                "kind": survey.kind,
+                "scale": {"min": low, "max": high},
+                "locale": locale,
+                "question": survey_question(texts, locale),
+                "follow_up": survey_follow_up(texts, locale) or _("Anything you would like to add?"),
+                "labels": {"low": low_label, "high": high_label},
+                "texts": {
+                    "send": _("Send"),
+                    "close": _("Close"),
+                    "thanks": _("Thank you! Your answer was recorded."),
+                    "choose": _("Please choose an answer."),
+                    "error": _("Sorry, your answer could not be sent. Please try again."),
+                },
+                "require_identity": survey.require_identity,
+                "ask": decision.invite,
+                "reason": str(decision.reason),
+            }
+        return Response(body)

@@ -1,0 +1,18 @@
+"""Signed customer identity for the widget: the host's server signs the customer id, we check it.
+
+signature = hex(HMAC-SHA256(key=survey identity secret, message=external id)), computed on the
+host's server, never in the browser, so a visitor cannot answer as somebody else.
+"""
+
+import hashlib
+import hmac
+
+
+def identity_signature(*, secret: str, external_id: str) -> str:
+    return hmac.new(secret.encode(), external_id.encode(), hashlib.sha256).hexdigest()
+
+
+def identity_verified(*, secret: str, external_id: str, signature: str) -> bool:
+    """Compare in constant time, so the time taken does not reveal how much of a guess was right."""
+    expected = identity_signature(secret=secret, external_id=external_id)
+    return hmac.compare_digest(expected, signature.strip().lower())

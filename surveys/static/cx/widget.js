@@ -1,0 +1,125 @@
+/*
+ * cxplatform survey widget: one file, no build step, no dependencies.
+ *
+ *   <script src="https://cx.example.com/static/cx/widget.js" defer
+ *           data-survey="PUBLIC_KEY" data-customer="EXTERNAL_ID" data-signature="HMAC_HEX"
+ *           data-locale="zh-CN" data-touchpoint="in-app"></script>
+ *
+ * It asks the platform whether to ask this visitor now (the contact policy decides), then shows
+ * the question in a shadow DOM, so the host page's CSS and ours never touch. Buttons are real
+ * <button>s: Tab reaches them, Enter or Space picks one. Escape closes the panel.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !script.dataset.survey) return;
+  var data = script.dataset;
+  var base = (data.api || new URL(script.src, document.baseURI).origin).replace(/\/$/, "");
+  var locale = data.locale || navigator.language || "";
+
+  function query(params) {
+    return Object.keys(params)
+      .filter(function (key) { return params[key]; })
+      .map(function (key) { return encodeURIComponent(key) + "=" + encodeURIComponent(params[key]); })
+      .join("&");
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  var CSS =
+    ":host{all:initial}" +
+    ".panel{position:fixed;right:16px;bottom:16px;z-index:2147483000;width:min(420px,calc(100vw - 32px));" +
+    "box-sizing:border-box;background:#fff;color:#1b1f24;border-radius:12px;padding:18px 18px 16px;" +
+    "box-shadow:0 8px 30px rgba(0,0,0,.2);font:15px/1.5 -apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif}" +
+    "h2{font-size:16px;line-height:1.4;margin:0 28px 12px 0;font-weight:600}" +
+    ".scale{display:flex;flex-wrap:wrap;gap:4px}" +
+    ".scale button{flex:1 0 30px;min-height:36px;border:2px solid #c9ced6;border-radius:6px;background:#fff;color:#1b1f24;" +
+    "font:inherit;font-weight:600;cursor:pointer}" +
+    ".scale button[aria-pressed=true]{background:#1f5fbf;border-color:#1f5fbf;color:#fff}" +
+    ".ends{display:flex;justify-content:space-between;font-size:12px;color:#4a5360;margin:4px 0 12px}" +
+    "label{display:block;font-weight:600;margin-bottom:4px}" +
+    "textarea{box-sizing:border-box;width:100%;min-height:64px;font:inherit;padding:8px;border:2px solid #c9ced6;border-radius:6px}" +
+    ".send{margin-top:10px;width:100%;padding:10px;border:0;border-radius:6px;background:#1f5fbf;color:#fff;font:inherit;font-weight:600;cursor:pointer}" +
+    ".close{position:absolute;top:8px;right:8px;width:32px;height:32px;border:0;background:transparent;font-size:20px;cursor:pointer;color:#4a5360}" +
+    "button:focus-visible,textarea:focus-visible{outline:3px solid #f5a623;outline-offset:2px}" +
+    ".msg{margin:8px 0 0;font-weight:600}.msg.error{color:#a11a1a}";
+
+  function render(config) {
+    var host = el("div", { id: "cx-survey-widget" });
+    var root = host.attachShadow({ mode: "open" });
+    var style = el("style");
+    style.textContent = CSS;
+    var panel = el("section", { class: "panel", role: "dialog", "aria-labelledby": "cx-question", lang: config.locale });
+    var close = el("button", { class: "close", type: "button", "aria-label": config.texts.close }, "×");
+    var title = el("h2", { id: "cx-question" }, config.question);
+    var scale = el("div", { class: "scale", role: "group", "aria-labelledby": "cx-question" });
+    var chosen = null;
+    var buttons = [];
+    for (var value = config.scale.min; value <= config.scale.max; value++) {
+      (function (score) {
+        var button = el("button", { type: "button", "aria-pressed": "false", "data-score": String(score) }, String(score));
+        button.addEventListener("click", function () {
+          chosen = score;
+          buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+        });
+        buttons.push(button);
+        scale.appendChild(button);
+      })(value);
+    }
+    var ends = el("div", { class: "ends", "aria-hidden": "true" });
+    ends.appendChild(el("span", {}, config.labels.low));
+    ends.appendChild(el("span", {}, config.labels.high));
+    var label = el("label", { for: "cx-comment" }, config.follow_up);
+    var comment = el("textarea", { id: "cx-comment", maxlength: "5000" });
+    var send = el("button", { class: "send", type: "button" }, config.texts.send);
+    var message = el("p", { class: "msg", role: "status", "aria-live": "polite" });
+
+    function dismiss() { host.remove(); }
+    close.addEventListener("click", dismiss);
+    panel.addEventListener("keydown", function (event) { if (event.key === "Escape") dismiss(); });
+    send.addEventListener("click", function () {
+      if (chosen === null) {
+        message.className = "msg error";
+        message.textContent = config.texts.choose;
+        return;
+      }
+      var body = { survey: config.survey, score: chosen, comment: comment.value, locale: config.locale };
+      if (data.customer) body.customer = { external_id: data.customer };
+      if (data.signature) body.signature = data.signature;
+      if (data.touchpoint) body.touchpoint = data.touchpoint;
+      send.disabled = true;
+      fetch(base + "/api/v1/public/responses/", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+        credentials: "omit"
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          panel.replaceChildren(close, el("p", { class: "msg", role: "status" }, config.texts.thanks));
+          close.focus();
+        })
+        .catch(function () {
+          send.disabled = false;
+          message.className = "msg error";
+          message.textContent = config.texts.error;
+        });
+    });
+
+    panel.append(close, title, scale, ends, label, comment, send, message);
+    root.append(style, panel);
+    document.body.appendChild(host);
+  }
+
+  var url = base + "/api/v1/public/surveys/" + encodeURIComponent(data.survey) + "/?" +
+    query({ customer: data.customer, signature: data.signature, locale: locale, touchpoint: data.touchpoint });
+  fetch(url, { credentials: "omit" })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (config) { if (config && config.ask) render(config); })
+    .catch(function () { /* the host page must never break because of the survey */ });
+})();

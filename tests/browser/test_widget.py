@@ -1,0 +1,54 @@
+"""The widget and the email flow in a real browser (headless chromium against the live test server)."""
+
+import pytest
+
+from surveys.models import Invitation, Response
+from tests.surveys.factories import CustomerFactory, InvitationFactory, SurveyFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_widget_takes_a_score_and_a_chinese_comment(live_server, page, settings, artifacts):
+    # given a survey that lets the test server's origin embed it, and a host page with hostile CSS
+    settings.CX_DEMO_PAGES = True
+    survey = SurveyFactory(kind="nps", widget_origins=[live_server.url], require_identity=True)
+    comment = "订单同步经常失败，希望尽快修复 🙏 sync keeps timing out"
+
+    # when a visitor opens the page, picks 3 with the keyboard and writes a comment
+    page.goto(f"{live_server.url}/demo/widget/?survey={survey.public_key}&customer=web-42&locale=zh-CN")
+    three = page.locator("#cx-survey-widget button[data-score='3']")
+    three.wait_for()
+    assert page.locator("#cx-question").inner_text() == survey.question_zh_hans
+    three.focus()
+    page.keyboard.press("Enter")
+    assert three.get_attribute("aria-pressed") == "true"
+    page.locator("#cx-comment").fill(comment)
+    page.screenshot(path=str(artifacts / "widget.png"))
+    send = page.locator("#cx-survey-widget .send")
+    colour = send.evaluate("button => getComputedStyle(button).backgroundColor")
+    send.click()
+    page.get_by_role("status").wait_for()
+
+    # then the answer is stored, signed identity and all, and the host's CSS never reached the widget
+    response = Response.objects.get()
+    assert (response.score, response.comment, response.channel) == (3, comment, "widget")
+    assert response.customer.external_id == "web-42"
+    assert response.locale == "zh-hans"
+    assert colour == "rgb(31, 95, 191)"
+
+
+def test_the_email_link_records_the_score_and_the_page_takes_a_comment(live_server, page, artifacts):
+    survey = SurveyFactory(kind="nps")
+    invitation = InvitationFactory(
+        survey=survey, customer=CustomerFactory(locale="zh-hant"), locale="zh-hant", status=Invitation.Status.SENT
+    )
+
+    page.goto(f"{live_server.url}/s/{invitation.token}/?score=9")
+    assert Response.objects.get(invitation=invitation).score == 9
+    page.get_by_label(page.locator("label.block").inner_text()).fill("客服很有耐心，問題當天就解決了 👍")
+    page.screenshot(path=str(artifacts / "survey-page.png"))
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/s/{invitation.token}/thanks/")
+
+    response = Response.objects.get(invitation=invitation)
+    assert (response.score, response.comment) == (9, "客服很有耐心，問題當天就解決了 👍")
