@@ -8,9 +8,11 @@ PORT ?= 8000
 
 .PHONY: run test setup lint migrations-check worker clean messages
 
+run: export CX_DEMO_PAGES ?= true
 run: setup
 	@$(PY) manage.py ensure_admin
 	@echo "Serving cxplatform on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
+	@echo "Demo product page with the survey widget: http://$(HOST):$(PORT)/demo/widget/"
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \
 		$(VENV)/bin/celery -A cxplatform worker --beat -Q default,analysis,email,webhooks --loglevel=info & \
 		worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -422,6 +422,7 @@ def main() -> None:
                 result = post_all(bodies, port=args.port, token=token, concurrency=args.concurrency)
                 result["cpu_ms_per_event"] = 1000 * (server_cpu_seconds(server) - cpu_before) / len(events)
                 result["rate"] = len(events) / result["elapsed"]
+                result["answered"] = sum(result["reasons"].values()) + result["duplicates"]
                 stored = psql(
                     "SELECT (SELECT count(*) FROM surveys_touchpointevent), (SELECT count(*) FROM surveys_invitation),"
                     " (SELECT count(*) FROM surveys_customer)",
@@ -448,8 +449,9 @@ def main() -> None:
         p50 = 1000 * percentile(ours["latencies"], 0.5)
         p99 = 1000 * percentile(ours["latencies"], 0.99)
         print(
-            f"  round {i}: endpoint {ours['rate']:6.0f} events/s ({ours['elapsed']:.2f} s, p50 {p50:.0f} ms, "
-            f"p99 {p99:.0f} ms, web CPU {ours['cpu_ms_per_event']:.2f} ms/event; stored {events_stored} events, "
+            f"  round {i}: endpoint {ours['rate']:6.0f} events/s ({ours['elapsed']:.2f} s, "
+            f"{ours['answered']} answered, p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
+            f"web CPU {ours['cpu_ms_per_event']:.2f} ms/event; stored {events_stored} events, "
             f"{invitations} invitations, {customers} customers)"
         )
         print(

@@ -1,8 +1,38 @@
 from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from surveys import selectors, services
-from surveys.models import Customer, Response, Survey, SurveyStats, Touchpoint
+from surveys.models import ContactRule, Customer, Invitation, Response, Survey, SurveyStats, Touchpoint, TouchpointEvent
+from surveys.policy import REASON_TEXT, Reason
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.display(description=_("why"))
+def reason_text(obj) -> str:
+    return REASON_TEXT.get(Reason(obj.reason), obj.reason)
+
+
+class TouchpointEventInline(ReadOnlyInline):
+    """On a customer's page: every event, and why the policy asked them or not."""
+
+    model = TouchpointEvent
+    fields = ("received_at", "touchpoint", "survey", "decision", "reason", reason_text, "invitation")
+    readonly_fields = fields
+    ordering = ("-received_at",)
+    max_num = 50
 
 
 @admin.register(Customer)
@@ -11,6 +41,7 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ("locale", "plan", "consent_to_contact", ("unsubscribed_at", admin.EmptyFieldListFilter))
     search_fields = ("external_id", "name", "email", "account")
     readonly_fields = ("created_at", "updated_at")
+    inlines = (TouchpointEventInline,)
 
 
 @admin.register(Touchpoint)
@@ -106,3 +137,75 @@ class ResponseAdmin(admin.ModelAdmin):
     @admin.display(description=_("comment"))
     def short_comment(self, response):
         return response.comment if len(response.comment) <= 80 else response.comment[:79] + "…"
+
+
+@admin.register(ContactRule)
+class ContactRuleAdmin(admin.ModelAdmin):
+    list_display = (
+        "survey",
+        "touchpoint",
+        "active",
+        "channel",
+        "sampling_rate",
+        "delay_minutes",
+        "cooldown_days",
+        "recontact_days",
+        "cap_per_90_days",
+        "priority",
+    )
+    list_editable = ("active", "sampling_rate")
+    list_filter = ("active", "channel", "survey", "touchpoint")
+
+
+@admin.register(TouchpointEvent)
+class TouchpointEventAdmin(admin.ModelAdmin):
+    list_display = ("received_at", "touchpoint", "customer", "survey", "decision", "reason", reason_text, "event_id")
+    list_filter = ("decision", "reason", "touchpoint", "survey")
+    search_fields = ("event_id", "customer__external_id", "customer__email", "customer__name")
+    list_select_related = ("touchpoint", "customer", "survey")
+    date_hierarchy = "received_at"
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "survey", "touchpoint", "customer", "channel", "status", "send_at", "last_error")
+    list_filter = ("status", "channel", "survey", "touchpoint")
+    search_fields = ("customer__external_id", "customer__email", "customer__name", "token")
+    list_select_related = ("survey", "touchpoint", "customer")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    change_list_template = "admin/surveys/invitation/change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*(field.name for field in self.model._meta.fields), "event_reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("why invited"))
+    def event_reason(self, invitation):
+        event = getattr(invitation, "event", None)
+        return reason_text(event) if event else "—"
+
+    def get_urls(self):
+        rate = self.admin_site.admin_view(self.response_rate_view)
+        return [path("response-rate/", rate, name="surveys_invitation_response_rate"), *super().get_urls()]
+
+    def response_rate_view(self, request):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Response rate"),
+            "opts": self.model._meta,
+            "rows": selectors.invitation_response_rates(),
+        }
+        return TemplateResponse(request, "admin/surveys/invitation/response_rate.html", context)

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from surveys.lookups import TTLCache
@@ -172,3 +172,42 @@ def widget_decision(*, survey: SurveyRef, external_id: str | None, touchpoint_ke
         longest = max(rule.cooldown, rule.recontact, CAP_WINDOW)
         history = contact_history(customer_ids=[customer.id], since=now - longest)[customer.id]
     return decide(rule=rule, customer=facts, history=history, occurred_at=now, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRate:
+    survey: str
+    touchpoint: str
+    channel: str
+    sent: int
+    opened: int
+    answered: int
+
+    @property
+    def rate(self) -> float | None:
+        return 100 * self.answered / self.sent if self.sent else None
+
+
+def invitation_response_rates() -> list[ResponseRate]:
+    """Return sent, opened and answered invitations by survey, touchpoint and channel, counted in the database."""
+    reached = ~Q(status__in=[Invitation.Status.SCHEDULED, Invitation.Status.FAILED])
+    rows = (
+        Invitation.objects.values("survey__name", "touchpoint__name", "channel")
+        .annotate(
+            sent=Count("id", filter=reached),
+            opened=Count("id", filter=Q(opened_at__isnull=False)),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+        )
+        .order_by("survey__name", "touchpoint__name", "channel")
+    )
+    return [
+        ResponseRate(
+            survey=row["survey__name"],
+            touchpoint=row["touchpoint__name"] or "—",
+            channel=row["channel"],
+            sent=row["sent"],
+            opened=row["opened"],
+            answered=row["answered"],
+        )
+        for row in rows
+    ]

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from surveys import scoring, services
 from surveys.demo.comments import COMMENTS
-from surveys.models import Customer, Response, Survey, Touchpoint
+from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint, TouchpointEvent
+from surveys.policy import Reason
+from surveys.services.invitations import invitation_respond
 
 DEMO_MARK = {"source": "seed_demo"}
 CUSTOMERS = 200
@@ -68,6 +70,25 @@ SURVEY_TOUCHPOINTS = {
     "CSAT after delivery": (("delivery", 1),),
 }
 SURVEY_SHARE = (("Relationship NPS", 5), ("CES after support", 3), ("CSAT after delivery", 2))
+# The contact policy of the demo: (survey, touchpoint, channel, sampling rate, delay in minutes).
+RULES = (
+    ("Relationship NPS", "renewal", "email", 1.0, 0),
+    ("Relationship NPS", "in-app", "widget", 0.5, 0),
+    ("Relationship NPS", "onboarding", "email", 1.0, 60 * 24 * 14),
+    ("CES after support", "support-ticket", "email", 0.5, 30),
+    ("CSAT after delivery", "delivery", "email", 1.0, 60 * 24),
+)
+# Origins allowed to embed the demo widget: the platform itself, where /demo/widget/ lives.
+DEMO_WIDGET_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+INVITATION_STATES = (
+    Invitation.Status.SCHEDULED,
+    Invitation.Status.SENT,
+    Invitation.Status.OPENED,
+    Invitation.Status.ANSWERED,
+    Invitation.Status.EXPIRED,
+    Invitation.Status.FAILED,
+)
+SKIP_REASONS = (Reason.COOLDOWN, Reason.NOT_SAMPLED, Reason.RECONTACT_WINDOW, Reason.UNSUBSCRIBED, Reason.NO_EMAIL)
 
 EN_NAMES = ("Olivia", "Liam", "Emma", "Noah", "Ava", "Ethan", "Mia", "Lucas", "Sophia", "Mason")
 EN_SURNAMES = ("Smith", "Brown", "Taylor", "Wilson", "Clark", "Hughes", "Patel", "Murphy", "Reed", "Fox")
@@ -193,8 +214,78 @@ def seed_demo() -> SeedResult:
                 submitted_at=now - age,
             )
             created += 1
+    surveys["Relationship NPS"].widget_origins = DEMO_WIDGET_ORIGINS
+    surveys["Relationship NPS"].save(update_fields=["widget_origins"])
+    touchpoints = {tp.key: tp for tp in Touchpoint.objects.all()}
+    for survey_name, key, channel, rate, delay in RULES:
+        ContactRule.objects.update_or_create(
+            survey=surveys[survey_name],
+            touchpoint=touchpoints[key],
+            defaults={"channel": channel, "sampling_rate": rate, "delay_minutes": delay},
+        )
+    if not Invitation.objects.filter(customer__external_id__startswith="demo-").exists():
+        _seed_invitations(rng, surveys, touchpoints)
     for survey in surveys.values():
         services.survey_stats_refresh(survey_id=survey.id)
     return SeedResult(
         created_responses=created, customers=len(customer_rows), surveys=len(surveys), touchpoints=len(TOUCHPOINTS)
     )
+
+
+def _seed_invitations(rng: random.Random, surveys: dict[str, Survey], touchpoints: dict[str, Touchpoint]) -> None:
+    """Invitations in every state, each with the event that made it, and events the policy skipped."""
+    now = timezone.now()
+    customers = list(Customer.objects.filter(external_id__startswith="demo-").order_by("external_id"))
+    email_rules = [rule for rule in RULES if rule[2] == "email"]
+    for index in range(60):
+        state = INVITATION_STATES[index % len(INVITATION_STATES)]
+        survey_name, key, channel, _rate, _delay = email_rules[(index // len(INVITATION_STATES)) % len(email_rules)]
+        customer = customers[index]
+        created = now - timedelta(days=rng.randrange(1, 25), minutes=rng.randrange(1440))
+        invitation = Invitation.objects.create(
+            survey=surveys[survey_name],
+            touchpoint=touchpoints[key],
+            customer=customer,
+            channel=channel,
+            locale=customer.locale,
+            created_at=created,
+            send_at=now + timedelta(hours=6) if state == Invitation.Status.SCHEDULED else created,
+            sent_at=None if state in (Invitation.Status.SCHEDULED, Invitation.Status.FAILED) else created,
+            opened_at=created + timedelta(hours=2) if state == Invitation.Status.OPENED else None,
+            expires_at=created + timedelta(days=1)
+            if state == Invitation.Status.EXPIRED
+            else created + timedelta(days=30),
+            status=Invitation.Status.SENT if state == Invitation.Status.ANSWERED else state,
+            last_error="SMTPRecipientsRefused: 550 mailbox unavailable" if state == Invitation.Status.FAILED else "",
+        )
+        if state == Invitation.Status.ANSWERED:
+            low, high = scoring.scale_for(surveys[survey_name].kind)
+            score = rng.randint(low, high)
+            classification = scoring.classify(surveys[survey_name].kind, score)
+            invitation_respond(
+                token=invitation.token, score=score, comment=_comment(rng, classification, customer.locale)
+            )
+        TouchpointEvent.objects.create(
+            event_id=f"demo-event-{index:03d}",
+            touchpoint=touchpoints[key],
+            customer=customer,
+            survey=surveys[survey_name],
+            occurred_at=created,
+            received_at=created,
+            decision=TouchpointEvent.Decision.INVITED,
+            reason=Reason.INVITED,
+            invitation=invitation,
+        )
+    for index in range(40):
+        survey_name, key, _channel, _rate, _delay = RULES[index % len(RULES)]
+        at = now - timedelta(days=rng.randrange(1, 25))
+        TouchpointEvent.objects.create(
+            event_id=f"demo-skipped-{index:03d}",
+            touchpoint=touchpoints[key],
+            customer=customers[60 + index],
+            survey=surveys[survey_name],
+            occurred_at=at,
+            received_at=at,
+            decision=TouchpointEvent.Decision.SKIPPED,
+            reason=SKIP_REASONS[index % len(SKIP_REASONS)],
+        )

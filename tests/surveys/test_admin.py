@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from surveys.models import Response, Survey
+from surveys.models import Response, Survey, TouchpointEvent
 from tests.surveys.factories import ResponseFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,9 @@ def admin_client_with_demo(admin_client):
     return admin_client
 
 
-@pytest.mark.parametrize("model", ["customer", "touchpoint", "survey", "response"])
+@pytest.mark.parametrize(
+    "model", ["customer", "touchpoint", "survey", "response", "invitation", "contactrule", "touchpointevent"]
+)
 def test_changelists_load_with_demo_data(admin_client_with_demo, model):
     res = admin_client_with_demo.get(f"/admin/surveys/{model}/")
     assert res.status_code == 200
@@ -68,3 +70,17 @@ def test_responses_are_read_only(admin_client_with_demo):
 def test_admin_speaks_the_browsers_language(admin_client, language, expected):
     res = admin_client.get("/admin/surveys/touchpoint/", HTTP_ACCEPT_LANGUAGE=language)
     assert expected in res.content.decode()
+
+
+def test_response_rate_page(admin_client_with_demo):
+    page = admin_client_with_demo.get("/admin/surveys/invitation/response-rate/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "CSAT after delivery" in body
+    assert "%" in body
+
+
+def test_a_customers_page_says_why_they_were_or_were_not_asked(admin_client_with_demo):
+    event = TouchpointEvent.objects.filter(decision="skipped", reason="cooldown").select_related("customer").first()
+    page = admin_client_with_demo.get(f"/admin/surveys/customer/{event.customer.pk}/change/")
+    assert "Invited to a survey within the cooldown period" in page.content.decode()

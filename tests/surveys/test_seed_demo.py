@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from surveys.models import Customer, Response, Survey, SurveyStats, Touchpoint
+from surveys.models import ContactRule, Customer, Invitation, Response, Survey, SurveyStats, Touchpoint, TouchpointEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -15,12 +15,16 @@ def test_seed_demo_loads_a_bilingual_data_set_once():
     counts = (Survey.objects.count(), Touchpoint.objects.count(), Customer.objects.count(), Response.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
 
-    assert counts == (3, 5, 200, 2000)
+    assert counts == (3, 5, 200, 2010)  # 2,000 answers, and 10 more given through invitations
     assert (Survey.objects.count(), Touchpoint.objects.count(), Customer.objects.count()) == counts[:3]
-    assert Response.objects.count() == 2000
+    assert Response.objects.count() == 2010
+    assert set(Invitation.objects.values_list("status", flat=True)) == set(Invitation.Status.values)
+    assert Invitation.objects.count() == 60
+    assert ContactRule.objects.count() == 5
+    assert TouchpointEvent.objects.filter(decision="skipped").values("reason").distinct().count() == 5
     assert set(Survey.objects.values_list("kind", flat=True)) == {"nps", "ces", "csat"}
     chinese = Response.objects.filter(locale__startswith="zh").count()
-    assert 800 <= chinese <= 1200
+    assert 800 <= chinese <= 1210
     assert Response.objects.filter(locale="zh-hant").count() > 150
     comments = list(Response.objects.exclude(comment="").values_list("comment", flat=True))
     assert len(comments) > 1000
