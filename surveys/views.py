@@ -26,7 +26,7 @@ from surveys.texts import scale_labels
 
 TOKEN_MIN_LENGTH = 30  # invitation tokens are 32 characters, survey public keys 22
 PROBLEM_TEXTS = {
-    404: (
+    403: (
         gettext_lazy("Link not valid"),
         gettext_lazy("This survey link is not valid. Please check that it was copied whole."),
     ),
@@ -46,7 +46,7 @@ def _message(request, *, status: int, title: str, message: str, locale: str):
 
 
 def _problem_page(request, problem: invitations.InvitationProblem, locale: str):
-    title, message = PROBLEM_TEXTS.get(problem.status, PROBLEM_TEXTS[404])
+    title, message = PROBLEM_TEXTS.get(problem.status, PROBLEM_TEXTS[403])
     return _message(request, status=problem.status, title=title, message=message, locale=locale)
 
 
@@ -126,8 +126,8 @@ def _anonymous_page(request, public_key: str):
     ref = selectors.survey_get_active(public_key=public_key)
     locale = _client_locale(request)
     if ref is None:
-        problem = invitations.InvitationNotFound()
-        return _problem_page(request, problem, locale or "en")
+        title, message = PROBLEM_TEXTS[403]
+        return _message(request, status=404, title=title, message=message, locale=locale or "en")
     survey = Survey.objects.get(pk=ref.id)
     locale = locale or survey.default_locale
     if request.method == "POST":

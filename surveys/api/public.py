@@ -136,7 +136,10 @@ class PublicResponseCreateApi(APIView):
         responses={
             201: OutputSerializer,
             400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),
-            404: OpenApiResponse(description="Unknown or inactive survey, or unknown invitation."),
+            403: OpenApiResponse(
+                description="Unknown (forged) invitation, origin not allowed, or identity not signed."
+            ),
+            404: OpenApiResponse(description="Unknown or inactive survey."),
             409: OpenApiResponse(description="The invitation was answered more than 24 hours ago."),
             410: OpenApiResponse(description="The invitation expired."),
             413: OpenApiResponse(description="Body too large."),

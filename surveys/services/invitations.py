@@ -22,9 +22,11 @@ class InvitationProblem(Exception):
     code = "invitation_invalid"
 
 
-class InvitationNotFound(InvitationProblem):
-    status = 404
-    code = "invitation_not_found"
+class InvitationInvalid(InvitationProblem):
+    """No invitation has this token: mistyped, cut short or forged."""
+
+    status = 403
+    code = "invitation_invalid"
 
 
 class InvitationExpired(InvitationProblem):
@@ -38,14 +40,14 @@ class InvitationAlreadyAnswered(InvitationProblem):
 
 
 def invitation_get(*, token: str) -> Invitation:
-    """Return the invitation with this token and its survey, or raise InvitationNotFound."""
+    """Return the invitation with this token and its survey, or raise InvitationInvalid."""
     invitation = (
         Invitation.objects.select_related("survey", "customer", "touchpoint").filter(token=token).first()
         if isinstance(token, str) and len(token) <= 64
         else None
     )
     if invitation is None or not invitation.survey.active:
-        raise InvitationNotFound("This survey link is not valid.")
+        raise InvitationInvalid("This survey link is not valid.")
     return invitation
 
 
@@ -188,7 +190,7 @@ def customer_unsubscribe(*, token: str) -> Customer:
     """Unsubscribe the customer an invitation was sent to (one click from the email)."""
     invitation = Invitation.objects.select_related("customer").filter(token=token).first()
     if invitation is None:
-        raise InvitationNotFound("This link is not valid.")
+        raise InvitationInvalid("This link is not valid.")
     Customer.objects.filter(Q(pk=invitation.customer_id) & Q(unsubscribed_at__isnull=True)).update(
         unsubscribed_at=timezone.now()
     )

@@ -63,6 +63,19 @@ def test_after_24_hours_a_second_answer_is_refused_with_409(client, invitation):
     assert Response.objects.get(invitation=invitation).score == 9
 
 
+def test_a_forged_token_in_the_api_is_a_403(api_client):
+    res = api_client.post("/api/v1/public/responses/", {"invitation": "y" * 32, "score": 10}, format="json")
+    assert res.status_code == 403
+    assert res.json()["error"]["code"] == "invitation_invalid"
+
+
+def test_an_expired_invitation_in_the_api_is_a_410(api_client, invitation):
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    res = api_client.post("/api/v1/public/responses/", {"invitation": invitation.token, "score": 10}, format="json")
+    assert res.status_code == 410
+    assert res.json()["error"]["code"] == "invitation_expired"
+
+
 def test_api_answers_through_an_invitation_too(api_client, invitation):
     res = api_client.post("/api/v1/public/responses/", {"invitation": invitation.token, "score": 10}, format="json")
     assert res.status_code == 201, res.content
@@ -81,9 +94,9 @@ def test_an_expired_invitation_shows_a_clear_410_page(client, invitation):
     assert not Response.objects.exists()
 
 
-def test_a_forged_token_shows_a_clear_404_page(client):
+def test_a_forged_token_shows_a_clear_403_page(client):
     page = client.get("/s/" + "x" * 32 + "/", {"score": 9})
-    assert page.status_code == 404
+    assert page.status_code == 403
     assert "not valid" in page.content.decode() or "無效" in page.content.decode()
 
 
