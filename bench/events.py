@@ -20,7 +20,9 @@ customers with Customer.objects.bulk_create(update_conflicts=True) in chunks of 
 timed inside `manage.py shell -c` against the same database. Both start from empty tables (touchpoint
 events, invitations, responses, customers are truncated before every round), and rounds alternate
 between the two; the median round of each is reported, with the ratio endpoint / baseline.
-Target: ratio >= 0.5, no error, no 5xx.
+Target: ratio >= 0.5, no error, no 5xx. When a batch gets a 5xx or an event an error, the run still
+prints its figures, then the exceptions of the gunicorn log (/tmp/cxplatform-bench-events-gunicorn.log),
+and exits 1.
 """
 
 import argparse

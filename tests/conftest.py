@@ -50,6 +50,20 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Run tasks in-process, as the embedded setup does, except in tests that need the real broker."""
+    if request.node.get_closest_marker("broker"):
+        yield
+        return
+    from celery import current_app
+
+    saved = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
 def _fresh_lookups():
     from surveys.selectors import lookups_clear
 

@@ -1,12 +1,13 @@
 """Touchpoint events in, invitations out: the contact policy applied to a batch in a few queries."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from surveys import policy
@@ -56,6 +57,22 @@ class EventRejected:
     """An event refused for bad input; `fields` names what is wrong, as the API reports it."""
 
     fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+def lock_batch_keys(keys: Sequence[str]) -> None:
+    """Serialize concurrent batches that share a customer or an event id (PostgreSQL; SQLite has one writer).
+
+    Each key gets a transaction-scoped advisory lock, taken in one fixed order, so two batches
+    touching the same customers wait for each other instead of deadlocking in their upserts,
+    and a resent event waits for the first to commit and is then seen as a duplicate.
+    """
+    if connection.vendor != "postgresql" or not keys:
+        return
+    numbers = sorted(
+        {int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True) for key in keys}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [numbers])
 
 
 def _pick_rule(
@@ -120,6 +137,9 @@ def touchpoint_events_record(
             accepted.append(index)
 
     event_ids = [events[i].event_id for i in accepted if events[i].event_id]
+    lock_batch_keys(
+        [f"customer:{events[i].customer.external_id}" for i in accepted] + [f"event:{e}" for e in event_ids]
+    )
     seen = {
         stored.event_id: EventOutcome(
             decision=stored.decision,
@@ -207,7 +227,8 @@ def touchpoint_events_record(
 
     Invitation.objects.bulk_create(invitations)
     for record in records:
-        record.invitation_id = record.invitation.id if record.invitation else None
+        if record.invitation is not None:
+            record.invitation = record.invitation  # takes the id bulk_create just gave it, keeps the object
     TouchpointEvent.objects.bulk_create(records)
 
     result: list[EventOutcome | EventRejected] = []
