@@ -94,6 +94,7 @@ class SurveyAdmin(admin.ModelAdmin):
             return (*self.readonly_fields, "kind")
         return self.readonly_fields
 
+    # xgettext:no-python-format
     @admin.display(description=_("score (95% interval)"))
     def score_display(self, survey):
         stats = getattr(survey, "stats", None)

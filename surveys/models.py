@@ -116,7 +116,9 @@ class SurveyStats(models.Model):
     responses = models.PositiveIntegerField(_("responses"), default=0)
     score = models.FloatField(_("score"), null=True, blank=True)
     margin = models.FloatField(_("95% margin"), null=True, blank=True)
+    # xgettext:no-python-format
     low = models.FloatField(_("95% interval, low"), null=True, blank=True)
+    # xgettext:no-python-format
     high = models.FloatField(_("95% interval, high"), null=True, blank=True)
     class_counts = models.JSONField(_("class counts"), default=dict)
     last_response_at = models.DateTimeField(_("last response at"), null=True, blank=True)
