@@ -6,9 +6,11 @@ insert one row with the ORM. It lives here, not in the product.
 
 import json
 import os
+from decimal import Decimal
 
 from django.http import JsonResponse
 from django.urls import include, path
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -17,7 +19,9 @@ from django.core.wsgi import get_wsgi_application
 
 application = get_wsgi_application()
 
-from surveys.models import Response  # noqa: E402
+from surveys.models import Customer, Response  # noqa: E402
+
+CUSTOMER_FIELDS = ("email", "name", "locale", "account", "plan", "value")
 
 
 @csrf_exempt
@@ -29,7 +33,27 @@ def bare_insert(request):
     return JsonResponse({"id": row.id}, status=201)
 
 
+@csrf_exempt
+def bare_customers_upsert(request):
+    """The events benchmark's baseline: upsert a batch's customers in one bulk_create, in key order."""
+    events = json.loads(request.body)["events"]
+    latest = {event["customer"]["external_id"]: event["customer"] for event in events}
+    now = timezone.now()
+    rows = []
+    for external_id in sorted(latest):  # one lock order for every batch: concurrent batches cannot deadlock
+        record = latest[external_id]
+        given = {name: record[name] for name in CUSTOMER_FIELDS if name in record}
+        if "value" in given:
+            given["value"] = Decimal(str(given["value"]))
+        rows.append(Customer(external_id=external_id, created_at=now, updated_at=now, **given))
+    Customer.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["external_id"], update_fields=[*CUSTOMER_FIELDS, "updated_at"]
+    )
+    return JsonResponse({"customers": len(rows)}, status=202)
+
+
 urlpatterns = [
     path("bench/bare-insert/", bare_insert),
+    path("bench/bare-customers/", bare_customers_upsert),
     path("", include("cxplatform.urls")),
 ]
