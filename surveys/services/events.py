@@ -11,10 +11,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from surveys import policy
-from surveys.models import ContactRule, Customer, Invitation, Survey, Touchpoint, TouchpointEvent
+from surveys.models import ContactRule, Survey, Touchpoint, TouchpointEvent
 from surveys.selectors import contact_history, rule_from_model
-
-CUSTOMER_FIELDS = ("email", "name", "locale", "account", "plan", "value")
+from surveys.services import event_rows as rows
+from surveys.services.event_rows import CUSTOMER_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,27 +88,6 @@ def _pick_rule(
     return policy.Rule(survey_id=survey_id, touchpoint_id=touchpoint.id, touchpoint_key=touchpoint.key, channel="email")
 
 
-def _upsert_customers(records: Sequence[CustomerRecord]) -> None:
-    """Create new customers and update the fields each record gives; one statement per shape of record."""
-    latest: dict[str, CustomerRecord] = {}
-    for record in records:
-        latest[record.external_id] = record  # the last event about a customer wins
-    now = timezone.now()
-    by_shape: dict[tuple[str, ...], list[Customer]] = defaultdict(list)
-    for record in latest.values():
-        given = record.given()
-        by_shape[tuple(sorted(given))].append(
-            Customer(external_id=record.external_id, created_at=now, updated_at=now, **given)
-        )
-    for shape, customers in by_shape.items():
-        Customer.objects.bulk_create(
-            customers,
-            update_conflicts=True,
-            unique_fields=["external_id"],
-            update_fields=[*shape, "updated_at"],
-        )
-
-
 @transaction.atomic
 def touchpoint_events_record(
     *, events: Sequence[EventInput], now: datetime | None = None
@@ -153,12 +132,11 @@ def touchpoint_events_record(
     }
     fresh = [i for i in accepted if not (events[i].event_id and events[i].event_id in seen)]
 
-    _upsert_customers([events[i].customer for i in fresh])
-    external_ids = {events[i].customer.external_id for i in fresh}
-    customers = {
-        c.external_id: c
-        for c in Customer.objects.select_for_update().filter(external_id__in=external_ids).order_by("id")
-    }
+    latest: dict[str, dict[str, object]] = {}
+    for i in fresh:  # the last event about a customer wins
+        latest[events[i].customer.external_id] = events[i].customer.given()
+    rows.customers_upsert(latest, now=now)
+    customers = rows.customers_get(list(latest))
     rules: dict[int, list[policy.Rule]] = defaultdict(list)
     for model in (
         ContactRule.objects.filter(
@@ -171,9 +149,9 @@ def touchpoint_events_record(
     longest = max([policy.CAP_WINDOW, *(max(r.cooldown, r.recontact) for group in rules.values() for r in group)])
     history = contact_history(customer_ids=[c.id for c in customers.values()], since=now - longest)
 
-    invitations: list[Invitation] = []
-    records: list[TouchpointEvent] = []
-    decided: dict[int, tuple[policy.Decision, TouchpointEvent]] = {}
+    invitations: list[rows.NewInvitation] = []
+    records: list[rows.NewEvent] = []
+    decided: dict[int, tuple[policy.Decision, rows.NewEvent]] = {}
     first_in_batch: dict[str, int] = {}
     for index in fresh:
         event = events[index]
@@ -189,9 +167,9 @@ def touchpoint_events_record(
             rule=rule,
             customer=policy.CustomerFacts(
                 external_id=customer.external_id,
-                has_email=bool(customer.email),
-                unsubscribed=customer.unsubscribed_at is not None,
-                bounced=customer.email_bounced_at is not None,
+                has_email=customer.has_email,
+                unsubscribed=customer.unsubscribed,
+                bounced=customer.bounced,
             ),
             history=history[customer.id],
             occurred_at=occurred_at,
@@ -199,7 +177,7 @@ def touchpoint_events_record(
         )
         invitation = None
         if decision.invite:
-            invitation = Invitation(
+            invitation = rows.NewInvitation(
                 survey_id=rule.survey_id,
                 touchpoint_id=touchpoint.id,
                 customer_id=customer.id,
@@ -211,7 +189,7 @@ def touchpoint_events_record(
             )
             invitations.append(invitation)
             history[customer.id].append(policy.PastInvitation(touchpoint.id, now))
-        record = TouchpointEvent(
+        record = rows.NewEvent(
             event_id=event.event_id,
             touchpoint_id=touchpoint.id,
             customer_id=customer.id,
@@ -225,11 +203,8 @@ def touchpoint_events_record(
         records.append(record)
         decided[index] = (decision, record)
 
-    Invitation.objects.bulk_create(invitations)
-    for record in records:
-        if record.invitation is not None:
-            record.invitation = record.invitation  # takes the id bulk_create just gave it, keeps the object
-    TouchpointEvent.objects.bulk_create(records)
+    rows.invitations_insert(invitations)
+    rows.events_insert(records)
 
     result: list[EventOutcome | EventRejected] = []
     for index, event in enumerate(events):

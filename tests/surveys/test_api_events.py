@@ -145,3 +145,20 @@ def test_a_delayed_invitation_waits_for_its_time(staff_client, support_rule):
     assert invitation.status == Invitation.Status.SCHEDULED
     assert invitation.send_at > invitation.created_at + timedelta(minutes=59)
     assert mail.outbox == []
+
+
+@pytest.mark.postgres  # SQLite's bulk inserts split by its limit on query parameters
+def test_a_batch_takes_the_same_few_queries_whatever_its_size(staff_client, support_rule):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int, prefix: str) -> int:
+        events = [event(f"{prefix}-{i}", event_id=f"{prefix}-e-{i}") for i in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            res = staff_client.post(BATCH_URL, {"events": events}, format="json")
+        assert res.status_code == 202
+        return len(captured.captured_queries)
+
+    small, large = queries_for(5, "small"), queries_for(300, "large")
+    assert large == small
+    assert large <= 20
