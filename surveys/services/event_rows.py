@@ -88,7 +88,9 @@ def customers_upsert(records: dict[str, dict[str, object]], *, now: datetime) ->
             f"UPDATE {table} AS c SET email = coalesce(u.email, c.email), name = coalesce(u.name, c.name),"  # noqa: S608
             f" locale = coalesce(u.locale, c.locale), account = coalesce(u.account, c.account),"
             f" plan = coalesce(u.plan, c.plan), value = coalesce(u.value, c.value), updated_at = %s"
-            f" FROM {unnest} WHERE c.external_id = u.external_id",
+            f" FROM {unnest} WHERE c.external_id = u.external_id AND ("
+            + " OR ".join(f"(u.{name} IS NOT NULL AND u.{name} IS DISTINCT FROM c.{name})" for name in CUSTOMER_FIELDS)
+            + ")",  # rows that would not change are not rewritten
             [now, *params],
         )
 
