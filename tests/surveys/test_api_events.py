@@ -162,3 +162,50 @@ def test_a_batch_takes_the_same_few_queries_whatever_its_size(staff_client, supp
     small, large = queries_for(5, "small"), queries_for(300, "large")
     assert large == small
     assert large <= 20
+
+
+WELL_FORMED = [
+    {"touchpoint": "support-ticket", "customer": {"external_id": "a-1"}},
+    {"touchpoint": "delivery", "event_id": "e-1", "survey": 3, "customer": {"external_id": "王-1", "email": ""}},
+    {
+        "touchpoint": "renewal",
+        "customer": {
+            "external_id": "acct-9",
+            "email": "lin@shop.example",
+            "name": "林美玲 🎉",
+            "locale": "zh-TW",
+            "account": "台北麵包坊",
+            "plan": "Growth",
+            "value": "199.50",
+        },
+    },
+    {"touchpoint": "in-app", "customer": {"external_id": "x", "locale": "", "value": None, "name": ""}},
+]
+FOR_THE_SERIALIZER = [
+    {"touchpoint": "in-app", "customer": {"external_id": " padded "}},  # DRF trims; the fast path declines
+    {"touchpoint": "in-app", "customer": {"external_id": "v", "value": 12}},  # a number, not a string
+    {"touchpoint": "in-app", "occurred_at": "2026-11-01T10:00:00+08:00", "customer": {"external_id": "t"}},
+    {"touchpoint": "in-app", "customer": {"external_id": "n", "name": "line\nbreak"}},
+    {"touchpoint": "in-app", "customer": {"external_id": "e", "email": "not-an-email"}},
+    {"touchpoint": "in-app", "customer": {"external_id": "l", "locale": "fr"}},
+    {"touchpoint": "in app", "customer": {"external_id": "s"}},
+    {"touchpoint": "in-app", "survey": True, "customer": {"external_id": "b"}},
+    {"touchpoint": "in-app", "customer": {"external_id": "k", "phone": "1"}},
+    "not an object",
+]
+
+
+@pytest.mark.parametrize("item", WELL_FORMED)
+def test_the_fast_path_reads_well_formed_events_exactly_as_the_serializer_does(item):
+    from surveys.api.events import EventSerializer, well_formed_event
+
+    serializer = EventSerializer(data=item)
+    assert serializer.is_valid(), serializer.errors
+    assert well_formed_event(item) == serializer.to_event()
+
+
+@pytest.mark.parametrize("item", FOR_THE_SERIALIZER)
+def test_the_fast_path_leaves_anything_unusual_to_the_serializer(item):
+    from surveys.api.events import well_formed_event
+
+    assert well_formed_event(item) is None
