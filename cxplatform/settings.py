@@ -152,6 +152,7 @@ for _key, _value in _email.items():
     if _key != "EMAIL_BACKEND":
         globals()[_key] = _value
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cxplatform <noreply@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; a hung mail server must not hold a worker
 
 # --- Celery ----------------------------------------------------------------------------
 # CELERY_BROKER_URL=redis://… or amqp://… runs tasks on workers; empty runs them in-process.

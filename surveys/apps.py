@@ -16,5 +16,7 @@ def _widget_origin_allowed(sender, request, **kwargs) -> bool:
     """Grant CORS to an origin that some active survey lets embed its widget."""
     from surveys.selectors import widget_origins_all
 
+    if not request.path_info.startswith("/api/v1/public/"):
+        return False  # the signal is asked about every path; only the widget's endpoints are cross-origin
     origin = request.headers.get("origin", "").rstrip("/")
     return bool(origin) and origin in widget_origins_all()

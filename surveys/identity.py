@@ -14,5 +14,5 @@ def identity_signature(*, secret: str, external_id: str) -> str:
 
 def identity_verified(*, secret: str, external_id: str, signature: str) -> bool:
     """Compare in constant time, so the time taken does not reveal how much of a guess was right."""
-    expected = identity_signature(secret=secret, external_id=external_id)
-    return hmac.compare_digest(expected, signature.strip().lower())
+    expected = identity_signature(secret=secret, external_id=external_id).encode()
+    return hmac.compare_digest(expected, signature.strip().lower().encode("utf-8", "replace"))

@@ -119,9 +119,10 @@ def contact_history(*, customer_ids: Iterable[int], since: datetime) -> dict[int
     """
     ids = list(customer_ids)
     history: dict[int, list[PastInvitation]] = defaultdict(list)
-    for customer_id, touchpoint_id, at in Invitation.objects.filter(
-        customer_id__in=ids, created_at__gt=since
-    ).values_list("customer_id", "touchpoint_id", "created_at"):
+    invitations = Invitation.objects.filter(customer_id__in=ids, created_at__gt=since).exclude(
+        channel=ContactRule.Channel.WIDGET, answered_at__isnull=True
+    )  # a widget invitation waits for the customer to come by: it is a contact once answered
+    for customer_id, touchpoint_id, at in invitations.values_list("customer_id", "touchpoint_id", "created_at"):
         history[customer_id].append(PastInvitation(touchpoint_id, at))
     for customer_id, touchpoint_id, at in Response.objects.filter(
         customer_id__in=ids, invitation__isnull=True, submitted_at__gt=since
@@ -190,7 +191,7 @@ class ResponseRate:
 
 def invitation_response_rates() -> list[ResponseRate]:
     """Return sent, opened and answered invitations by survey, touchpoint and channel, counted in the database."""
-    reached = ~Q(status__in=[Invitation.Status.SCHEDULED, Invitation.Status.FAILED])
+    reached = Q(sent_at__isnull=False) | Q(answered_at__isnull=False)
     rows = (
         Invitation.objects.values("survey__name", "touchpoint__name", "channel")
         .annotate(

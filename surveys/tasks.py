@@ -1,5 +1,6 @@
 """Background tasks of the surveys app: ids in, one service call."""
 
+import logging
 import smtplib
 
 from celery import shared_task
@@ -8,6 +9,8 @@ from django.db import OperationalError
 from surveys import selectors, services
 from surveys.models import Survey
 from surveys.services import invitations
+
+logger = logging.getLogger(__name__)
 
 # Worth another try: the mail server or the network failing for a while (SMTP errors, refused
 # connections and timeouts are all OSErrors). A refused recipient is final.
@@ -50,6 +53,9 @@ def invitation_send(self, invitation_id: int) -> None:
             invitations.invitation_mark_failed(invitation_id=invitation_id, error=f"{exc.__class__.__name__}: {exc}")
             return
         raise self.retry(exc=exc, countdown=min(900, 30 * 2**self.request.retries)) from exc
+    except Exception as exc:  # anything else (a bad header, a template error) will not mend by itself
+        logger.exception("Invitation %s could not be sent", invitation_id)
+        invitations.invitation_mark_failed(invitation_id=invitation_id, error=f"{exc.__class__.__name__}: {exc}")
 
 
 @shared_task(ignore_result=True)

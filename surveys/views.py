@@ -92,12 +92,9 @@ def _invitation_page(request, token: str):
         form = AnswerForm(request.POST, kind=survey.kind, score_required=invitation.answered_at is None)
         if not form.is_valid():
             return _render_form(request, survey=survey, form=form, locale=locale, status=400)
-        score = form.cleaned_data["score"]
         try:
-            if score is None:  # a comment added to an answer already given
-                score = Response.objects.filter(invitation=invitation).values_list("score", flat=True).get()
             invitations.invitation_respond(
-                token=token, score=score, comment=form.cleaned_data["comment"], locale=locale
+                token=token, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"], locale=locale
             )
         except invitations.InvitationProblem as problem:
             return _problem_page(request, problem, locale)
@@ -106,7 +103,7 @@ def _invitation_page(request, token: str):
             return _render_form(request, survey=survey, form=form, locale=locale, status=400)
         return HttpResponseRedirect(reverse("survey-thanks", args=[token]))
     raw_score = request.GET.get("score")
-    if raw_score is not None:  # one click from the email records the answer at once
+    if raw_score is not None and request.method == "GET":  # one click from the email records the answer
         form = AnswerForm({"score": raw_score}, kind=survey.kind)
         if form.is_valid():
             try:

@@ -1,10 +1,13 @@
 """Touchpoint events from the customer's systems (staff token): one, or a batch of up to 500."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -20,11 +23,15 @@ from surveys.api.fields import (
     StrictIntegerField,
     StrictSlugField,
 )
+from surveys.emails import absolute_url
 from surveys.locales import normalize_locale
+from surveys.models import ContactRule
 from surveys.policy import REASON_TEXT, Reason
 from surveys.services import events as event_services
 
 BATCH_MAX = 500
+OCCURRED_AT_PAST = timedelta(days=365)
+OCCURRED_AT_FUTURE = timedelta(days=1)
 
 
 @extend_schema_serializer(component_name="EventCustomer")
@@ -43,8 +50,16 @@ class EventSerializer(StrictInputSerializer):
     touchpoint = StrictSlugField(max_length=64)
     event_id = StrictCharField(required=False, max_length=128, help_text="Repeat it and nothing changes.")
     occurred_at = serializers.DateTimeField(required=False)
-    survey = StrictIntegerField(required=False, min_value=1, help_text="Ask this survey instead of the rule's.")
+    survey = StrictIntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Ask this survey instead of the rule's."
+    )
     customer = EventCustomerSerializer()
+
+    def validate_occurred_at(self, value):
+        now = timezone.now()
+        if not now - OCCURRED_AT_PAST <= value <= now + OCCURRED_AT_FUTURE:
+            raise serializers.ValidationError("Must be within the last 365 days (and not more than a day ahead).")
+        return value
 
     def to_event(self) -> event_services.EventInput:
         data = self.validated_data
@@ -63,7 +78,9 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=[str(reason) for reason in Reason])
     reason_text = serializers.CharField()
     duplicate = serializers.BooleanField(help_text="This event_id was seen before; this is the first decision.")
-    invitation = serializers.DictField(allow_null=True, help_text='{"id", "channel", "send_at"} when invited.')
+    invitation = serializers.DictField(
+        allow_null=True, help_text='{"id", "channel", "send_at"} when invited, and "url" for link invitations.'
+    )
 
 
 def _decision_body(outcome: event_services.EventOutcome) -> dict:
@@ -71,6 +88,8 @@ def _decision_body(outcome: event_services.EventOutcome) -> dict:
     if outcome.invitation_id is not None:
         send_at = outcome.send_at.isoformat() if outcome.send_at else None
         invitation = {"id": outcome.invitation_id, "channel": outcome.channel, "send_at": send_at}
+        if outcome.channel == ContactRule.Channel.LINK:  # your own systems send it: here is the link
+            invitation["url"] = absolute_url(reverse("survey-page", args=[outcome.token]))
     return {
         "decision": outcome.decision,
         "reason": outcome.reason,
@@ -98,11 +117,11 @@ class TouchpointEventCreateApi(APIView):
 
 @extend_schema_serializer(component_name="TouchpointEventBatch")
 class BatchSerializer(serializers.Serializer):
-    events = serializers.ListField(child=serializers.JSONField(), min_length=1, max_length=BATCH_MAX)
+    events = serializers.ListField(child=serializers.JSONField(allow_null=True), min_length=1, max_length=BATCH_MAX)
 
 
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
-_PLAIN_DECIMAL = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+_PLAIN_DECIMAL = re.compile(r"\d{1,10}(\.\d{1,2})?\Z")
 _EVENT_KEYS = frozenset(("touchpoint", "event_id", "survey", "customer"))
 _CUSTOMER_KEYS = frozenset(("external_id", "email", "name", "locale", "account", "plan", "value"))
 _TEXT_LIMITS = (("name", 200), ("account", 200), ("plan", 100))

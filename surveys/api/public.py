@@ -124,6 +124,10 @@ class PublicResponseCreateApi(APIView):
         def validate(self, attrs):
             if bool(attrs.get("survey")) == bool(attrs.get("invitation")):
                 raise serializers.ValidationError({"survey": ["Give either `survey` or `invitation`."]})
+            if attrs.get("invitation"):
+                unused = [name for name in ("customer", "touchpoint", "signature") if attrs.get(name)]
+                if unused:  # the invitation already says who and where
+                    raise serializers.ValidationError({name: ["Not used with `invitation`."] for name in unused})
             return attrs
 
     @extend_schema_serializer(component_name="PublicResponseCreated")

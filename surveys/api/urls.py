@@ -7,7 +7,7 @@ from surveys.api.widget import PublicSurveyApi
 
 urlpatterns = [
     path("public/responses/", PublicResponseCreateApi.as_view(), name="public-response-create"),
-    path("public/surveys/<str:public_key>/", PublicSurveyApi.as_view(), name="public-survey"),
+    path("public/surveys/<slug:public_key>/", PublicSurveyApi.as_view(), name="public-survey"),
     path("surveys/", SurveyListApi.as_view(), name="survey-list"),
     path("touchpoint-events/", TouchpointEventCreateApi.as_view(), name="touchpoint-event-create"),
     path("touchpoint-events/batch/", TouchpointEventBatchApi.as_view(), name="touchpoint-event-batch"),

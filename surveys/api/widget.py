@@ -3,7 +3,7 @@
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -48,17 +48,23 @@ class PublicSurveyApi(APIView):
         survey = selectors.survey_get_active(public_key=public_key)
         if survey is None:
             raise NotFound("No active survey has this public key.")
-        customer = request.query_params.get("customer", "")[:128] or None
+        params = {
+            name: request.query_params.get(name, "") for name in ("customer", "signature", "locale", "touchpoint")
+        }
+        bad = sorted(name for name, value in params.items() if not value.isprintable() or len(value) > 128)
+        if bad:
+            raise ValidationError({name: ["Must be printable text of at most 128 characters."] for name in bad})
+        customer = params["customer"] or None
         response_check_identity(
             survey=survey,
             customer_id=customer,
-            signature=request.query_params.get("signature"),
+            signature=params["signature"] or None,
             origin=request.META.get("HTTP_ORIGIN"),
         )
         decision = selectors.widget_decision(
-            survey=survey, external_id=customer, touchpoint_key=request.query_params.get("touchpoint") or None
+            survey=survey, external_id=customer, touchpoint_key=params["touchpoint"] or None
         )
-        locale = normalize_locale(request.query_params.get("locale", "")) or survey.default_locale
+        locale = normalize_locale(params["locale"]) or survey.default_locale
         texts = Survey.objects.only(
             "question_en",
             "question_zh_hans",

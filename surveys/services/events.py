@@ -50,6 +50,7 @@ class EventOutcome:
     channel: str | None = None
     send_at: datetime | None = None
     duplicate: bool = False
+    token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +77,25 @@ def lock_batch_keys(keys: Sequence[str]) -> None:
 
 
 def _pick_rule(
-    rules: dict[int, list[policy.Rule]], *, touchpoint: Touchpoint, survey_id: int | None
+    rules: dict[int, list[policy.Rule]],
+    *,
+    touchpoint: Touchpoint,
+    survey_id: int | None,
+    switched_off: set[tuple[int, int]],
 ) -> policy.Rule | None:
-    """Return the touchpoint's top rule, or the named survey's (the default rule when it has none)."""
+    """Return the touchpoint's top rule, or the named survey's.
+
+    A named survey without a rule at the touchpoint gets the default rule; one whose rule was
+    switched off gets none.
+    """
     candidates = rules.get(touchpoint.id, [])
     if survey_id is None:
         return candidates[0] if candidates else None
     for rule in candidates:
         if rule.survey_id == survey_id:
             return rule
+    if (survey_id, touchpoint.id) in switched_off:
+        return None
     return policy.Rule(survey_id=survey_id, touchpoint_id=touchpoint.id, touchpoint_key=touchpoint.key, channel="email")
 
 
@@ -127,25 +138,28 @@ def touchpoint_events_record(
             channel=stored.invitation.channel if stored.invitation else None,
             send_at=stored.invitation.send_at if stored.invitation else None,
             duplicate=True,
+            token=stored.invitation.token if stored.invitation else None,
         )
         for stored in TouchpointEvent.objects.filter(event_id__in=event_ids).select_related("invitation")
     }
     fresh = [i for i in accepted if not (events[i].event_id and events[i].event_id in seen)]
 
     latest: dict[str, dict[str, object]] = {}
-    for i in fresh:  # the last event about a customer wins
-        latest[events[i].customer.external_id] = events[i].customer.given()
+    for i in fresh:  # later events about a customer add to (and override) what earlier ones gave
+        latest.setdefault(events[i].customer.external_id, {}).update(events[i].customer.given())
     rows.customers_upsert(latest, now=now)
     customers = rows.customers_get(list(latest))
     rules: dict[int, list[policy.Rule]] = defaultdict(list)
+    switched_off: set[tuple[int, int]] = set()  # (survey, touchpoint) rules an admin turned off
     for model in (
-        ContactRule.objects.filter(
-            active=True, survey__active=True, touchpoint__in=[tp.id for tp in touchpoints.values()]
-        )
+        ContactRule.objects.filter(survey__active=True, touchpoint__in=[tp.id for tp in touchpoints.values()])
         .select_related("touchpoint")
         .order_by("-priority", "id")
     ):
-        rules[model.touchpoint_id].append(rule_from_model(model))
+        if model.active:
+            rules[model.touchpoint_id].append(rule_from_model(model))
+        else:
+            switched_off.add((model.survey_id, model.touchpoint_id))
     longest = max([policy.CAP_WINDOW, *(max(r.cooldown, r.recontact) for group in rules.values() for r in group)])
     history = contact_history(customer_ids=[c.id for c in customers.values()], since=now - longest)
 
@@ -161,7 +175,7 @@ def touchpoint_events_record(
             first_in_batch[event.event_id] = index
         customer = customers[event.customer.external_id]
         touchpoint = touchpoints[event.touchpoint_key]
-        rule = _pick_rule(rules, touchpoint=touchpoint, survey_id=event.survey_id)
+        rule = _pick_rule(rules, touchpoint=touchpoint, survey_id=event.survey_id, switched_off=switched_off)
         occurred_at = event.occurred_at or now
         decision = policy.decide(
             rule=rule,
@@ -222,6 +236,7 @@ def touchpoint_events_record(
                     invitation_id=invitation.id if invitation else None,
                     channel=invitation.channel if invitation else None,
                     send_at=invitation.send_at if invitation else None,
+                    token=invitation.token if invitation else None,
                 )
             )
         else:  # a repeat within this batch

@@ -64,7 +64,7 @@ def invitation_mark_opened(*, invitation: Invitation) -> None:
 def invitation_respond(
     *,
     token: str,
-    score: int,
+    score: int | None,
     comment: str | None = None,
     locale: str = "",
     consent_to_contact: bool | None = None,
@@ -73,11 +73,17 @@ def invitation_respond(
     """Answer through an invitation: one response per invitation, which may change for 24 hours.
 
     Score first and comment later is the normal case, so a later submission updates the same
-    response (a comment of None keeps the one given before). After 24 hours it is refused.
+    response (a score of None keeps the score given, a comment of None the comment). After 24
+    hours it is refused.
     """
     invitation = invitation_get(token=token)
     invitation = Invitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
     survey = invitation.survey
+    response = Response.objects.filter(invitation=invitation).first()
+    if score is None:  # a comment added to the answer already given
+        if response is None:
+            raise ValidationError({"score": ["Please choose an answer."]})
+        score = response.score
     if not scoring.score_in_scale(survey.kind, score):
         low, high = scoring.scale_for(survey.kind)
         raise ValidationError(
@@ -85,7 +91,6 @@ def invitation_respond(
         )
     classification = scoring.classify(survey.kind, score)
     now = timezone.now()
-    response = Response.objects.filter(invitation=invitation).first()
     if response is not None:
         if invitation.answered_at and now - invitation.answered_at > REANSWER_WINDOW:
             raise InvitationAlreadyAnswered("This survey was already answered.")

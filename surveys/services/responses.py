@@ -53,16 +53,7 @@ def response_check(
     survey = survey_get_active(public_key=survey_key)
     if survey is None:
         raise SurveyNotFound("No active survey has this public key.")
-    if origin and origin.rstrip("/") not in survey.widget_origins:
-        raise PermissionDenied(
-            f"The origin {origin} may not answer this survey; add it to the survey's widget origins."
-        )
-    if survey.require_identity and not (
-        customer_id
-        and signature
-        and identity_verified(secret=survey.identity_secret, external_id=customer_id, signature=signature)
-    ):
-        raise PermissionDenied("This survey requires a signed customer identity; the signature is missing or wrong.")
+    response_check_identity(survey=survey, customer_id=customer_id, signature=signature, origin=origin)
     errors: dict[str, list[str]] = {}
     if not scoring.score_in_scale(survey.kind, score):
         low, high = scoring.scale_for(survey.kind)
