@@ -40,13 +40,16 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
+
+from bench.server import server_cpu_seconds, start_gunicorn  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cxplatform_bench_events"
 URL_PATH = "/api/v1/touchpoint-events/batch/"
 BASELINE_PATH = "/bench/bare-customers/"
@@ -189,47 +192,6 @@ def batch_bodies(events: list[tuple[dict, float]], batch: int, now: datetime) ->
         ]
         bodies.append(json.dumps({"events": chunk}, ensure_ascii=False).encode())
     return bodies
-
-
-def start_gunicorn(env, *, port: int, workers: int, threads: int, log) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "bench.ingest_app:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--worker-class",
-        "gthread",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"gunicorn did not start; see {GUNICORN_LOG}")
-
-
-def server_cpu_seconds(server: subprocess.Popen) -> float:
-    """Return the CPU time (user + system) the gunicorn workers have used so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -18,11 +18,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
+
+from bench.server import server_cpu_seconds, start_gunicorn  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cxplatform_bench"
 
 WRK_SCRIPT = """
@@ -80,54 +82,12 @@ def prepare_database(env) -> tuple[str, int]:
         "s, _ = Survey.objects.get_or_create(name='Bench NPS', "
         "defaults={'kind': 'nps', 'question_en': 'Recommend us?'})\n"
         "from django.db import connection\n"
-        "connection.cursor().execute('TRUNCATE surveys_response, surveys_customer')\n"
+        "connection.cursor().execute('TRUNCATE surveys_response, surveys_customer CASCADE')\n"
         "print(s.public_key, s.id)\n"
     )
     out = run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True).stdout
     key, survey_id = out.split()[-2:]
     return key, int(survey_id)
-
-
-def start_gunicorn(env, *, port: int, workers: int, threads: int) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "bench.ingest_app:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--worker-class",
-        "gthread",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--backlog",
-        "2048",
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
-
-
-def server_cpu_seconds(server: subprocess.Popen) -> float:
-    """Return the CPU time (user + system) the gunicorn workers have used so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    total = 0
-    for pid in children:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
 
 
 def wrk(url: str, body: str, *, seconds: int, connections: int, script: Path) -> dict:

@@ -8,6 +8,19 @@ from surveys.models import ContactRule, Customer, Invitation, Response, Survey, 
 from surveys.policy import REASON_TEXT, Reason
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """A record of what happened: it can be looked at, searched and filtered, never edited."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -117,7 +130,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(ReadOnlyModelAdmin):
     list_display = ("submitted_at", "survey", "touchpoint", "customer", "score", "classification", "short_comment")
     list_filter = ("survey", "touchpoint", "classification", "channel", "locale", "consent_to_contact")
     search_fields = ("comment", "customer__external_id", "customer__email", "customer__name")
@@ -125,15 +138,6 @@ class ResponseAdmin(admin.ModelAdmin):
     list_select_related = ("survey", "touchpoint", "customer")
     list_per_page = 50
     show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("comment"))
     def short_comment(self, response):
@@ -159,22 +163,13 @@ class ContactRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(TouchpointEvent)
-class TouchpointEventAdmin(admin.ModelAdmin):
+class TouchpointEventAdmin(ReadOnlyModelAdmin):
     list_display = ("received_at", "touchpoint", "customer", "survey", "decision", "reason", reason_text, "event_id")
     list_filter = ("decision", "reason", "touchpoint", "survey")
     search_fields = ("event_id", "customer__external_id", "customer__email", "customer__name")
     list_select_related = ("touchpoint", "customer", "survey")
     date_hierarchy = "received_at"
     show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)
