@@ -1,6 +1,7 @@
 """Customers, touchpoints, surveys and their responses."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -216,9 +217,14 @@ class ContactRule(models.Model):
         return f"{self.survey} @ {self.touchpoint}"
 
 
+# A claim to send an invitation that is older than this was left by a worker that died.
+INVITATION_CLAIM_TIMEOUT = timedelta(minutes=15)
+
+
 class Invitation(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         OPENED = "opened", _("Opened")
         ANSWERED = "answered", _("Answered")
@@ -241,6 +247,7 @@ class Invitation(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"))
     send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from surveys.lookups import TTLCache
-from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint
+from surveys.models import INVITATION_CLAIM_TIMEOUT, ContactRule, Customer, Invitation, Response, Survey, Touchpoint
 from surveys.policy import CAP_WINDOW, CustomerFacts, Decision, PastInvitation, Rule, decide
 
 
@@ -103,9 +103,12 @@ def response_last_submitted_at(*, survey_id: int) -> datetime | None:
 
 
 def invitation_due_ids(*, limit: int = 1000) -> list[int]:
-    """Return scheduled email invitations whose time has come, oldest first."""
+    """Return email invitations whose time has come (or whose sender died), oldest first."""
+    now = timezone.now()
+    due = Q(status=Invitation.Status.SCHEDULED, send_at__lte=now)
+    abandoned = Q(status=Invitation.Status.SENDING, claimed_at__lt=now - INVITATION_CLAIM_TIMEOUT)
     return list(
-        Invitation.objects.filter(status=Invitation.Status.SCHEDULED, channel="email", send_at__lte=timezone.now())
+        Invitation.objects.filter(due | abandoned, channel="email")
         .order_by("send_at")
         .values_list("id", flat=True)[:limit]
     )

@@ -1,6 +1,8 @@
 """Invitations: sending them, opening them, answering through them, unsubscribing from them."""
 
-from datetime import timedelta
+import logging
+import smtplib
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,9 +11,10 @@ from django.utils import timezone
 
 from surveys import scoring
 from surveys.emails import invitation_email
-from surveys.models import Customer, Invitation, Response
+from surveys.models import INVITATION_CLAIM_TIMEOUT, Customer, Invitation, Response
 from surveys.services.responses import SubmittedResponse
 
+logger = logging.getLogger(__name__)
 REANSWER_WINDOW = timedelta(hours=24)
 
 
@@ -129,57 +132,80 @@ def invitation_respond(
     return SubmittedResponse(id=response.id, classification=classification)
 
 
-def invitation_send(*, invitation_id: int) -> bool:
-    """Email a scheduled invitation; return whether a message went out.
+SEND_ATTEMPTS = 5
+# A refused recipient is final; other SMTP errors, refused connections and timeouts (all OSErrors) may pass.
+PERMANENT_SEND_ERRORS = (smtplib.SMTPRecipientsRefused,)
+TRANSIENT_SEND_ERRORS = (OSError,)
 
-    Holds the invitation's row lock while sending, so a task delivered twice sends once. A
-    customer who unsubscribed or bounced since the invitation was made is not written to.
-    Transient SMTP errors propagate (the task retries them) after the attempt is recorded.
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait 1, 2, 4, 8… minutes (at most an hour) after the n-th failed attempt."""
+    return timedelta(minutes=min(60, 2 ** (attempts - 1)))
+
+
+def invitation_claim(*, invitation_id: int, now: datetime) -> bool:
+    """Claim a due email invitation for sending; only one worker gets it.
+
+    A conditional UPDATE, committed at once, so no row lock is held while the mail server
+    answers. A claim left by a worker that died (older than INVITATION_CLAIM_TIMEOUT) can be taken again.
     """
-    try:
-        with transaction.atomic():
-            invitation = (
-                Invitation.objects.select_for_update(of=("self",))
-                .select_related("survey", "customer")
-                .filter(pk=invitation_id, status=Invitation.Status.SCHEDULED, channel="email")
-                .first()
-            )
-            if invitation is None:
-                return False
-            customer = invitation.customer
-            now = timezone.now()
-            problem = (
-                "unsubscribed"
-                if customer.unsubscribed_at
-                else "email bounced"
-                if customer.email_bounced_at
-                else "no email address"
-                if not customer.email
-                else None
-            )
-            if problem or invitation.expires_at <= now:
-                invitation.status = Invitation.Status.FAILED if problem else Invitation.Status.EXPIRED
-                invitation.last_error = problem or ""
-                invitation.save(update_fields=["status", "last_error"])
-                return False
-            invitation_email(invitation).send()
-            invitation.status = Invitation.Status.SENT
-            invitation.sent_at = now
-            invitation.send_attempts += 1
-            invitation.save(update_fields=["status", "sent_at", "send_attempts"])
-            return True
-    except Exception as exc:
-        Invitation.objects.filter(pk=invitation_id).update(
-            send_attempts=F("send_attempts") + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:1000]
-        )
-        raise
-
-
-def invitation_mark_failed(*, invitation_id: int, error: str) -> None:
-    """Give up on sending: the admin shows the invitation as failed with the last error."""
-    Invitation.objects.filter(pk=invitation_id, status=Invitation.Status.SCHEDULED).update(
-        status=Invitation.Status.FAILED, last_error=error[:1000]
+    due = Q(status=Invitation.Status.SCHEDULED, send_at__lte=now)
+    abandoned = Q(status=Invitation.Status.SENDING, claimed_at__lt=now - INVITATION_CLAIM_TIMEOUT)
+    claimed = Invitation.objects.filter(due | abandoned, pk=invitation_id, channel="email").update(
+        status=Invitation.Status.SENDING, claimed_at=now, send_attempts=F("send_attempts") + 1
     )
+    return claimed == 1
+
+
+def _settle(invitation_id: int, **fields) -> None:
+    Invitation.objects.filter(pk=invitation_id, status=Invitation.Status.SENDING).update(claimed_at=None, **fields)
+
+
+def _suppressed(customer: Customer) -> str | None:
+    if customer.unsubscribed_at:
+        return "unsubscribed"
+    if customer.email_bounced_at:
+        return "email bounced"
+    if not customer.email:
+        return "no email address"
+    return None
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """Email a due invitation; return whether a message went out.
+
+    Claimed first, so a task delivered twice sends once. A customer who unsubscribed or bounced
+    since the invitation was made is not written to. A transient failure puts the invitation
+    back with a later send_at (the beat sweep tries again, with backoff); after SEND_ATTEMPTS,
+    or on an error that will not mend, it is marked failed with the error, for the admin.
+    A worker killed between the mail server's acceptance and the final update may, once its
+    claim expires, send a second copy: email is at-least-once.
+    """
+    now = timezone.now()
+    if not invitation_claim(invitation_id=invitation_id, now=now):
+        return False
+    invitation = Invitation.objects.select_related("survey", "customer").get(pk=invitation_id)
+    problem = _suppressed(invitation.customer)
+    if problem:
+        _settle(invitation_id, status=Invitation.Status.FAILED, last_error=problem)
+        return False
+    if invitation.expires_at <= now:
+        _settle(invitation_id, status=Invitation.Status.EXPIRED)
+        return False
+    try:
+        invitation_email(invitation).send()
+    except Exception as exc:
+        error = f"{exc.__class__.__name__}: {exc}"[:1000]
+        transient = isinstance(exc, TRANSIENT_SEND_ERRORS) and not isinstance(exc, PERMANENT_SEND_ERRORS)
+        if transient and invitation.send_attempts < SEND_ATTEMPTS:
+            later = now + retry_delay(invitation.send_attempts)
+            _settle(invitation_id, status=Invitation.Status.SCHEDULED, send_at=later, last_error=error)
+        else:
+            logger.warning("Invitation %s not sent: %s", invitation_id, error)
+            _settle(invitation_id, status=Invitation.Status.FAILED, last_error=error)
+        return False
+    _settle(invitation_id, status=Invitation.Status.SENT, sent_at=now, last_error="")
+    return True
 
 
 def invitations_expire(*, now=None) -> int:

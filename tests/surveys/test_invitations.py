@@ -139,7 +139,7 @@ def test_one_click_unsubscribe(client, invitation):
     assert client.post(f"/u/{invitation.token}/").status_code == 200  # RFC 8058 one-click POST, idempotent
 
 
-def test_sending_retries_transient_smtp_errors_then_succeeds(monkeypatch):
+def test_a_transient_smtp_error_is_retried_later_with_backoff(monkeypatch):
     invitation = InvitationFactory(status=Invitation.Status.SCHEDULED)
     calls = {"n": 0}
     real_send = mail.EmailMultiAlternatives.send
@@ -151,11 +151,37 @@ def test_sending_retries_transient_smtp_errors_then_succeeds(monkeypatch):
         return real_send(message, fail_silently)
 
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", flaky_send)
-    tasks.invitation_send.apply(args=[invitation.id], throw=False)  # eager: the retry runs inline
+
+    # the first attempt fails: the invitation waits a minute, with the error shown
+    tasks.invitation_send.apply(args=[invitation.id])
     invitation.refresh_from_db()
-    assert invitation.status == Invitation.Status.SENT
-    assert invitation.send_attempts == 2
+    assert (invitation.status, invitation.send_attempts) == (Invitation.Status.SCHEDULED, 1)
+    assert "SMTPServerDisconnected" in invitation.last_error
+    assert invitation.send_at > timezone.now() + timedelta(seconds=50)
+    tasks.invitation_send_due.apply()
+    assert calls["n"] == 1  # not due yet
+
+    # once the backoff has passed the sweep sends it
+    Invitation.objects.filter(pk=invitation.pk).update(send_at=timezone.now() - timedelta(seconds=1))
+    tasks.invitation_send_due.apply()
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.send_attempts, invitation.last_error) == ("sent", 2, "")
     assert len(mail.outbox) == 1
+
+
+def test_after_five_transient_failures_the_invitation_fails(monkeypatch):
+    invitation = InvitationFactory(status=Invitation.Status.SCHEDULED)
+
+    def down(message, fail_silently=False):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", down)
+    for _ in range(5):
+        Invitation.objects.filter(pk=invitation.pk).update(send_at=timezone.now() - timedelta(seconds=1))
+        tasks.invitation_send_due.apply()
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.send_attempts) == (Invitation.Status.FAILED, 5)
+    assert "mail server down" in invitation.last_error
 
 
 def test_a_refused_recipient_is_marked_failed_and_shown(monkeypatch):
@@ -175,6 +201,15 @@ def test_sending_twice_sends_once():
     invitation = InvitationFactory(status=Invitation.Status.SCHEDULED)
     assert invitations.invitation_send(invitation_id=invitation.id) is True
     assert invitations.invitation_send(invitation_id=invitation.id) is False
+    assert len(mail.outbox) == 1
+
+
+def test_a_claim_held_by_a_live_worker_is_not_taken_but_an_abandoned_one_is():
+    invitation = InvitationFactory(status=Invitation.Status.SCHEDULED)
+    assert invitations.invitation_claim(invitation_id=invitation.id, now=timezone.now())
+    assert invitations.invitation_send(invitation_id=invitation.id) is False  # another worker is on it
+    Invitation.objects.filter(pk=invitation.pk).update(claimed_at=timezone.now() - timedelta(minutes=16))
+    assert invitations.invitation_send(invitation_id=invitation.id) is True
     assert len(mail.outbox) == 1
 
 
