@@ -18,9 +18,11 @@ schedules the invitations, which the beat sweep sends later. Sending email is me
 The baseline is the least a bulk importer could do with the same input, served the same way: a
 bare view in bench/ingest_app.py, on the same gunicorn, takes the same batch bodies with the same
 concurrency, and upserts each batch's customers with one
-Customer.objects.bulk_create(update_conflicts=True), rows in key order. Both start from empty tables (touchpoint
-events, invitations, responses, customers are truncated before every round), and rounds alternate
-between the two; the median round of each is reported, with the ratio endpoint / baseline.
+Customer.objects.bulk_create(update_conflicts=True), rows in key order. It also times the same
+upsert with the ORM in one process without HTTP (`manage.py shell -c`), a second, gentler
+baseline. All start from empty tables (touchpoint events, invitations, responses, customers are
+truncated before every run), and rounds alternate between them; the median round of each is
+reported, with the ratio endpoint / baseline.
 Target: ratio >= 0.5, no error, no 5xx. When a batch gets a 5xx or an event an error, the run still
 prints its figures, then the exceptions of the gunicorn log (/tmp/cxplatform-bench-events-gunicorn.log),
 and exits 1.
@@ -53,6 +55,38 @@ from bench.server import server_cpu_seconds, start_gunicorn  # noqa: E402
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cxplatform_bench_events"
 URL_PATH = "/api/v1/touchpoint-events/batch/"
 BASELINE_PATH = "/bench/bare-customers/"
+
+BASELINE_CODE = """
+import json, os, time
+from collections import defaultdict
+from decimal import Decimal
+from django.utils import timezone
+from surveys.models import Customer
+
+FIELDS = ("email", "name", "locale", "account", "plan", "value")
+with open(os.environ["BENCH_EVENTS_FILE"], encoding="utf-8") as f:
+    events = json.load(f)
+chunk = int(os.environ["BENCH_BATCH"])
+start = time.perf_counter()
+for i in range(0, len(events), chunk):
+    latest = {}
+    for event in events[i : i + chunk]:
+        latest[event["customer"]["external_id"]] = event["customer"]
+    now = timezone.now()
+    by_shape = defaultdict(list)
+    for record in latest.values():
+        given = {name: record[name] for name in FIELDS if name in record}
+        if "value" in given:
+            given["value"] = Decimal(str(given["value"]))
+        by_shape[tuple(sorted(given))].append(
+            Customer(external_id=record["external_id"], created_at=now, updated_at=now, **given)
+        )
+    for shape, rows in by_shape.items():
+        Customer.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["external_id"], update_fields=[*shape, "updated_at"]
+        )
+print("BENCH", time.perf_counter() - start, Customer.objects.count())
+"""
 GUNICORN_LOG = Path(tempfile.gettempdir()) / "cxplatform-bench-events-gunicorn.log"
 TABLES = "surveys_touchpointevent, surveys_invitation, surveys_response, surveys_customer"
 
@@ -290,6 +324,19 @@ def post_all(bodies: list[bytes], *, port: int, token: str, concurrency: int, pa
     }
 
 
+def orm_baseline(env, events: list[tuple[dict, float]], batch: int) -> tuple[float, int]:
+    """Upsert the events' customers in chunks with bulk_create; return seconds taken and customers stored."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
+        json.dump([event for event, _ in events], f, ensure_ascii=False)
+    try:
+        env = {**env, "BENCH_EVENTS_FILE": f.name, "BENCH_BATCH": str(batch)}
+        out = run([sys.executable, "manage.py", "shell", "-c", BASELINE_CODE], env=env, capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    _, seconds, stored = next(line for line in out.stdout.splitlines() if line.startswith("BENCH ")).split()
+    return float(seconds), int(stored)
+
+
 def deadlocks(name: str) -> int:
     return int(psql(f"SELECT deadlocks FROM pg_stat_database WHERE datname='{name}'", database="postgres") or 0)
 
@@ -328,6 +375,7 @@ def main() -> None:
 
     endpoint_rounds: list[dict] = []
     baseline_rounds: list[dict] = []
+    orm_rounds: list[dict] = []
     deadlocks_before = deadlocks(database)
     with GUNICORN_LOG.open("w") as log:
         server = start_gunicorn(env, port=args.port, workers=args.workers, threads=args.threads, log=log)
@@ -363,6 +411,10 @@ def main() -> None:
                 baseline_rounds.append(
                     {"elapsed": bare["elapsed"], "rate": len(events) / bare["elapsed"], "customers": customers}
                 )
+
+                truncate(database)
+                seconds, _stored = orm_baseline(env, events, args.batch)
+                orm_rounds.append({"elapsed": seconds, "rate": len(events) / seconds})
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -402,6 +454,12 @@ def main() -> None:
     print(
         f"ratio endpoint/baseline {statistics.median(ratios):.2f} "
         f"(per round: {', '.join(f'{r:.2f}' for r in ratios)}); target >= 0.50"
+    )
+    orm_rate = statistics.median(r["rate"] for r in orm_rounds)
+    orm_ratios = [a["rate"] / b["rate"] for a, b in zip(endpoint_rounds, orm_rounds, strict=True)]
+    print(
+        f"also: ORM bulk upsert in one process, no HTTP {orm_rate:7.0f} events/s; ratio endpoint/that "
+        f"{statistics.median(orm_ratios):.2f} (per round: {', '.join(f'{r:.2f}' for r in orm_ratios)})"
     )
 
     decided = sum(endpoint["reasons"].values())
