@@ -105,8 +105,9 @@ def touchpoint_events_record(
 ) -> list[EventOutcome | EventRejected]:
     """Apply the contact policy to a batch of touchpoint events; return one outcome per event, in order.
 
-    A repeated event_id changes nothing and returns the first decision. Customers are locked for
-    the rest of the transaction so that concurrent batches cannot both invite the same person.
+    A repeated event_id changes nothing and returns the first decision. The batch's customers and
+    event ids are locked (advisory locks, one order) for the rest of the transaction, so that
+    concurrent batches cannot both invite the same person or record the same event twice.
     """
     now = now or timezone.now()
     touchpoints = {tp.key: tp for tp in Touchpoint.objects.filter(key__in={e.touchpoint_key for e in events})}
