@@ -45,7 +45,6 @@ class TouchpointEventInline(ReadOnlyInline):
     fields = ("received_at", "touchpoint", "survey", "decision", "reason", reason_text, "invitation")
     readonly_fields = fields
     ordering = ("-received_at",)
-    max_num = 50
 
 
 @admin.register(Customer)
