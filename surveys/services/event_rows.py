@@ -1,14 +1,16 @@
 """Bulk writes of the touchpoint-event batch: customers, invitations, events.
 
-On PostgreSQL each is one `INSERT … SELECT FROM unnest(…)` over plain Python lists: the ORM's
-bulk_create would build a model instance and prepare every value of every row field by field,
-which cost more than the contact policy itself. Other databases (SQLite in the embedded setup)
-use bulk_create. Callers hold the batch's advisory locks (see events.lock_batch_keys).
+On PostgreSQL each is one `INSERT … SELECT` over rows passed as a single JSON parameter: the
+ORM's bulk_create would build a model instance and prepare every value of every row field by
+field, and even arrays per column cost psycopg a Python loop per value; json.dumps is C.
+Other databases (SQLite in the embedded setup) use bulk_create. Callers hold the batch's advisory locks (see events.lock_batch_keys).
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection
 
@@ -58,6 +60,22 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _plain(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def json_rows(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[object]]) -> tuple[str, str]:
+    """Return a FROM source `(SELECT … ) AS u` over rows sent as one JSON parameter, in order, and that parameter."""
+    select = ", ".join(f"(r->>{i})::{pg_type} AS {name}" for i, (name, pg_type) in enumerate(columns))
+    payload = json.dumps([[_plain(value) for value in row] for row in rows], ensure_ascii=False)
+    # Column names and types come from the callers' constants; the rows are one bound parameter.
+    return f"(SELECT {select} FROM jsonb_array_elements(%s::jsonb) AS r) AS u", payload  # noqa: S608
+
+
 def customers_upsert(records: dict[str, dict[str, object]], *, now: datetime) -> None:
     """Create new customers and set the fields each record gives; a field it leaves out keeps its value.
 
@@ -69,29 +87,26 @@ def customers_upsert(records: dict[str, dict[str, object]], *, now: datetime) ->
         _customers_upsert_orm(records, now=now)
         return
     ids = sorted(records)  # one lock order for every batch
-    columns = {name: [records[external_id].get(name) for external_id in ids] for name in CUSTOMER_FIELDS}
-    table = connection.ops.quote_name(Customer._meta.db_table)
-    unnest = (
-        "unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::numeric[])"
-        " AS u(external_id, email, name, locale, account, plan, value)"
+    source, payload = json_rows(
+        [("external_id", "text"), *((name, "numeric" if name == "value" else "text") for name in CUSTOMER_FIELDS)],
+        [[external_id, *(records[external_id].get(name) for name in CUSTOMER_FIELDS)] for external_id in ids],
     )
-    params = [ids, *(columns[name] for name in CUSTOMER_FIELDS)]
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    changed = " OR ".join(f"(u.{name} IS NOT NULL AND u.{name} IS DISTINCT FROM c.{name})" for name in CUSTOMER_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (external_id, email, name, locale, account, plan, value, consent_to_contact,"  # noqa: S608
             f" created_at, updated_at) SELECT u.external_id, coalesce(u.email, ''), coalesce(u.name, ''),"
             f" coalesce(u.locale, ''), coalesce(u.account, ''), coalesce(u.plan, ''), u.value, false, %s, %s"
-            f" FROM {unnest} ON CONFLICT (external_id) DO NOTHING",
-            [now, now, *params],
+            f" FROM {source} ON CONFLICT (external_id) DO NOTHING",
+            [now, now, payload],
         )
-        cursor.execute(
+        cursor.execute(  # rows that would not change are not rewritten
             f"UPDATE {table} AS c SET email = coalesce(u.email, c.email), name = coalesce(u.name, c.name),"  # noqa: S608
             f" locale = coalesce(u.locale, c.locale), account = coalesce(u.account, c.account),"
             f" plan = coalesce(u.plan, c.plan), value = coalesce(u.value, c.value), updated_at = %s"
-            f" FROM {unnest} WHERE c.external_id = u.external_id AND ("
-            + " OR ".join(f"(u.{name} IS NOT NULL AND u.{name} IS DISTINCT FROM c.{name})" for name in CUSTOMER_FIELDS)
-            + ")",  # rows that would not change are not rewritten
-            [now, *params],
+            f" FROM {source} WHERE c.external_id = u.external_id AND ({changed})",
+            [now, payload],
         )
 
 
@@ -151,27 +166,24 @@ def invitations_insert(invitations: list[NewInvitation]) -> None:
             invitation.id = model.id
         return
     table = connection.ops.quote_name(Invitation._meta.db_table)
+    columns = [
+        ("token", "text"),
+        ("survey_id", "bigint"),
+        ("touchpoint_id", "bigint"),
+        ("customer_id", "bigint"),
+        ("channel", "text"),
+        ("locale", "text"),
+        ("created_at", "timestamptz"),
+        ("send_at", "timestamptz"),
+        ("expires_at", "timestamptz"),
+    ]
+    source, payload = json_rows(columns, [[getattr(i, name) for name, _ in columns] for i in invitations])
+    names = ", ".join(name for name, _ in columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (token, survey_id, touchpoint_id, customer_id, channel, locale, created_at, send_at,"  # noqa: S608
-            " expires_at, status, send_attempts, last_error)"
-            " SELECT token, survey_id, touchpoint_id, customer_id, channel, locale, created_at, send_at, expires_at,"
-            " %s, 0, '' FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::text[],"
-            " %s::timestamptz[], %s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS u(token, survey_id,"
-            " touchpoint_id, customer_id, channel, locale, created_at, send_at, expires_at, n) ORDER BY n"
-            " RETURNING id, token",
-            [
-                Invitation.Status.SCHEDULED,
-                [i.token for i in invitations],
-                [i.survey_id for i in invitations],
-                [i.touchpoint_id for i in invitations],
-                [i.customer_id for i in invitations],
-                [i.channel for i in invitations],
-                [i.locale for i in invitations],
-                [i.created_at for i in invitations],
-                [i.send_at for i in invitations],
-                [i.expires_at for i in invitations],
-            ],
+            f"INSERT INTO {table} ({names}, status, send_attempts, last_error)"  # noqa: S608
+            f" SELECT {names}, %s, 0, '' FROM {source} RETURNING id, token",
+            [Invitation.Status.SCHEDULED, payload],
         )
         ids = {token: pk for pk, token in cursor.fetchall()}
     for invitation in invitations:
@@ -201,20 +213,34 @@ def events_insert(events: list[NewEvent]) -> None:
         )
         return
     table = connection.ops.quote_name(TouchpointEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (event_id, touchpoint_id, customer_id, survey_id, occurred_at, received_at,"  # noqa: S608
-            " decision, reason, invitation_id) SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[],"
-            " %s::bigint[], %s::timestamptz[], %s::timestamptz[], %s::text[], %s::text[], %s::bigint[])",
+    columns = [
+        ("event_id", "text"),
+        ("touchpoint_id", "bigint"),
+        ("customer_id", "bigint"),
+        ("survey_id", "bigint"),
+        ("occurred_at", "timestamptz"),
+        ("received_at", "timestamptz"),
+        ("decision", "text"),
+        ("reason", "text"),
+        ("invitation_id", "bigint"),
+    ]
+    source, payload = json_rows(
+        columns,
+        [
             [
-                [e.event_id for e in events],
-                [e.touchpoint_id for e in events],
-                [e.customer_id for e in events],
-                [e.survey_id for e in events],
-                [e.occurred_at for e in events],
-                [e.received_at for e in events],
-                [e.decision for e in events],
-                [e.reason for e in events],
-                invitation_ids,
-            ],
-        )
+                e.event_id,
+                e.touchpoint_id,
+                e.customer_id,
+                e.survey_id,
+                e.occurred_at,
+                e.received_at,
+                e.decision,
+                e.reason,
+                i,
+            ]
+            for e, i in zip(events, invitation_ids, strict=True)
+        ],
+    )
+    names = ", ".join(name for name, _ in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {source}", [payload])  # noqa: S608
