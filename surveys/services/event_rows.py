@@ -3,7 +3,8 @@
 On PostgreSQL each is one `INSERT … SELECT` over rows passed as a single JSON parameter: the
 ORM's bulk_create would build a model instance and prepare every value of every row field by
 field, and even arrays per column cost psycopg a Python loop per value; json.dumps is C.
-Other databases (SQLite in the embedded setup) use bulk_create. Callers hold the batch's advisory locks (see events.lock_batch_keys).
+Other databases (SQLite in the embedded setup) use bulk_create. Callers hold the batch's
+advisory locks (see events.lock_batch_keys).
 """
 
 import json
