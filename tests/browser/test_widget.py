@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys.models import Invitation, Response
+from surveys.models import Invitation, Response, Survey
 from tests.surveys.factories import CustomerFactory, InvitationFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,3 +52,83 @@ def test_the_email_link_records_the_score_and_the_page_takes_a_comment(live_serv
 
     response = Response.objects.get(invitation=invitation)
     assert (response.score, response.comment) == (9, "客服很有耐心，問題當天就解決了 👍")
+
+
+HOST_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body>
+<h1>Orders</h1>
+<script src="{server}/static/cx/widget.js" data-survey="{key}" data-customer="{customer}" data-signature="{signature}"
+        data-locale="en"></script></body></html>"""
+
+
+@pytest.fixture
+def host_site():
+    """Serve a customer's product page from its own origin (another port on 127.0.0.1)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages: dict[str, str] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = pages.get("html", "").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    servers = []
+
+    def serve(html: str) -> str:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        pages["html"] = html
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _host_page_html(*, server: str, survey, customer: str) -> str:
+    from surveys.identity import identity_signature
+
+    return HOST_PAGE.format(
+        server=server,
+        key=survey.public_key,
+        customer=customer,
+        signature=identity_signature(secret=survey.identity_secret, external_id=customer),
+    )
+
+
+def test_the_widget_works_across_origins_the_survey_allows(live_server, page, host_site):
+    survey = SurveyFactory(kind="csat")
+    origin = host_site(_host_page_html(server=live_server.url, survey=survey, customer="x-1"))
+    Survey.objects.filter(pk=survey.pk).update(widget_origins=[origin])
+
+    page.goto(f"{origin}/orders")
+    page.locator("#cx-survey-widget button[data-score='5']").click()
+    page.locator("#cx-survey-widget .send").click()
+    page.get_by_role("status").wait_for()
+
+    response = Response.objects.get()
+    assert (response.score, response.channel, response.customer.external_id) == (5, "widget", "x-1")
+
+
+def test_the_widget_stays_silent_on_an_origin_the_survey_does_not_allow(live_server, page, host_site):
+    survey = SurveyFactory(kind="csat", widget_origins=["https://app.shop.example"])
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    origin = host_site(_host_page_html(server=live_server.url, survey=survey, customer="x-2"))
+
+    page.goto(f"{origin}/orders")
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("#cx-survey-widget").count() == 0
+    assert any("No 'Access-Control-Allow-Origin' header" in text for text in console), console
+    assert not Response.objects.exists()
