@@ -215,3 +215,21 @@ def invitation_response_rates() -> list[ResponseRate]:
         )
         for row in rows
     ]
+
+
+def survey_get(*, survey_id: int) -> Survey:
+    """Return a survey with everything a page or the widget shows of it."""
+    return Survey.objects.get(pk=survey_id)
+
+
+def survey_for_widget_demo(*, public_key: str | None) -> Survey | None:
+    """Return the survey the demo host page embeds: the one named, else the first with widget origins."""
+    surveys = Survey.objects.filter(active=True)
+    if public_key:
+        return surveys.filter(public_key=public_key).first()
+    return surveys.exclude(widget_origins=[]).order_by("id").first()
+
+
+def invitation_answer_score(*, invitation_id: int) -> int | None:
+    """Return the score given through an invitation, if any."""
+    return Response.objects.filter(invitation_id=invitation_id).values_list("score", flat=True).first()

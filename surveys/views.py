@@ -114,7 +114,7 @@ def _invitation_page(request, token: str):
             form = AnswerForm(initial={"score": recorded}, kind=survey.kind, score_required=False)
             return _render_form(request, survey=survey, form=form, locale=locale, recorded=recorded)
     invitations.invitation_mark_opened(invitation=invitation)
-    answered = Response.objects.filter(invitation=invitation).values_list("score", flat=True).first()
+    answered = selectors.invitation_answer_score(invitation_id=invitation.id)
     form = AnswerForm(initial={"score": answered}, kind=survey.kind, score_required=answered is None)
     return _render_form(request, survey=survey, form=form, locale=locale, recorded=answered)
 
@@ -125,7 +125,7 @@ def _anonymous_page(request, public_key: str):
     if ref is None:
         title, message = PROBLEM_TEXTS[403]
         return _message(request, status=404, title=title, message=message, locale=locale or "en")
-    survey = Survey.objects.get(pk=ref.id)
+    survey = selectors.survey_get(survey_id=ref.id)
     locale = locale or survey.default_locale
     if request.method == "POST":
         form = AnswerForm(request.POST, kind=survey.kind)
@@ -188,12 +188,7 @@ def widget_demo(request):
     """
     if not settings.CX_DEMO_PAGES:
         raise Http404("Demo pages are off.")
-    key = request.GET.get("survey", "")
-    survey = (
-        Survey.objects.filter(public_key=key, active=True).first()
-        if key
-        else Survey.objects.filter(active=True).exclude(widget_origins=[]).order_by("id").first()
-    )
+    survey = selectors.survey_for_widget_demo(public_key=request.GET.get("survey", "")[:64] or None)
     if survey is None:
         raise Http404("No survey with widget origins; run seed_demo or add origins in the admin.")
     customer = request.GET.get("customer", "demo-0001")[:128]

@@ -13,7 +13,6 @@ from surveys import scoring, selectors
 from surveys.api.throttling import FixedWindowThrottle
 from surveys.emails import survey_follow_up, survey_question
 from surveys.locales import normalize_locale
-from surveys.models import Survey
 from surveys.services.responses import response_check_identity
 from surveys.texts import scale_labels
 
@@ -65,14 +64,7 @@ class PublicSurveyApi(APIView):
             survey=survey, external_id=customer, touchpoint_key=params["touchpoint"] or None
         )
         locale = normalize_locale(params["locale"]) or survey.default_locale
-        texts = Survey.objects.only(
-            "question_en",
-            "question_zh_hans",
-            "question_zh_hant",
-            "follow_up_en",
-            "follow_up_zh_hans",
-            "follow_up_zh_hant",
-        ).get(pk=survey.id)
+        texts = selectors.survey_get(survey_id=survey.id)
         low, high = scoring.scale_for(survey.kind)
         with translation.override(locale):
             low_label, high_label = scale_labels(survey.kind)
