@@ -7,21 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from surveys import scoring
-from surveys.locales import pick_text
-from surveys.models import Invitation, Survey
-from surveys.texts import scale_labels
-
-
-def survey_question(survey: Survey, locale: str) -> str:
-    return pick_text(
-        {"en": survey.question_en, "zh-hans": survey.question_zh_hans, "zh-hant": survey.question_zh_hant}, locale
-    )
-
-
-def survey_follow_up(survey: Survey, locale: str) -> str:
-    return pick_text(
-        {"en": survey.follow_up_en, "zh-hans": survey.follow_up_zh_hans, "zh-hant": survey.follow_up_zh_hant}, locale
-    )
+from surveys.models import Invitation
+from surveys.texts import scale_labels, survey_question
 
 
 def absolute_url(path: str) -> str:

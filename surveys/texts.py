@@ -1,7 +1,9 @@
-"""Words shown with a survey's scale, translated."""
+"""What a respondent reads: the question and follow-up in their language, the scale's end labels."""
 
 from django.utils.translation import gettext as _
 
+from surveys.locales import pick_text
+from surveys.models import Survey
 from surveys.scoring import SurveyKind
 
 
@@ -12,3 +14,15 @@ def scale_labels(kind: str) -> tuple[str, str]:
     if kind == SurveyKind.CSAT:
         return _("Very dissatisfied"), _("Very satisfied")
     return _("Strongly disagree"), _("Strongly agree")
+
+
+def survey_question(survey: Survey, locale: str) -> str:
+    return pick_text(
+        {"en": survey.question_en, "zh-hans": survey.question_zh_hans, "zh-hant": survey.question_zh_hant}, locale
+    )
+
+
+def survey_follow_up(survey: Survey, locale: str) -> str:
+    return pick_text(
+        {"en": survey.follow_up_en, "zh-hans": survey.follow_up_zh_hans, "zh-hant": survey.follow_up_zh_hant}, locale
+    )

@@ -16,13 +16,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from surveys import selectors
-from surveys.emails import survey_follow_up, survey_question
 from surveys.forms import AnswerForm
 from surveys.identity import identity_signature
 from surveys.locales import normalize_locale
 from surveys.models import Response, Survey
 from surveys.services import invitations, response_submit
-from surveys.texts import scale_labels
+from surveys.texts import scale_labels, survey_follow_up, survey_question
 
 TOKEN_MIN_LENGTH = 30  # invitation tokens are 32 characters, survey public keys 22
 PROBLEM_TEXTS = {

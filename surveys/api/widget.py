@@ -11,10 +11,9 @@ from rest_framework.views import APIView
 
 from surveys import scoring, selectors
 from surveys.api.throttling import FixedWindowThrottle
-from surveys.emails import survey_follow_up, survey_question
 from surveys.locales import normalize_locale
 from surveys.services.responses import response_check_identity
-from surveys.texts import scale_labels
+from surveys.texts import scale_labels, survey_follow_up, survey_question
 
 
 class WidgetThrottle(FixedWindowThrottle):
