@@ -122,13 +122,13 @@ def contact_history(*, customer_ids: Iterable[int], since: datetime) -> dict[int
     """
     ids = list(customer_ids)
     history: dict[int, list[PastInvitation]] = defaultdict(list)
-    invitations = Invitation.objects.filter(customer_id__in=ids, created_at__gt=since).exclude(
+    invitations = Invitation.objects.filter(customer_id__any_of=ids, created_at__gt=since).exclude(
         channel=ContactRule.Channel.WIDGET, answered_at__isnull=True
     )  # a widget invitation waits for the customer to come by: it is a contact once answered
     for customer_id, touchpoint_id, at in invitations.values_list("customer_id", "touchpoint_id", "created_at"):
         history[customer_id].append(PastInvitation(touchpoint_id, at))
     for customer_id, touchpoint_id, at in Response.objects.filter(
-        customer_id__in=ids, invitation__isnull=True, submitted_at__gt=since
+        customer_id__any_of=ids, invitation__isnull=True, submitted_at__gt=since
     ).values_list("customer_id", "touchpoint_id", "submitted_at"):
         history[customer_id].append(PastInvitation(touchpoint_id, at))
     return history

@@ -1,13 +1,14 @@
 """Touchpoint events from the customer's systems (staff token): one, or a batch of up to 500."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -115,14 +116,21 @@ class TouchpointEventCreateApi(APIView):
         return Response(_decision_body(outcome), status=status.HTTP_202_ACCEPTED)
 
 
+class ParsedJSONField(serializers.JSONField):
+    """Any value of a body already parsed from JSON: checked event by event later, so no second json.dumps here."""
+
+    def to_internal_value(self, data):
+        return data
+
+
 @extend_schema_serializer(component_name="TouchpointEventBatch")
 class BatchSerializer(serializers.Serializer):
-    events = serializers.ListField(child=serializers.JSONField(allow_null=True), min_length=1, max_length=BATCH_MAX)
+    events = serializers.ListField(child=ParsedJSONField(allow_null=True), min_length=1, max_length=BATCH_MAX)
 
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 _PLAIN_DECIMAL = re.compile(r"\d{1,10}(\.\d{1,2})?\Z")
-_EVENT_KEYS = frozenset(("touchpoint", "event_id", "survey", "customer"))
+_EVENT_KEYS = frozenset(("touchpoint", "event_id", "occurred_at", "survey", "customer"))
 _CUSTOMER_KEYS = frozenset(("external_id", "email", "name", "locale", "account", "plan", "value"))
 _TEXT_LIMITS = (("name", 200), ("account", 200), ("plan", 100))
 
@@ -137,7 +145,22 @@ def _plain_text(value: object, limit: int, *, allow_blank: bool) -> bool:
     )
 
 
-def well_formed_event(item: object) -> event_services.EventInput | None:
+def _occurred_at(value: object, now: datetime) -> datetime | None:
+    """Parse an ISO 8601 time with an offset, as DateTimeField does; None when it is anything else."""
+    if not (isinstance(value, str) and len(value) <= 64):
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return None
+    if parsed is None or parsed.utcoffset() is None:  # a naive time is read in the server's zone: the slow path
+        return None
+    if not now - OCCURRED_AT_PAST <= parsed <= now + OCCURRED_AT_FUTURE:
+        return None
+    return parsed.astimezone(timezone.get_current_timezone())
+
+
+def well_formed_event(item: object, now: datetime | None = None) -> event_services.EventInput | None:
     """Return the event when it is plainly well formed, without DRF's per-field machinery.
 
     A batch is mostly well-formed events, and validating 500 of them through serializers cost as
@@ -154,6 +177,11 @@ def well_formed_event(item: object) -> event_services.EventInput | None:
         return None
     if "survey" in item and not (type(survey) is int and survey >= 1):
         return None
+    occurred_at = None
+    if "occurred_at" in item:
+        occurred_at = _occurred_at(item["occurred_at"], now or timezone.now())
+        if occurred_at is None:
+            return None
     customer = item.get("customer")
     if type(customer) is not dict or not customer.keys() <= _CUSTOMER_KEYS:
         return None
@@ -185,6 +213,8 @@ def well_formed_event(item: object) -> event_services.EventInput | None:
         given["locale"] = normalized
     if customer.get("value") is not None:
         value = customer["value"]
+        if type(value) in (int, float):  # DecimalField reads a JSON number through its text, as here
+            value = str(value)
         if not (isinstance(value, str) and _PLAIN_DECIMAL.match(value)):
             return None
         given["value"] = Decimal(value)
@@ -192,12 +222,13 @@ def well_formed_event(item: object) -> event_services.EventInput | None:
         touchpoint_key=touchpoint,
         customer=event_services.CustomerRecord(external_id=customer["external_id"], **given),
         event_id=event_id,
+        occurred_at=occurred_at,
         survey_id=survey,
     )
 
 
-def _event_or_errors(item: object) -> event_services.EventInput | dict:
-    event = well_formed_event(item)
+def _event_or_errors(item: object, now: datetime) -> event_services.EventInput | dict:
+    event = well_formed_event(item, now)
     if event is not None:
         return event
     serializer = EventSerializer(data=item)
@@ -224,8 +255,9 @@ class TouchpointEventBatchApi(APIView):
         batch.is_valid(raise_exception=True)
         results: list[dict | None] = []
         valid: list[tuple[int, event_services.EventInput]] = []
+        now = timezone.now()
         for index, item in enumerate(batch.validated_data["events"]):
-            checked = _event_or_errors(item)
+            checked = _event_or_errors(item, now)
             if isinstance(checked, event_services.EventInput):
                 valid.append((index, checked))
                 results.append(None)

@@ -61,18 +61,19 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _plain(value: object) -> object:
+def _plain(value: object) -> str:
+    """What json.dumps cannot write itself: times in ISO 8601, decimals as exact text."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    return value
+    raise TypeError(f"{type(value).__name__} is not a column value")
 
 
 def json_rows(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[object]]) -> tuple[str, str]:
     """Return a FROM source `(SELECT … ) AS u` over rows sent as one JSON parameter, in order, and that parameter."""
     select = ", ".join(f"(r->>{i})::{pg_type} AS {name}" for i, (name, pg_type) in enumerate(columns))
-    payload = json.dumps([[_plain(value) for value in row] for row in rows], ensure_ascii=False)
+    payload = json.dumps(rows, ensure_ascii=False, default=_plain)
     # Column names and types come from the callers' constants; the rows are one bound parameter.
     return f"(SELECT {select} FROM jsonb_array_elements(%s::jsonb) AS r) AS u", payload  # noqa: S608
 
@@ -125,7 +126,7 @@ def _customers_upsert_orm(records: dict[str, dict[str, object]], *, now: datetim
 
 
 def customers_get(external_ids: Sequence[str]) -> dict[str, CustomerRow]:
-    rows = Customer.objects.filter(external_id__in=list(external_ids)).values_list(
+    rows = Customer.objects.filter(external_id__any_of=external_ids).values_list(
         "id", "external_id", "email", "unsubscribed_at", "email_bounced_at", "locale"
     )
     return {

@@ -141,7 +141,7 @@ def touchpoint_events_record(
             duplicate=True,
             token=stored.invitation.token if stored.invitation else None,
         )
-        for stored in TouchpointEvent.objects.filter(event_id__in=event_ids).select_related("invitation")
+        for stored in TouchpointEvent.objects.filter(event_id__any_of=event_ids).select_related("invitation")
     }
     fresh = [i for i in accepted if not (events[i].event_id and events[i].event_id in seen)]
 

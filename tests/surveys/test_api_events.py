@@ -1,6 +1,6 @@
 """Touchpoint events: the contact policy's decisions, idempotency, batches, and bad input."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -180,11 +180,26 @@ WELL_FORMED = [
         },
     },
     {"touchpoint": "in-app", "customer": {"external_id": "x", "locale": "", "value": None, "name": ""}},
+    {
+        "touchpoint": "renewal",
+        "occurred_at": (datetime.now(UTC) - timedelta(hours=3)).astimezone().isoformat(),
+        "customer": {"external_id": "t-1", "value": 1200.5, "name": "陳大文 😀"},
+    },
+    {
+        "touchpoint": "renewal",
+        "occurred_at": (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S.%f+08:00"),
+        "customer": {"external_id": "t-2", "value": 30},
+    },
 ]
 FOR_THE_SERIALIZER = [
     {"touchpoint": "in-app", "customer": {"external_id": " padded "}},  # DRF trims; the fast path declines
-    {"touchpoint": "in-app", "customer": {"external_id": "v", "value": 12}},  # a number, not a string
-    {"touchpoint": "in-app", "occurred_at": "2026-11-01T10:00:00+08:00", "customer": {"external_id": "t"}},
+    {"touchpoint": "in-app", "occurred_at": "2026-11-01T10:00:00", "customer": {"external_id": "t"}},  # naive
+    {"touchpoint": "in-app", "occurred_at": "2001-01-01T10:00:00Z", "customer": {"external_id": "t"}},  # too old
+    {"touchpoint": "in-app", "occurred_at": "yesterday", "customer": {"external_id": "t"}},
+    {"touchpoint": "in-app", "occurred_at": 1763798400, "customer": {"external_id": "t"}},
+    {"touchpoint": "in-app", "customer": {"external_id": "v", "value": True}},
+    {"touchpoint": "in-app", "customer": {"external_id": "v", "value": 1e-05}},
+    {"touchpoint": "in-app", "customer": {"external_id": "v", "value": -3}},
     {"touchpoint": "in-app", "customer": {"external_id": "n", "name": "line\nbreak"}},
     {"touchpoint": "in-app", "customer": {"external_id": "e", "email": "not-an-email"}},
     {"touchpoint": "in-app", "customer": {"external_id": "l", "locale": "fr"}},
