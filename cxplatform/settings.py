@@ -166,8 +166,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=4)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CX_ANALYSIS_QUEUE = env.str("CX_ANALYSIS_QUEUE", default="analysis")
 CELERY_TASK_ROUTES = {
-    "feedback.tasks.*": {"queue": "analysis"},
+    "feedback.tasks.*": {"queue": CX_ANALYSIS_QUEUE},
     "surveys.tasks.invitation_*": {"queue": "email"},
     "*.tasks.webhook_*": {"queue": "webhooks"},
 }
@@ -181,7 +182,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.survey_stats_refresh_all",
         "schedule": env.float("CX_STATS_REFRESH_SECONDS", default=300.0),
     },
+    "feedback-requeue-pending": {"task": "feedback.tasks.feedback_requeue_pending", "schedule": 60.0},
 }
+
+# --- Text analysis (feedback/analysis) -------------------------------------------------------
+# One backend module per language, imported on first use (a worker loads them when it starts).
+CX_ANALYSIS_BACKENDS = {
+    "en": env.str("CX_ANALYSIS_BACKEND_EN", default="feedback.analysis.english"),
+    "zh": env.str("CX_ANALYSIS_BACKEND_ZH", default="feedback.analysis.chinese"),
+}
+CX_ANALYSIS_KICK_SECONDS = env.int("CX_ANALYSIS_KICK_SECONDS", default=1)  # at most one queued run per window
+CX_ANALYSIS_BATCH = env.int("CX_ANALYSIS_BATCH", default=200)  # items a task claims and analyses at once
+CX_ANALYSIS_STALE_MINUTES = env.int("CX_ANALYSIS_STALE_MINUTES", default=5)  # then beat hands them out again
+CX_ANALYSIS_MAX_ATTEMPTS = env.int("CX_ANALYSIS_MAX_ATTEMPTS", default=5)  # then the item is marked failed
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,1 +1,81 @@
-"""Feedback items and their analysis arrive with the text-analysis work."""
+"""What customers told us, and what it means."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackItem(models.Model):
+    """One free-text comment from one source, with a snapshot of its context and its analysis.
+
+    The snapshot (survey kind, score, touchpoint, customer reference …) is copied from the source
+    when the comment is given, so the later steps never reach back into the source app.
+    """
+
+    class Source(models.TextChoices):
+        RESPONSE = "response", _("Survey response")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ANALYSED = "analysed", _("Analysed")
+        FAILED = "failed", _("Failed")
+
+    class Language(models.TextChoices):
+        CHINESE = "zh", _("Chinese")
+        ENGLISH = "en", _("English")
+        MIXED = "mixed", _("Mixed")
+        OTHER = "other", _("Other")
+
+    class Label(models.TextChoices):
+        POSITIVE = "pos", _("Positive")
+        NEUTRAL = "neu", _("Neutral")
+        NEGATIVE = "neg", _("Negative")
+
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    source_id = models.BigIntegerField(_("source id"))
+    text = models.TextField(_("text"))
+    given_at = models.DateTimeField(_("given at"))
+
+    survey_id = models.BigIntegerField(_("survey id"), null=True, blank=True)
+    survey_kind = models.CharField(_("survey kind"), max_length=8, blank=True)
+    score = models.SmallIntegerField(_("score"), null=True, blank=True)
+    classification = models.CharField(_("classification"), max_length=16, blank=True)
+    touchpoint_id = models.BigIntegerField(_("touchpoint id"), null=True, blank=True)
+    touchpoint_key = models.CharField(_("touchpoint"), max_length=64, blank=True)
+    customer_id = models.BigIntegerField(_("customer id"), null=True, blank=True)
+    customer_external_id = models.CharField(_("customer"), max_length=128, blank=True)
+    locale = models.CharField(_("locale"), max_length=16, blank=True)
+
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    pending_since = models.DateTimeField(_("pending since"), default=timezone.now)
+    claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True)
+    polarity = models.FloatField(_("polarity"), null=True, blank=True)
+    label = models.CharField(_("sentiment"), max_length=3, choices=Label.choices, blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    analyzer = models.CharField(_("analyzer"), max_length=200, blank=True)
+    analysed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback item")
+        verbose_name_plural = _("feedback items")
+        ordering = ("-given_at", "-id")
+        constraints = [models.UniqueConstraint(fields=("source", "source_id"), name="feedback_one_item_per_source")]
+        indexes = [
+            models.Index(
+                fields=("pending_since", "id"),
+                condition=models.Q(status="pending"),
+                name="feedback_pending",
+            ),
+            models.Index(fields=("given_at",), name="feedback_given_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

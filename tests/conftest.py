@@ -12,6 +12,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 REQUIRE_SERVICES = os.environ.get("CX_REQUIRE_SERVICES") == "1"
+pytest_plugins = ["tests.workers"]  # the real-worker fixtures
 
 
 def _missing_service(item: pytest.Item) -> str | None:

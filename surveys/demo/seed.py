@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from feedback import selectors as feedback_selectors
+from feedback import services as feedback_services
 from surveys import scoring, services
 from surveys.demo.comments import COMMENTS
 from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint, TouchpointEvent
@@ -225,11 +227,26 @@ def seed_demo() -> SeedResult:
         )
     if not Invitation.objects.filter(customer__external_id__startswith="demo-").exists():
         _seed_invitations(rng, surveys, touchpoints)
+    _seed_feedback()
     for survey in surveys.values():
         services.survey_stats_refresh(survey_id=survey.id)
     return SeedResult(
         created_responses=created, customers=len(customer_rows), surveys=len(surveys), touchpoints=len(TOUCHPOINTS)
     )
+
+
+def _seed_feedback() -> None:
+    """Give every demo comment its feedback item (answers seeded before items existed have none), all analysed."""
+    demo = Response.objects.filter(client_metadata__source=DEMO_MARK["source"]).exclude(comment="")
+    recorded = feedback_selectors.feedback_source_ids(source="response", ids=list(demo.values_list("id", flat=True)))
+    for response in demo.exclude(id__in=recorded).select_related("survey", "touchpoint", "customer"):
+        services.response_feedback_record(
+            response=response,
+            survey_kind=response.survey.kind,
+            touchpoint_key=response.touchpoint.key if response.touchpoint else "",
+            customer_external_id=response.customer.external_id if response.customer else "",
+        )
+    feedback_services.feedback_analyse_all_pending(claim="seed_demo")
 
 
 def _seed_invitations(rng: random.Random, surveys: dict[str, Survey], touchpoints: dict[str, Touchpoint]) -> None:

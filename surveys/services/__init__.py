@@ -6,6 +6,7 @@ from surveys.services.responses import (
     SurveyNotFound,
     customer_get_or_create_identity,
     response_check,
+    response_feedback_record,
     response_submit,
 )
 from surveys.services.stats import survey_stats_refresh
@@ -16,6 +17,7 @@ __all__ = (
     "SurveyNotFound",
     "customer_get_or_create_identity",
     "response_check",
+    "response_feedback_record",
     "response_submit",
     "survey_stats_refresh",
 )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from surveys import scoring
 from surveys.emails import invitation_email
 from surveys.models import INVITATION_CLAIM_TIMEOUT, Customer, Invitation, Response
-from surveys.services.responses import SubmittedResponse
+from surveys.services.responses import SubmittedResponse, response_feedback_record
 
 logger = logging.getLogger(__name__)
 REANSWER_WINDOW = timedelta(hours=24)
@@ -80,7 +80,11 @@ def invitation_respond(
     hours it is refused.
     """
     invitation = invitation_get(token=token)
-    invitation = Invitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("survey", "touchpoint", "customer")
+        .get(pk=invitation.pk)
+    )
     survey = invitation.survey
     response = Response.objects.filter(invitation=invitation).first()
     if score is None:  # a comment added to the answer already given
@@ -108,6 +112,7 @@ def invitation_respond(
             response.consent_to_contact = consent_to_contact
             fields.append("consent_to_contact")
         response.save(update_fields=fields)
+        _record_feedback(response, invitation)
         return SubmittedResponse(id=response.id, classification=classification)
     if invitation.status == Invitation.Status.EXPIRED or invitation.expires_at <= now:
         raise InvitationExpired("This survey link has expired.")
@@ -129,7 +134,17 @@ def invitation_respond(
     invitation.answered_at = now
     invitation.opened_at = invitation.opened_at or now
     invitation.save(update_fields=["status", "answered_at", "opened_at"])
+    _record_feedback(response, invitation)
     return SubmittedResponse(id=response.id, classification=classification)
+
+
+def _record_feedback(response: Response, invitation: Invitation) -> None:
+    response_feedback_record(
+        response=response,
+        survey_kind=invitation.survey.kind,
+        touchpoint_key=invitation.touchpoint.key if invitation.touchpoint else "",
+        customer_external_id=invitation.customer.external_id,
+    )
 
 
 SEND_ATTEMPTS = 5

@@ -1,5 +1,6 @@
 """Taking in an answer: checked, classified and stored in one statement."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -8,6 +9,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import connection, transaction
 from django.utils import timezone
 
+from feedback import services as feedback_services
+from feedback.contracts import FeedbackSource
 from surveys import scoring
 from surveys.identity import identity_verified
 from surveys.models import Customer, Response
@@ -122,15 +125,23 @@ def response_submit(
         submitted_at=submitted_at or timezone.now(),
     )
     # One SQL statement where the database allows it: atomic by itself, and a transaction's
-    # BEGIN and COMMIT would double the round trips of the busiest endpoint.
-    if customer is None:
-        response.save(force_insert=True)
-    elif connection.vendor == "postgresql":
-        response.id = _insert_response_upserting_customer(response, customer)
-    else:
-        with transaction.atomic():
-            response.customer_id = customer_get_or_create_identity(identity=customer)
+    # BEGIN and COMMIT would double the round trips of the busiest endpoint. A comment needs its
+    # feedback item in the same transaction, so that no comment is ever left without one.
+    with transaction.atomic() if comment.strip() else nullcontext():
+        if customer is None:
             response.save(force_insert=True)
+        elif connection.vendor == "postgresql":
+            response.id, response.customer_id = _insert_response_upserting_customer(response, customer)
+        else:
+            with transaction.atomic():
+                response.customer_id = customer_get_or_create_identity(identity=customer)
+                response.save(force_insert=True)
+        response_feedback_record(
+            response=response,
+            survey_kind=survey.kind,
+            touchpoint_key=touchpoint_key or "",
+            customer_external_id=customer.external_id if customer else "",
+        )
     return SubmittedResponse(id=response.id, classification=classification)
 
 
@@ -153,8 +164,8 @@ def _customer_upsert_params(identity: CustomerIdentity) -> list:
     return [identity.external_id, identity.email, identity.name, identity.locale, False, now, now]
 
 
-def _insert_response_upserting_customer(response: Response, identity: CustomerIdentity) -> int:
-    """Upsert the customer and insert the response in one PostgreSQL statement; return the response id."""
+def _insert_response_upserting_customer(response: Response, identity: CustomerIdentity) -> tuple[int, int]:
+    """Upsert the customer and insert the response in one PostgreSQL statement; return the response and customer ids."""
     quote = connection.ops.quote_name
     fields = [field for field in Response._meta.concrete_fields if not field.primary_key]
     columns = ", ".join(quote(field.column) for field in fields)
@@ -166,10 +177,37 @@ def _insert_response_upserting_customer(response: Response, identity: CustomerId
     ]
     # Identifiers come from the model's metadata; every value is a bound parameter.
     table = quote(Response._meta.db_table)
-    sql = f"WITH customer AS ({_customer_upsert_sql()}) INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id"  # noqa: S608
+    sql = (
+        f"WITH customer AS ({_customer_upsert_sql()}) INSERT INTO {table} ({columns})"  # noqa: S608
+        f" VALUES ({values}) RETURNING id, customer_id"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, _customer_upsert_params(identity) + params)
-        return cursor.fetchone()[0]
+        response_id, customer_id = cursor.fetchone()
+        return response_id, customer_id
+
+
+def response_feedback_record(
+    *, response: Response, survey_kind: str, touchpoint_key: str, customer_external_id: str
+) -> None:
+    """Hand the response's comment to feedback, with the context its analysis and the closed loop need."""
+    feedback_services.feedback_item_record(
+        source=FeedbackSource(
+            source="response",
+            source_id=response.id,
+            text=response.comment,
+            given_at=response.submitted_at,
+            survey_id=response.survey_id,
+            survey_kind=survey_kind,
+            score=response.score,
+            classification=response.classification,
+            touchpoint_id=response.touchpoint_id,
+            touchpoint_key=touchpoint_key,
+            customer_id=response.customer_id,
+            customer_external_id=customer_external_id,
+            locale=response.locale,
+        )
+    )
 
 
 def customer_get_or_create_identity(*, identity: CustomerIdentity) -> int:

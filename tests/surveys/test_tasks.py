@@ -1,23 +1,15 @@
 """Survey statistics: the service, and the task through a real broker to a real worker process."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from surveys import tasks
 from surveys.models import SurveyStats
 from surveys.services import survey_stats_refresh
 from tests.surveys.factories import ResponseFactory, SurveyFactory
-
-WORKER_TIMEOUT_SECONDS = 60
+from tests.workers import WORKER_TIMEOUT_SECONDS
 
 
 @pytest.mark.django_db
@@ -41,35 +33,6 @@ def test_stats_of_a_survey_without_answers_have_no_score():
     survey = SurveyFactory(kind="nps")
     stats = survey_stats_refresh(survey_id=survey.id)
     assert (stats.responses, stats.score, stats.margin, stats.last_response_at) == (0, None, None, None)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def worker_queue(tmp_path):
-    """Start a real Celery worker process on the test database, consuming a queue of its own."""
-    queue = f"cxtest-{uuid.uuid4().hex[:12]}"
-    log = (tmp_path / "worker.log").open("w")
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
-    command = [sys.executable, "-m", "celery", "-A", "cxplatform", "worker", "-Q", queue, "--pool=solo"]
-    command += ["--without-gossip", "--without-mingle", "--loglevel=INFO"]
-    process = subprocess.Popen(command, cwd=Path(settings.BASE_DIR), env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        yield queue, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        print((tmp_path / "worker.log").read_text()[-3000:])
 
 
 @pytest.mark.postgres
