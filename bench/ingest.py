@@ -6,6 +6,8 @@ Both endpoints run under the same gunicorn (gthread, 2 workers x 4 threads by de
 PostgreSQL; wrk (Debian package `wrk`) drives them from a separate process on 127.0.0.1.
 Rounds alternate between the two so that noise on this shared machine hits both alike;
 the median round of each is reported, with the ratio of the API to the baseline.
+Every API answer carries a comment: its feedback item is written in the same transaction and its
+analysis is queued on Redis (BENCH_BROKER_URL, default redis://127.0.0.1:6379/6), as in production.
 Targets: ratio >= 0.7 at 32 connections, API p99 <= 100 ms.
 """
 
@@ -82,7 +84,7 @@ def prepare_database(env) -> tuple[str, int]:
         "s, _ = Survey.objects.get_or_create(name='Bench NPS', "
         "defaults={'kind': 'nps', 'question_en': 'Recommend us?'})\n"
         "from django.db import connection\n"
-        "connection.cursor().execute('TRUNCATE surveys_response, surveys_customer CASCADE')\n"
+        "connection.cursor().execute('TRUNCATE surveys_response, surveys_customer, feedback_feedbackitem CASCADE')\n"
         "print(s.public_key, s.id)\n"
     )
     out = run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True).stdout
@@ -122,6 +124,9 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
         "CX_THROTTLE_PUBLIC_RESPONSES": "100000000/min",  # the throttle still runs, it just never says no
+        # every answer carries a comment, so its feedback item is written and its analysis queued on a real
+        # broker, as in production; no worker drains the queue during the run
+        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/6"),
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
     }

@@ -1,13 +1,14 @@
 """Feedback items: recorded with their source, claimed in batches, analysed once, handed to the closed loop."""
 
+import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -120,8 +121,7 @@ def feedback_items_analyse(*, ids: Sequence[int], claim: str) -> int:
     )
     if not items:
         return 0
-    results = _analyse_texts([item.text for item in items])
-    return _store(items, results, mine=Q(claimed_by=claim, status=FeedbackItem.Status.PENDING))
+    return _store(items, _analyse_texts([item.text for item in items]), claim=claim)
 
 
 def feedback_items_reanalyse(*, ids: Sequence[int]) -> int:
@@ -129,7 +129,7 @@ def feedback_items_reanalyse(*, ids: Sequence[int]) -> int:
     items = list(FeedbackItem.objects.filter(id__any_of=list(ids)).only("id", "text", "attempts"))
     if not items:
         return 0
-    return _store(items, _analyse_texts([item.text for item in items]), mine=Q())
+    return _store(items, _analyse_texts([item.text for item in items]), claim=None)
 
 
 def feedback_items_retry(*, ids: Sequence[int]) -> int:
@@ -189,34 +189,98 @@ def _analyse_texts(texts: list[str]) -> list:
     return results
 
 
-def _store(items: list[FeedbackItem], results: list, *, mine: Q) -> int:
+def _store(items: list[FeedbackItem], results: list, *, claim: str | None) -> int:
+    """Write the results to the items `claim` still holds (any item when None); hand the analysed to the closed loop.
+
+    A failure keeps the item's earlier result, records the error, and frees the item for a later
+    run, or marks it failed after CX_ANALYSIS_MAX_ATTEMPTS.
+    """
     now = timezone.now()
-    by_id = dict(zip((item.id for item in items), results, strict=True))
+    rows = []
+    for item, result in zip(items, results, strict=True):
+        if isinstance(result, Exception):
+            failed = item.attempts >= settings.CX_ANALYSIS_MAX_ATTEMPTS
+            error = f"{type(result).__name__}: {result}"[:2000]
+            rows.append(_Row(item.id, False, FeedbackItem.Status.FAILED if failed else None, last_error=error))
+        else:
+            rows.append(
+                _Row(
+                    item.id,
+                    True,
+                    FeedbackItem.Status.ANALYSED,
+                    result.language,
+                    result.polarity,
+                    result.label,
+                    list(result.keywords),
+                    result.analyzer,
+                )
+            )
     with transaction.atomic():
-        locked = list(FeedbackItem.objects.select_for_update().filter(mine, id__any_of=list(by_id)).order_by("id"))
-        for item in locked:
-            result = by_id[item.id]
-            item.updated_at = now
-            if isinstance(result, Exception):
-                item.last_error = f"{type(result).__name__}: {result}"[:2000]
-                if item.attempts >= settings.CX_ANALYSIS_MAX_ATTEMPTS:
-                    item.status = FeedbackItem.Status.FAILED
-                else:  # let a later run try again
-                    item.claimed_by = ""
-                continue
-            item.status = FeedbackItem.Status.ANALYSED
-            item.language = result.language
-            item.polarity = result.polarity
-            item.label = result.label
-            item.keywords = list(result.keywords)
-            item.analyzer = result.analyzer
-            item.analysed_at = now
-            item.last_error = ""
-        FeedbackItem.objects.bulk_update(locked, [*_RESULT_FIELDS, "claimed_by", "updated_at"])
-        analysed = [item for item in locked if item.status == FeedbackItem.Status.ANALYSED]
-        if analysed:
+        write = _write_postgresql if connection.vendor == "postgresql" else _write_orm
+        analysed_ids = write(rows, claim=claim, now=now)
+        if analysed_ids:
+            analysed = FeedbackItem.objects.filter(id__any_of=analysed_ids).order_by("id")
             closedloop_services.feedback_analysed(items=[_handed_over(item) for item in analysed])
-    return len(analysed)
+    return len(analysed_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: int
+    ok: bool
+    status: str | None  # None keeps the item's status
+    language: str = ""
+    polarity: float | None = None
+    label: str = ""
+    keywords: list[str] = field(default_factory=list)
+    analyzer: str = ""
+    last_error: str = ""
+
+
+def _write_postgresql(rows: list[_Row], *, claim: str | None, now) -> list[int]:
+    """One UPDATE … FROM over the rows sent as one JSON parameter; return the ids analysed.
+
+    Django's bulk_update builds a CASE per field and row and cost ten times the analysis itself.
+    The WHERE is checked again on each row once it is locked, so a claim taken over meanwhile
+    keeps this run from writing.
+    """
+    table = connection.ops.quote_name(FeedbackItem._meta.db_table)
+    mine = "AND f.claimed_by = %s AND f.status = %s" if claim is not None else ""
+    kept = ("language", "polarity", "label", "keywords", "analyzer")
+    sets = ", ".join(f"{name} = CASE WHEN u.ok THEN u.{name} ELSE f.{name} END" for name in kept)
+    sql = (
+        f"UPDATE {table} AS f SET status = coalesce(u.status, f.status), {sets},"  # noqa: S608 - names are ours
+        " analysed_at = CASE WHEN u.ok THEN %s ELSE f.analysed_at END, last_error = u.last_error,"
+        " claimed_by = CASE WHEN u.ok THEN f.claimed_by ELSE '' END, updated_at = %s"
+        " FROM (SELECT (r->>0)::bigint AS id, (r->>1)::boolean AS ok, r->>2 AS status, r->>3 AS language,"
+        " (r->>4)::float8 AS polarity, r->>5 AS label, r->6 AS keywords, r->>7 AS analyzer, r->>8 AS last_error"
+        " FROM jsonb_array_elements(%s::jsonb) AS r) AS u"
+        f" WHERE f.id = u.id {mine} RETURNING f.id, u.ok"
+    )
+    payload = json.dumps([astuple(row) for row in rows], ensure_ascii=False)
+    params = [now, now, payload] + ([claim, FeedbackItem.Status.PENDING] if claim is not None else [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(pk for pk, ok in cursor.fetchall() if ok)
+
+
+def _write_orm(rows: list[_Row], *, claim: str | None, now) -> list[int]:
+    """The same on other databases (SQLite in the embedded setup): lock, set, bulk_update."""
+    mine = Q(claimed_by=claim, status=FeedbackItem.Status.PENDING) if claim is not None else Q()
+    by_id = {row.id: row for row in rows}
+    locked = list(FeedbackItem.objects.select_for_update().filter(mine, id__any_of=list(by_id)).order_by("id"))
+    for item in locked:
+        row = by_id[item.id]
+        item.status = row.status or item.status
+        item.last_error = row.last_error
+        item.updated_at = now
+        if row.ok:
+            item.language, item.polarity, item.label = row.language, row.polarity, row.label
+            item.keywords, item.analyzer, item.analysed_at = row.keywords, row.analyzer, now
+        else:
+            item.claimed_by = ""
+    FeedbackItem.objects.bulk_update(locked, [*_RESULT_FIELDS, "claimed_by", "updated_at"])
+    return [item.id for item in locked if by_id[item.id].ok]
 
 
 def _handed_over(item: FeedbackItem) -> AnalysedFeedback:

@@ -89,8 +89,9 @@ def label_for(polarity: float, band: float) -> str:
 def _part_polarities(routes: Sequence[Route]) -> list[list[float]]:
     """Score every part of every comment with one batch call per backend.
 
-    A part with a contrast word ("…but…", "…但是…") is scored as a whole and clause by clause; when the clauses
-    clearly disagree the part is mixed feelings, so its polarity is pulled into the neutral band (sign kept).
+    A part with a contrast word ("…but…", "…但是…") is scored as a whole and clause by clause; when the first
+    clause is clearly positive or negative and the second does not agree, the part is mixed feelings and its
+    polarity is pulled into the neutral band (sign kept).
     """
     configured = set(configured_languages())
     batches: dict[str, list[str]] = defaultdict(list)
