@@ -33,29 +33,46 @@ def feedback_item_record(*, source: FeedbackSource) -> None:
     """
     if not source.text.strip():
         return
-    now = timezone.now()
-    item = FeedbackItem(
-        **asdict(source),
-        status=FeedbackItem.Status.PENDING,
-        pending_since=now,
-        created_at=now,
-        updated_at=now,
-    )
     FeedbackItem.objects.bulk_create(
-        [item],
+        [_new_item(source)],
         update_conflicts=True,
         unique_fields=["source", "source_id"],
-        update_fields=[
-            *_SNAPSHOT_FIELDS,
-            "status",
-            "pending_since",
-            "claimed_by",
-            "claimed_at",
-            "attempts",
-            "updated_at",
-        ],
+        update_fields=[*_SNAPSHOT_FIELDS, *_QUEUE_FIELDS],
     )
+    feedback_item_recorded()
+
+
+def feedback_item_insert_sql(*, source: FeedbackSource, ids_from: str) -> tuple[str, list]:
+    """The upsert of a source's item as SQL for the source's own statement (PostgreSQL), and its parameters.
+
+    The busiest path stores an answer and its comment's item in one statement: no transaction to
+    open and commit around two. `ids_from` names a relation of the caller's statement, with one row
+    holding `source_id` and `customer_id`. Call feedback_item_recorded() once the statement ran.
+    """
+    item = _new_item(source)
+    quote = connection.ops.quote_name
+    fields = [f for f in FeedbackItem._meta.concrete_fields if not f.primary_key]
+    from_source = {"source_id": "source_id", "customer_id": "customer_id"}
+    values = ", ".join(from_source.get(f.attname, "%s") for f in fields)
+    params = [f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields if f.attname not in from_source]
+    updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in (*_SNAPSHOT_FIELDS, *_QUEUE_FIELDS))
+    sql = (
+        f"INSERT INTO {quote(FeedbackItem._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
+        f" SELECT {values} FROM {ids_from} ON CONFLICT (source, source_id) DO UPDATE SET {updates}"
+    )
+    return sql, params
+
+
+def feedback_item_recorded() -> None:
+    """Queue the analysis of a just-recorded item once the caller's transaction commits (at once outside one)."""
     transaction.on_commit(feedback_analysis_kick, robust=True)
+
+
+def _new_item(source: FeedbackSource) -> FeedbackItem:
+    now = timezone.now()
+    return FeedbackItem(
+        **asdict(source), status=FeedbackItem.Status.PENDING, pending_since=now, created_at=now, updated_at=now
+    )
 
 
 def feedback_analysis_kick() -> None:

@@ -1,7 +1,6 @@
 """Taking in an answer: checked, classified and stored in one statement."""
 
-from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -124,24 +123,25 @@ def response_submit(
         client_metadata=client_metadata or {},
         submitted_at=submitted_at or timezone.now(),
     )
-    # One SQL statement where the database allows it: atomic by itself, and a transaction's
-    # BEGIN and COMMIT would double the round trips of the busiest endpoint. A comment needs its
-    # feedback item in the same transaction, so that no comment is ever left without one.
-    with transaction.atomic() if comment.strip() else nullcontext():
-        if customer is None:
-            response.save(force_insert=True)
-        elif connection.vendor == "postgresql":
-            response.id, response.customer_id = _insert_response_upserting_customer(response, customer)
-        else:
-            with transaction.atomic():
-                response.customer_id = customer_get_or_create_identity(identity=customer)
-                response.save(force_insert=True)
-        response_feedback_record(
-            response=response,
-            survey_kind=survey.kind,
-            touchpoint_key=touchpoint_key or "",
-            customer_external_id=customer.external_id if customer else "",
-        )
+    # A comment's feedback item is stored with the answer, atomically, so that no comment is ever
+    # left without one: in the answer's own statement on PostgreSQL, in one transaction elsewhere.
+    feedback = _feedback_source(
+        response,
+        survey_kind=survey.kind,
+        touchpoint_key=touchpoint_key or "",
+        customer_external_id=customer.external_id if customer else "",
+    )
+    if connection.vendor == "postgresql":
+        response.id, response.customer_id = _insert_response_postgresql(response, customer, feedback=feedback)
+        return SubmittedResponse(id=response.id, classification=classification)
+    with transaction.atomic():
+        if customer is not None:
+            response.customer_id = customer_get_or_create_identity(identity=customer)
+        response.save(force_insert=True)
+        if feedback is not None:
+            feedback_services.feedback_item_record(
+                source=replace(feedback, source_id=response.id, customer_id=response.customer_id)
+            )
     return SubmittedResponse(id=response.id, classification=classification)
 
 
@@ -164,50 +164,79 @@ def _customer_upsert_params(identity: CustomerIdentity) -> list:
     return [identity.external_id, identity.email, identity.name, identity.locale, False, now, now]
 
 
-def _insert_response_upserting_customer(response: Response, identity: CustomerIdentity) -> tuple[int, int]:
-    """Upsert the customer and insert the response in one PostgreSQL statement; return the response and customer ids."""
+def _insert_response_postgresql(
+    response: Response, identity: CustomerIdentity | None, *, feedback: FeedbackSource | None
+) -> tuple[int, int | None]:
+    """Store the answer in one PostgreSQL statement; return the response and customer ids.
+
+    One statement is atomic by itself, and a transaction's BEGIN and COMMIT would double the
+    round trips of the busiest endpoint. It upserts the identified customer, inserts the answer,
+    and upserts its comment's feedback item, each as a step of the same statement.
+    """
     quote = connection.ops.quote_name
     fields = [field for field in Response._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(quote(field.column) for field in fields)
-    values = ", ".join("(SELECT id FROM customer)" if field.attname == "customer_id" else "%s" for field in fields)
-    params = [
+    steps, params = [], []
+    if identity is not None:
+        steps.append(f"customer AS ({_customer_upsert_sql()})")
+        params += _customer_upsert_params(identity)
+    from_customer = {"customer_id"} if identity is not None else set()
+    values = ", ".join("(SELECT id FROM customer)" if f.attname in from_customer else "%s" for f in fields)
+    params += [
         field.get_db_prep_save(getattr(response, field.attname), connection)
         for field in fields
-        if field.attname != "customer_id"
+        if field.attname not in from_customer
     ]
-    # Identifiers come from the model's metadata; every value is a bound parameter.
-    table = quote(Response._meta.db_table)
-    sql = (
-        f"WITH customer AS ({_customer_upsert_sql()}) INSERT INTO {table} ({columns})"  # noqa: S608
-        f" VALUES ({values}) RETURNING id, customer_id"
+    # Identifiers come from the models' metadata; every value is a bound parameter.
+    columns = ", ".join(quote(field.column) for field in fields)
+    steps.append(
+        f"answer AS (INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+        " RETURNING id AS source_id, customer_id)"
     )
+    if feedback is not None:
+        item_sql, item_params = feedback_services.feedback_item_insert_sql(source=feedback, ids_from="answer")
+        steps.append(f"item AS ({item_sql})")
+        params += item_params
     with connection.cursor() as cursor:
-        cursor.execute(sql, _customer_upsert_params(identity) + params)
+        sql = f"WITH {', '.join(steps)} SELECT source_id, customer_id FROM answer"  # noqa: S608 - steps are ours
+        cursor.execute(sql, params)
         response_id, customer_id = cursor.fetchone()
-        return response_id, customer_id
+    if feedback is not None:
+        feedback_services.feedback_item_recorded()
+    return response_id, customer_id
+
+
+def _feedback_source(
+    response: Response, *, survey_kind: str, touchpoint_key: str, customer_external_id: str
+) -> FeedbackSource | None:
+    """What feedback needs of the answer's comment (None without one); the ids are the stored answer's."""
+    if not response.comment.strip():
+        return None
+    return FeedbackSource(
+        source="response",
+        source_id=response.id or 0,
+        text=response.comment,
+        given_at=response.submitted_at,
+        survey_id=response.survey_id,
+        survey_kind=survey_kind,
+        score=response.score,
+        classification=response.classification,
+        touchpoint_id=response.touchpoint_id,
+        touchpoint_key=touchpoint_key,
+        customer_id=response.customer_id,
+        customer_external_id=customer_external_id,
+        locale=response.locale,
+    )
 
 
 def response_feedback_record(
     *, response: Response, survey_kind: str, touchpoint_key: str, customer_external_id: str
 ) -> None:
-    """Hand the response's comment to feedback, with the context its analysis and the closed loop need."""
-    feedback_services.feedback_item_record(
-        source=FeedbackSource(
-            source="response",
-            source_id=response.id,
-            text=response.comment,
-            given_at=response.submitted_at,
-            survey_id=response.survey_id,
-            survey_kind=survey_kind,
-            score=response.score,
-            classification=response.classification,
-            touchpoint_id=response.touchpoint_id,
-            touchpoint_key=touchpoint_key,
-            customer_id=response.customer_id,
-            customer_external_id=customer_external_id,
-            locale=response.locale,
-        )
+    """Hand a stored response's comment to feedback, in the caller's transaction."""
+    source = _feedback_source(
+        response, survey_kind=survey_kind, touchpoint_key=touchpoint_key, customer_external_id=customer_external_id
     )
+    if source is not None:
+        feedback_services.feedback_item_record(source=source)
 
 
 def customer_get_or_create_identity(*, identity: CustomerIdentity) -> int:
