@@ -1,5 +1,6 @@
 """Feedback items: recorded with their source, claimed in batches, analysed once, handed to the closed loop."""
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -49,18 +50,32 @@ def feedback_item_insert_sql(*, source: FeedbackSource, ids_from: str) -> tuple[
     open and commit around two. `ids_from` names a relation of the caller's statement, with one row
     holding `source_id` and `customer_id`. Call feedback_item_recorded() once the statement ran.
     """
-    item = _new_item(source)
+    sql, names, fresh = _item_insert_template(ids_from)
+    now = timezone.now()
+    values = {**fresh, **{name: getattr(source, name) for name in FeedbackSource.__slots__}}
+    values.update(pending_since=now, created_at=now, updated_at=now)
+    return sql, [values[name] for name in names]
+
+
+@functools.cache
+def _item_insert_template(ids_from: str) -> tuple[str, tuple[str, ...], dict[str, object]]:
+    """The statement (built once per process), the order of its parameters, and a new item's other values."""
     quote = connection.ops.quote_name
     fields = [f for f in FeedbackItem._meta.concrete_fields if not f.primary_key]
     from_source = {"source_id": "source_id", "customer_id": "customer_id"}
     values = ", ".join(from_source.get(f.attname, "%s") for f in fields)
-    params = [f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields if f.attname not in from_source]
     updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in (*_SNAPSHOT_FIELDS, *_QUEUE_FIELDS))
     sql = (
         f"INSERT INTO {quote(FeedbackItem._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
         f" SELECT {values} FROM {ids_from} ON CONFLICT (source, source_id) DO UPDATE SET {updates}"
     )
-    return sql, params
+    blank = FeedbackItem(status=FeedbackItem.Status.PENDING)
+    fresh = {
+        f.attname: f.get_db_prep_save(getattr(blank, f.attname), connection)
+        for f in fields
+        if f.attname not in FeedbackSource.__slots__
+    }
+    return sql, tuple(f.attname for f in fields if f.attname not in from_source), fresh
 
 
 def feedback_item_recorded() -> None:
