@@ -105,7 +105,7 @@ def start_worker(queue: str, concurrency: int) -> subprocess.Popen:
     return process
 
 
-def drain(count: int) -> tuple[float, dict[str, int]]:
+def drain() -> tuple[float, dict[str, int]]:
     from feedback import selectors, tasks
 
     start = time.perf_counter()
@@ -153,7 +153,7 @@ def main() -> None:
     try:
         for _ in range(args.rounds):
             fill_backlog(texts)
-            seconds, counts = drain(len(texts))
+            seconds, counts = drain()
             if counts["analysed"] != len(texts):
                 raise SystemExit(f"not every comment was analysed: {counts}")
             drains.append(seconds)
