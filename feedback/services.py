@@ -3,12 +3,12 @@
 import functools
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, astuple, dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -20,7 +20,6 @@ from feedback.models import FeedbackItem
 
 logger = logging.getLogger(__name__)
 
-KICK_KEY = "feedback:analysis-kick"  # set while a run is on its way, for CX_ANALYSIS_KICK_SECONDS
 _SNAPSHOT_FIELDS = tuple(name for name in FeedbackSource.__slots__ if name not in ("source", "source_id"))
 _QUEUE_FIELDS = ("status", "pending_since", "claimed_by", "claimed_at", "attempts", "updated_at")
 _RESULT_FIELDS = ("status", "language", "polarity", "label", "keywords", "analyzer", "analysed_at", "last_error")
@@ -90,28 +89,45 @@ def _new_item(source: FeedbackSource) -> FeedbackItem:
     )
 
 
+class KickWindow:
+    """Opens at most once per window, in this process.
+
+    Threads of one process may race on it; the worst case is one extra message, which finds
+    nothing left to claim. No lock and no cache: the busiest endpoint pays one clock read.
+    """
+
+    def __init__(self) -> None:
+        self.closes_at = 0.0
+
+    def open(self, *, now: float, seconds: float) -> bool:
+        """True for the first call of a window (which then starts), False for the others."""
+        if now < self.closes_at:
+            return False
+        self.closes_at = now + seconds
+        return True
+
+
+_kick_window = KickWindow()
+
+
 def feedback_analysis_kick() -> None:
     """Hand pending items to the analysis queue: one message per window however many comments arrive.
 
     The first comment of a window (CX_ANALYSIS_KICK_SECONDS, per process) sends a run that starts
     once the window has closed, so that run also takes every item committed during the window,
-    which send nothing. No shared cache is needed: each web process keeps its own window. A
+    which send nothing. Each web process keeps its own window, so nothing is shared or locked. A
     message lost with the broker is made up by beat's sweep. Without a broker (the embedded
     setup) the run happens at once, in this process.
     """
     from feedback import tasks  # tasks import these services
 
-    if tasks.feedback_analyse_pending.app.conf.task_always_eager:  # no broker: analyse now, in this process
-        tasks.feedback_analyse_pending.delay()
+    task = tasks.feedback_analyse_pending
+    if task.app.conf.task_always_eager:  # no broker: analyse now, in this process
+        task.delay()
         return
     window = settings.CX_ANALYSIS_KICK_SECONDS
-    try:
-        first = cache.add(KICK_KEY, 1, timeout=window)
-    except Exception:  # a cache outage costs one message per comment, nothing more
-        logger.warning("Cache unavailable; sending an analysis run for this comment", exc_info=True)
-        first = True
-    if first:
-        tasks.feedback_analyse_pending.apply_async(countdown=window + 1)  # +1 s: clocks of other machines
+    if _kick_window.open(now=time.monotonic(), seconds=window):
+        task.apply_async(countdown=window + 1)  # +1 s: clocks of other machines
 
 
 def feedback_items_claim(*, claim: str, limit: int | None = None) -> list[int]:

@@ -7,11 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.db.models import Max
 from django.utils import timezone
 from kombu import pools
 
-from feedback import tasks
+from feedback import services, tasks
 from feedback.models import FeedbackItem
 from tests.surveys.factories import SurveyFactory
 from tests.workers import WORKER_TIMEOUT_SECONDS, celery_worker, unique_queue
@@ -31,8 +32,9 @@ COMMENTS = [
 
 
 @pytest.fixture
-def analysis_queue(settings):
+def analysis_queue(settings, monkeypatch):
     """A queue of this test's own, for the hand-over from this process and the worker's own runs."""
+    monkeypatch.setattr(services, "_kick_window", services.KickWindow())  # no window left open by another test
     queue = unique_queue()
     saved = celery_app.conf.task_routes
     _route(saved, {"feedback.tasks.*": {"queue": queue}})
@@ -80,17 +82,31 @@ def test_comments_are_analysed_once_by_worker_processes_through_the_broker(api_c
     assert {item.language for item in items} == {"zh", "en", "mixed"}
 
 
+def test_a_burst_of_comments_sends_one_message_per_window(api_client, analysis_queue, settings):
+    settings.CX_ANALYSIS_KICK_SECONDS = 60  # the whole burst falls in one window
+    survey = SurveyFactory(kind="nps")
+    submit(api_client, survey, COMMENTS * 3)
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        messages = broker.lrange(analysis_queue, 0, -1)
+    finally:
+        broker.delete(analysis_queue)
+        broker.close()
+    assert len(messages) == 1  # the run it sends after the window takes all of them
+    assert FeedbackItem.objects.filter(status="pending").count() == len(COMMENTS) * 3
+
+
 def test_with_the_broker_down_answers_are_still_taken_and_analysed_once_it_is_back(
     api_client, analysis_queue, tmp_path, settings
 ):
     # given a broker of our own, which then stops
     port = 6390 + os.getpid() % 100
     broker = f"redis://127.0.0.1:{port}/0"
-    redis = _start_redis(port, tmp_path)
+    server = _start_redis(port, tmp_path)
     _use_broker(broker)
     try:
-        redis.terminate()
-        redis.wait(timeout=10)
+        server.terminate()
+        server.wait(timeout=10)
 
         # when answers with comments arrive while it is down, they are all taken
         survey = SurveyFactory(kind="nps")
@@ -100,7 +116,7 @@ def test_with_the_broker_down_answers_are_still_taken_and_analysed_once_it_is_ba
         assert FeedbackItem.objects.filter(status="pending").count() == len(COMMENTS)
 
         # and once it is back, beat's sweep sends a run and a worker analyses every one, once
-        redis = _start_redis(port, tmp_path)
+        server = _start_redis(port, tmp_path)
         settings.CX_ANALYSIS_STALE_MINUTES = 0
         with celery_worker(
             tmp_path / "worker.log",
@@ -112,8 +128,8 @@ def test_with_the_broker_down_answers_are_still_taken_and_analysed_once_it_is_ba
         assert FeedbackItem.objects.aggregate(most=Max("attempts"))["most"] == 1
     finally:
         _use_broker(settings.CELERY_BROKER_URL)
-        redis.terminate()
-        redis.wait(timeout=10)
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_a_worker_killed_mid_batch_leaves_every_item_analysed_exactly_once(analysis_queue, tmp_path):
