@@ -2,11 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class AnalysedFeedback:
-    """A comment once analysed, with the snapshot of its source, as the closed loop's rules read it."""
+    """An answer once its comment (if any) was analysed, with the snapshot of its source, as the closed loop reads it.
+
+    `polarity` and `label` are None and blank for an answer without a comment.
+    `detractor_recently`: the same customer gave a detractor answer in the 90 days before this one.
+    """
 
     feedback_id: int
     source: str
@@ -21,8 +26,15 @@ class AnalysedFeedback:
     touchpoint_key: str
     customer_id: int | None
     customer_external_id: str
+    customer_name: str
+    customer_email: str
+    customer_value: Decimal | None
+    customer_plan: str
+    customer_account: str
+    consent_to_contact: bool
     locale: str
     language: str
-    polarity: float
+    polarity: float | None
     label: str
     keywords: tuple[str, ...]
+    detractor_recently: bool = False

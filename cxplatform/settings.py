@@ -170,6 +170,8 @@ CX_ANALYSIS_QUEUE = env.str("CX_ANALYSIS_QUEUE", default="analysis")
 CELERY_TASK_ROUTES = {
     "feedback.tasks.*": {"queue": CX_ANALYSIS_QUEUE},
     "surveys.tasks.invitation_*": {"queue": "email"},
+    "closedloop.tasks.case_notify_customer": {"queue": "email"},
+    "closedloop.tasks.case_escalation_email": {"queue": "email"},
     "*.tasks.webhook_*": {"queue": "webhooks"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -183,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("CX_STATS_REFRESH_SECONDS", default=300.0),
     },
     "feedback-requeue-pending": {"task": "feedback.tasks.feedback_requeue_pending", "schedule": 60.0},
+    "cases-check-sla": {"task": "closedloop.tasks.cases_check_sla", "schedule": 60.0},
+    "cases-resurvey-due": {"task": "surveys.tasks.case_resurveys_send", "schedule": 300.0},
 }
 
 # --- Text analysis (feedback/analysis) -------------------------------------------------------

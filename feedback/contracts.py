@@ -2,11 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class FeedbackSource:
-    """A comment as its source gives it, with the context the later steps need, as it was then."""
+    """An answer as its source gives it (its comment may be blank), with the context later steps need, as it was then.
+
+    Every answer is handed over, with or without a comment: the closed loop acts on scores too.
+    """
 
     source: str  # FeedbackItem.Source
     source_id: int
@@ -20,4 +24,10 @@ class FeedbackSource:
     touchpoint_key: str = ""
     customer_id: int | None = None
     customer_external_id: str = ""
+    customer_name: str = ""
+    customer_email: str = ""
+    customer_value: Decimal | None = None
+    customer_plan: str = ""
+    customer_account: str = ""
+    consent_to_contact: bool = False
     locale: str = ""

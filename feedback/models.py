@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FeedbackItem(models.Model):
-    """One free-text comment from one source, with a snapshot of its context and its analysis.
+    """One answer from one source, its free-text comment (may be blank), a snapshot of its context, and its analysis.
 
     The snapshot (survey kind, score, touchpoint, customer reference …) is copied from the source
     when the comment is given, so the later steps never reach back into the source app.
@@ -33,7 +33,7 @@ class FeedbackItem(models.Model):
 
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     source_id = models.BigIntegerField(_("source id"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), blank=True)
     given_at = models.DateTimeField(_("given at"))
 
     survey_id = models.BigIntegerField(_("survey id"), null=True, blank=True)
@@ -44,6 +44,12 @@ class FeedbackItem(models.Model):
     touchpoint_key = models.CharField(_("touchpoint"), max_length=64, blank=True)
     customer_id = models.BigIntegerField(_("customer id"), null=True, blank=True)
     customer_external_id = models.CharField(_("customer"), max_length=128, blank=True)
+    customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
+    customer_email = models.EmailField(_("customer email"), blank=True)
+    customer_value = models.DecimalField(_("customer value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    customer_plan = models.CharField(_("plan"), max_length=100, blank=True)
+    customer_account = models.CharField(_("account"), max_length=200, blank=True)
+    consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
     locale = models.CharField(_("locale"), max_length=16, blank=True)
 
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
@@ -75,6 +81,11 @@ class FeedbackItem(models.Model):
                 name="feedback_pending",
             ),
             models.Index(fields=("given_at",), name="feedback_given_at"),
+            models.Index(
+                fields=("customer_id", "given_at"),
+                condition=models.Q(classification="detractor"),
+                name="feedback_customer_detractions",
+            ),
         ]
 
     def __str__(self) -> str:

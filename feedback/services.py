@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from closedloop import services as closedloop_services
 from closedloop.contracts import AnalysedFeedback
+from feedback import selectors
 from feedback.contracts import FeedbackSource
 from feedback.models import FeedbackItem
 
@@ -22,17 +23,16 @@ logger = logging.getLogger(__name__)
 
 _SNAPSHOT_FIELDS = tuple(name for name in FeedbackSource.__slots__ if name not in ("source", "source_id"))
 _QUEUE_FIELDS = ("status", "pending_since", "claimed_by", "claimed_at", "attempts", "updated_at")
+REPEAT_WINDOW = timedelta(days=90)  # an earlier detractor answer within this makes a repeat detractor
 _RESULT_FIELDS = ("status", "language", "polarity", "label", "keywords", "analyzer", "analysed_at", "last_error")
 
 
 def feedback_item_record(*, source: FeedbackSource) -> None:
-    """Create the item for a source's comment, or refresh it when the source changed; in the caller's transaction.
+    """Create the item for a source's answer, or refresh it when the answer changed; in the caller's transaction.
 
-    A refreshed item is analysed again. A blank comment records nothing (an earlier item stays).
-    Its analysis is queued once the caller's transaction commits.
+    A refreshed item is analysed (and handed to the closed loop) again. Its analysis is queued once
+    the caller's transaction commits.
     """
-    if not source.text.strip():
-        return
     FeedbackItem.objects.bulk_create(
         [_new_item(source)],
         update_conflicts=True,
@@ -42,14 +42,17 @@ def feedback_item_record(*, source: FeedbackSource) -> None:
     feedback_item_recorded()
 
 
-def feedback_item_insert_sql(*, source: FeedbackSource, ids_from: str) -> tuple[str, list]:
+def feedback_item_insert_sql(
+    *, source: FeedbackSource, ids_from: str, from_relation: Sequence[str] = ("source_id", "customer_id")
+) -> tuple[str, list]:
     """The upsert of a source's item as SQL for the source's own statement (PostgreSQL), and its parameters.
 
-    The busiest path stores an answer and its comment's item in one statement: no transaction to
-    open and commit around two. `ids_from` names a relation of the caller's statement, with one row
-    holding `source_id` and `customer_id`. Call feedback_item_recorded() once the statement ran.
+    The busiest path stores an answer and its item in one statement: no transaction to open and
+    commit around two. `ids_from` names the caller's relation (one row), and `from_relation` the
+    FeedbackSource fields it holds as columns of the same names; the others come from `source`.
+    Call feedback_item_recorded() once the statement ran.
     """
-    sql, names, fresh = _item_insert_template(ids_from)
+    sql, names, fresh = _item_insert_template(ids_from, tuple(from_relation))
     now = timezone.now()
     values = {**fresh, **{name: getattr(source, name) for name in FeedbackSource.__slots__}}
     values.update(pending_since=now, created_at=now, updated_at=now)
@@ -57,12 +60,13 @@ def feedback_item_insert_sql(*, source: FeedbackSource, ids_from: str) -> tuple[
 
 
 @functools.cache
-def _item_insert_template(ids_from: str) -> tuple[str, tuple[str, ...], dict[str, object]]:
+def _item_insert_template(
+    ids_from: str, from_relation: tuple[str, ...]
+) -> tuple[str, tuple[str, ...], dict[str, object]]:
     """The statement (built once per process), the order of its parameters, and a new item's other values."""
     quote = connection.ops.quote_name
     fields = [f for f in FeedbackItem._meta.concrete_fields if not f.primary_key]
-    from_source = {"source_id": "source_id", "customer_id": "customer_id"}
-    values = ", ".join(from_source.get(f.attname, "%s") for f in fields)
+    values = ", ".join(quote(f.attname) if f.attname in from_relation else "%s" for f in fields)
     updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in (*_SNAPSHOT_FIELDS, *_QUEUE_FIELDS))
     sql = (
         f"INSERT INTO {quote(FeedbackItem._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
@@ -74,7 +78,7 @@ def _item_insert_template(ids_from: str) -> tuple[str, tuple[str, ...], dict[str
         for f in fields
         if f.attname not in FeedbackSource.__slots__
     }
-    return sql, tuple(f.attname for f in fields if f.attname not in from_source), fresh
+    return sql, tuple(f.attname for f in fields if f.attname not in from_relation), fresh
 
 
 def feedback_item_recorded() -> None:
@@ -217,23 +221,38 @@ def _stale() -> timedelta:
     return timedelta(minutes=settings.CX_ANALYSIS_STALE_MINUTES)
 
 
+@dataclass(frozen=True, slots=True)
+class _NoText:
+    """The result for an answer without a comment: nothing to analyse, no sentiment."""
+
+    language: str = ""
+    polarity: float | None = None
+    label: str = ""
+    keywords: tuple[str, ...] = ()
+    analyzer: str = ""
+
+
 def _analyse_texts(texts: list[str]) -> list:
     """Analyse a batch at once; if the batch raises, each text alone, so that one bad text fails only itself.
 
-    The analysers are imported here, not at the top: web processes record items but never analyse.
+    A blank text (an answer without a comment) is not analysed. The analysers are imported here,
+    not at the top: web processes record items but never analyse.
     """
     from feedback import analysis
 
+    todo = [i for i, text in enumerate(texts) if text.strip()]
+    results: list = [_NoText()] * len(texts)
     try:
-        return list(analysis.analyze_many(texts))
+        for i, result in zip(todo, analysis.analyze_many([texts[i] for i in todo]), strict=True):
+            results[i] = result
+        return results
     except Exception:
-        logger.exception("Batch analysis failed; analysing its %d texts one by one", len(texts))
-    results: list = []
-    for text in texts:
+        logger.exception("Batch analysis failed; analysing its %d texts one by one", len(todo))
+    for i in todo:
         try:
-            results.append(analysis.analyze(text))
+            results[i] = analysis.analyze(texts[i])
         except Exception as exc:
-            results.append(exc)
+            results[i] = exc
     return results
 
 
@@ -268,7 +287,7 @@ def _store(items: list[FeedbackItem], results: list, *, claim: str | None) -> in
         analysed_ids = write(rows, claim=claim, now=now)
         if analysed_ids:
             analysed = FeedbackItem.objects.filter(id__any_of=analysed_ids).order_by("id")
-            closedloop_services.feedback_analysed(items=[_handed_over(item) for item in analysed])
+            closedloop_services.feedback_analysed(items=_handed_over(list(analysed)))
     return len(analysed_ids)
 
 
@@ -331,24 +350,19 @@ def _write_orm(rows: list[_Row], *, claim: str | None, now) -> list[int]:
     return [item.id for item in locked if by_id[item.id].ok]
 
 
-def _handed_over(item: FeedbackItem) -> AnalysedFeedback:
-    return AnalysedFeedback(
-        feedback_id=item.id,
-        source=item.source,
-        source_id=item.source_id,
-        text=item.text,
-        given_at=item.given_at,
-        survey_id=item.survey_id,
-        survey_kind=item.survey_kind,
-        score=item.score,
-        classification=item.classification,
-        touchpoint_id=item.touchpoint_id,
-        touchpoint_key=item.touchpoint_key,
-        customer_id=item.customer_id,
-        customer_external_id=item.customer_external_id,
-        locale=item.locale,
-        language=item.language,
-        polarity=item.polarity,
-        label=item.label,
-        keywords=tuple(item.keywords),
-    )
+def _handed_over(items: list[FeedbackItem]) -> list[AnalysedFeedback]:
+    recent = selectors.feedback_detractor_recently(items=items, window=REPEAT_WINDOW)
+    return [
+        AnalysedFeedback(
+            **{name: getattr(item, name) for name in _HANDED_OVER_FIELDS},
+            feedback_id=item.id,
+            keywords=tuple(item.keywords),
+            detractor_recently=item.id in recent,
+        )
+        for item in items
+    ]
+
+
+_HANDED_OVER_FIELDS = tuple(
+    name for name in AnalysedFeedback.__slots__ if name not in ("feedback_id", "keywords", "detractor_recently")
+)

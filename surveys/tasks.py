@@ -5,7 +5,7 @@ from django.db import OperationalError
 
 from surveys import selectors, services
 from surveys.models import Survey
-from surveys.services import invitations
+from surveys.services import invitations, resurveys
 
 
 @shared_task(
@@ -53,3 +53,9 @@ def invitation_send_due() -> None:
     invitations.invitations_expire()
     for invitation_id in selectors.invitation_due_ids():
         invitation_send.delay(invitation_id)
+
+
+@shared_task(ignore_result=True)
+def case_resurveys_send() -> None:
+    """Invite the customers of resolved cases to answer again, once due (scheduled by beat)."""
+    resurveys.case_resurveys_send()

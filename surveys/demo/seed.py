@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from feedback import selectors as feedback_selectors
 from feedback import services as feedback_services
 from surveys import scoring, services
 from surveys.demo.comments import COMMENTS
@@ -236,16 +235,8 @@ def seed_demo() -> SeedResult:
 
 
 def _seed_feedback() -> None:
-    """Give every demo comment its feedback item (answers seeded before items existed have none), all analysed."""
-    demo = Response.objects.filter(client_metadata__source=DEMO_MARK["source"]).exclude(comment="")
-    recorded = feedback_selectors.feedback_source_ids(source="response", ids=list(demo.values_list("id", flat=True)))
-    for response in demo.exclude(id__in=recorded).select_related("survey", "touchpoint", "customer"):
-        services.response_feedback_record(
-            response=response,
-            survey_kind=response.survey.kind,
-            touchpoint_key=response.touchpoint.key if response.touchpoint else "",
-            customer_external_id=response.customer.external_id if response.customer else "",
-        )
+    """Give every demo answer its feedback item (answers seeded before items existed have none), all analysed."""
+    services.responses_feedback_backfill(responses=Response.objects.filter(client_metadata__source=DEMO_MARK["source"]))
     feedback_services.feedback_analyse_all_pending(claim="seed_demo")
 
 

@@ -8,6 +8,7 @@ from surveys.services.responses import (
     response_check,
     response_feedback_record,
     response_submit,
+    responses_feedback_backfill,
 )
 from surveys.services.stats import survey_stats_refresh
 
@@ -19,5 +20,6 @@ __all__ = (
     "response_check",
     "response_feedback_record",
     "response_submit",
+    "responses_feedback_backfill",
     "survey_stats_refresh",
 )

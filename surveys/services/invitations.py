@@ -143,7 +143,7 @@ def _record_feedback(response: Response, invitation: Invitation) -> None:
         response=response,
         survey_kind=invitation.survey.kind,
         touchpoint_key=invitation.touchpoint.key if invitation.touchpoint else "",
-        customer_external_id=invitation.customer.external_id,
+        customer=invitation.customer,
     )
 
 

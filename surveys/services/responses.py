@@ -1,13 +1,15 @@
 """Taking in an answer: checked, classified and stored in one statement."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from feedback import selectors as feedback_selectors
 from feedback import services as feedback_services
 from feedback.contracts import FeedbackSource
 from surveys import scoring
@@ -123,25 +125,23 @@ def response_submit(
         client_metadata=client_metadata or {},
         submitted_at=submitted_at or timezone.now(),
     )
-    # A comment's feedback item is stored with the answer, atomically, so that no comment is ever
-    # left without one: in the answer's own statement on PostgreSQL, in one transaction elsewhere.
-    feedback = _feedback_source(
-        response,
-        survey_kind=survey.kind,
-        touchpoint_key=touchpoint_key or "",
-        customer_external_id=customer.external_id if customer else "",
-    )
+    # The answer's feedback item is stored with it, atomically, so that no answer is ever left
+    # without one: in the answer's own statement on PostgreSQL, in one transaction elsewhere.
     if connection.vendor == "postgresql":
+        feedback = _feedback_source(
+            response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
+        )
         response.id, response.customer_id = _insert_response_postgresql(response, customer, feedback=feedback)
         return SubmittedResponse(id=response.id, classification=classification)
     with transaction.atomic():
+        stored = None
         if customer is not None:
             response.customer_id = customer_get_or_create_identity(identity=customer)
+            stored = Customer.objects.get(pk=response.customer_id)
         response.save(force_insert=True)
-        if feedback is not None:
-            feedback_services.feedback_item_record(
-                source=replace(feedback, source_id=response.id, customer_id=response.customer_id)
-            )
+        response_feedback_record(
+            response=response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=stored
+        )
     return SubmittedResponse(id=response.id, classification=classification)
 
 
@@ -151,8 +151,12 @@ _UPSERT_IDENTITY_SQL = """
 INSERT INTO {table} (external_id, email, name, locale, account, plan, consent_to_contact, created_at, updated_at)
 VALUES (%s, %s, %s, %s, '', '', %s, %s, %s)
 ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id
-RETURNING id
+RETURNING id, email AS customer_email, name AS customer_name, value AS customer_value, plan AS customer_plan,
+    account AS customer_account
 """
+# What the answer's feedback item takes from the statement's own rows rather than from parameters.
+_ITEM_FROM_ANSWER = ("source_id", "customer_id")
+_ITEM_FROM_CUSTOMER = ("customer_email", "customer_name", "customer_value", "customer_plan", "customer_account")
 
 
 def _customer_upsert_sql() -> str:
@@ -165,13 +169,14 @@ def _customer_upsert_params(identity: CustomerIdentity) -> list:
 
 
 def _insert_response_postgresql(
-    response: Response, identity: CustomerIdentity | None, *, feedback: FeedbackSource | None
+    response: Response, identity: CustomerIdentity | None, *, feedback: FeedbackSource
 ) -> tuple[int, int | None]:
     """Store the answer in one PostgreSQL statement; return the response and customer ids.
 
     One statement is atomic by itself, and a transaction's BEGIN and COMMIT would double the
     round trips of the busiest endpoint. It upserts the identified customer, inserts the answer,
-    and upserts its comment's feedback item, each as a step of the same statement.
+    and upserts its feedback item, each as a step of the same statement; the item's snapshot of
+    the customer is the stored customer's row, as the upsert returns it.
     """
     quote = connection.ops.quote_name
     fields = [field for field in Response._meta.concrete_fields if not field.primary_key]
@@ -192,25 +197,23 @@ def _insert_response_postgresql(
         f"answer AS (INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
         " RETURNING id AS source_id, customer_id)"
     )
-    if feedback is not None:
-        item_sql, item_params = feedback_services.feedback_item_insert_sql(source=feedback, ids_from="answer")
-        steps.append(f"item AS ({item_sql})")
-        params += item_params
+    item_sql, item_params = feedback_services.feedback_item_insert_sql(
+        source=feedback,
+        ids_from="answer, customer" if identity is not None else "answer",
+        from_relation=_ITEM_FROM_ANSWER + _ITEM_FROM_CUSTOMER if identity is not None else _ITEM_FROM_ANSWER,
+    )
+    steps.append(f"item AS ({item_sql})")
+    params += item_params
     with connection.cursor() as cursor:
         sql = f"WITH {', '.join(steps)} SELECT source_id, customer_id FROM answer"  # noqa: S608 - steps are ours
         cursor.execute(sql, params)
         response_id, customer_id = cursor.fetchone()
-    if feedback is not None:
-        feedback_services.feedback_item_recorded()
+    feedback_services.feedback_item_recorded()
     return response_id, customer_id
 
 
-def _feedback_source(
-    response: Response, *, survey_kind: str, touchpoint_key: str, customer_external_id: str
-) -> FeedbackSource | None:
-    """What feedback needs of the answer's comment (None without one); the ids are the stored answer's."""
-    if not response.comment.strip():
-        return None
+def _feedback_source(response: Response, *, survey_kind: str, touchpoint_key: str, customer=None) -> FeedbackSource:
+    """What feedback needs of the answer, as it is now; `customer` is a stored Customer or an identity."""
     return FeedbackSource(
         source="response",
         source_id=response.id or 0,
@@ -223,20 +226,46 @@ def _feedback_source(
         touchpoint_id=response.touchpoint_id,
         touchpoint_key=touchpoint_key,
         customer_id=response.customer_id,
-        customer_external_id=customer_external_id,
+        customer_external_id=customer.external_id if customer else "",
+        customer_name=customer.name if customer else "",
+        customer_email=customer.email if customer else "",
+        customer_value=getattr(customer, "value", None),
+        customer_plan=getattr(customer, "plan", ""),
+        customer_account=getattr(customer, "account", ""),
+        consent_to_contact=response.consent_to_contact,
         locale=response.locale,
     )
 
 
-def response_feedback_record(
-    *, response: Response, survey_kind: str, touchpoint_key: str, customer_external_id: str
-) -> None:
-    """Hand a stored response's comment to feedback, in the caller's transaction."""
-    source = _feedback_source(
-        response, survey_kind=survey_kind, touchpoint_key=touchpoint_key, customer_external_id=customer_external_id
+def response_feedback_record(*, response: Response, survey_kind: str, touchpoint_key: str, customer) -> None:
+    """Hand a stored answer to feedback, in the caller's transaction; `customer` is its stored Customer."""
+    feedback_services.feedback_item_record(
+        source=_feedback_source(response, survey_kind=survey_kind, touchpoint_key=touchpoint_key, customer=customer)
     )
-    if source is not None:
-        feedback_services.feedback_item_record(source=source)
+
+
+def responses_feedback_backfill(*, responses: QuerySet[Response], batch: int = 500) -> int:
+    """Give every answer of `responses` that has no feedback item its item (answers stored before they existed).
+
+    Batch by batch, each in its own transaction; items already there are left as they are.
+    Returns how many items were recorded; their analysis is queued as usual.
+    """
+    done = 0
+    ids = list(responses.order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        recorded = set(feedback_selectors.feedback_source_ids(source="response", ids=chunk))
+        missing = [pk for pk in chunk if pk not in recorded]
+        with transaction.atomic():
+            for response in Response.objects.filter(id__in=missing).select_related("survey", "touchpoint", "customer"):
+                response_feedback_record(
+                    response=response,
+                    survey_kind=response.survey.kind,
+                    touchpoint_key=response.touchpoint.key if response.touchpoint else "",
+                    customer=response.customer,
+                )
+        done += len(missing)
+    return done
 
 
 def customer_get_or_create_identity(*, identity: CustomerIdentity) -> int:

@@ -78,10 +78,15 @@ def test_a_comment_becomes_one_analysed_item_with_a_snapshot_of_its_answer(api_c
     assert handed_over[0].keywords == tuple(item.keywords)
 
 
-def test_an_answer_without_a_comment_makes_no_item(api_client, committed):
-    answer(api_client, committed, SurveyFactory(kind="csat"), score=5)
+def test_an_answer_without_a_comment_is_handed_over_without_a_sentiment(api_client, committed, handed_over):
+    answer(api_client, committed, SurveyFactory(kind="csat"), score=1)
     answer(api_client, committed, SurveyFactory(kind="csat"), score=4, comment="   ")
-    assert not FeedbackItem.objects.exists()
+    items = FeedbackItem.objects.order_by("id")
+    assert [(item.status, item.score, item.language, item.label, item.polarity) for item in items] == [
+        ("analysed", 1, "", "", None),
+        ("analysed", 4, "", "", None),
+    ]
+    assert [(given.score, given.polarity, given.label) for given in handed_over] == [(1, None, ""), (4, None, "")]
 
 
 def test_a_comment_added_later_through_the_invitation_is_analysed_and_a_change_analysed_again(
@@ -97,7 +102,8 @@ def test_a_comment_added_later_through_the_invitation_is_analysed_and_a_change_a
         touchpoint=TouchpointFactory(key="renewal"),
     )
     client.get(f"/s/{invitation.token}/", {"score": 4})  # one click in the email: the score, no comment yet
-    assert not FeedbackItem.objects.exists()
+    item = FeedbackItem.objects.get()
+    assert (item.text, item.score, item.customer_email, item.customer_name) == ("", 4, customer.email, customer.name)
 
     with committed():
         client.post(f"/s/{invitation.token}/", {"comment": "客服態度很差，退款一直沒處理"})

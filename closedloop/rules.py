@@ -1,0 +1,130 @@
+"""Which answers open a case, and how urgent it is: pure functions, no ORM.
+
+An answer opens a case when its score is at or below the survey's threshold (NPS detractor 0–6,
+CES 1–3 of 7, CSAT 1–2 of 5 by default), or when a middling answer (NPS passive, CES or CSAT
+neutral) comes with a clearly negative comment. Priority starts from how low the score is in the
+triggering range and rises one step each for a very negative comment, a high-value customer, and
+a customer who was a detractor in the last 90 days.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+REASONS = {"nps": "detractor", "ces": "high_effort", "csat": "dissatisfied"}
+NEGATIVE_PASSIVE = "negative_passive"
+SCALE_LOW = {"nps": 0, "ces": 1, "csat": 1}
+MIDDLING = frozenset({"passive", "neutral"})
+VERY_NEGATIVE = -0.6  # a comment this negative raises the priority by one
+REPEAT_WINDOW = timedelta(days=90)
+AT_RISK_SHARE = 0.2  # an open case with at most this share of its time left is at risk
+HIGHEST, LOWEST = 1, 4
+
+DEFAULT_SLA_HOURS = {1: 24, 2: 48, 3: 72, 4: 120}
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """A survey's case rule, as configured (defaults as the product ships)."""
+
+    enabled: bool = True
+    nps_detractor_max: int = 6
+    ces_hard_max: int = 3
+    csat_dissatisfied_max: int = 2
+    negative_polarity: float = -0.3
+    high_value: Decimal = Decimal(10000)
+
+    def max_for(self, kind: str) -> int | None:
+        return {"nps": self.nps_detractor_max, "ces": self.ces_hard_max, "csat": self.csat_dissatisfied_max}.get(kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """What the rules read of one answer."""
+
+    survey_kind: str
+    score: int | None
+    classification: str
+    polarity: float | None  # None: no comment, or not analysed
+    customer_value: Decimal | None = None
+    detractor_recently: bool = False  # the customer was a detractor in the last 90 days
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    reason: str
+    priority: int
+
+
+def decide(trigger: Trigger, thresholds: Thresholds) -> Decision | None:
+    """The case this answer calls for, or None."""
+    if not thresholds.enabled or trigger.score is None:
+        return None
+    threshold = thresholds.max_for(trigger.survey_kind)
+    if threshold is None:
+        return None
+    negative = trigger.polarity is not None and trigger.polarity <= thresholds.negative_polarity
+    if trigger.score <= threshold:
+        low = SCALE_LOW[trigger.survey_kind]
+        severe = (trigger.score - low) / (threshold - low + 1) < 0.5
+        reason, priority = REASONS[trigger.survey_kind], 2 if severe else 3
+    elif trigger.classification in MIDDLING and negative:
+        reason, priority = NEGATIVE_PASSIVE, LOWEST
+    else:
+        return None
+    raises = sum(
+        (
+            trigger.polarity is not None and trigger.polarity <= VERY_NEGATIVE,
+            trigger.customer_value is not None and trigger.customer_value >= thresholds.high_value,
+            trigger.detractor_recently,
+        )
+    )
+    return Decision(reason=reason, priority=max(HIGHEST, priority - raises))
+
+
+def due_at(opened_at: datetime, priority: int, sla_hours: dict[int, int]) -> datetime:
+    """When a case of this priority, opened then, must be resolved."""
+    return opened_at + timedelta(hours=sla_hours.get(priority, DEFAULT_SLA_HOURS[priority]))
+
+
+def sla_state(*, opened_at: datetime, due_at: datetime, now: datetime, at_risk_share: float = AT_RISK_SHARE) -> str:
+    """on_track, at_risk (at most `at_risk_share` of the time left) or overdue, for an open case."""
+    if now >= due_at:
+        return "overdue"
+    if due_at - now <= (due_at - opened_at) * at_risk_share:
+        return "at_risk"
+    return "on_track"
+
+
+def escalated_priority(priority: int) -> int:
+    """One step more urgent (P1 stays P1)."""
+    return max(HIGHEST, priority - 1)
+
+
+# Which status may follow which, and what a move needs; the services check these.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "new": frozenset({"assigned", "contacted", "resolved"}),
+    "assigned": frozenset({"new", "contacted", "resolved"}),
+    "contacted": frozenset({"resolved", "assigned"}),
+    "resolved": frozenset({"closed", "assigned", "contacted"}),  # reopen: back to work
+    "closed": frozenset({"assigned"}),  # reopen
+}
+
+
+def transition_error(
+    *, current: str, target: str, has_owner: bool, has_root_cause: bool, has_resolution: bool
+) -> str | None:
+    """Why a case may not move from `current` to `target`, or None when it may."""
+    if current == target:
+        return None
+    if target not in TRANSITIONS.get(current, frozenset()):
+        if target == "closed":
+            return "Only a resolved case can be closed; resolve it first."
+        return f"A {current} case cannot become {target}."
+    if target == "assigned" and not has_owner:
+        return "An assigned case needs an owner."
+    if target == "resolved" and not has_root_cause:
+        return "Choose a root cause before resolving the case."
+    if target == "resolved" and not has_resolution:
+        return "Describe the resolution before resolving the case."
+    return None
