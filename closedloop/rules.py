@@ -3,8 +3,9 @@
 An answer opens a case when its score is at or below the survey's threshold (NPS detractor 0–6,
 CES 1–3 of 7, CSAT 1–2 of 5 by default), or when a middling answer (NPS passive, CES or CSAT
 neutral) comes with a clearly negative comment. Priority starts from how low the score is in the
-triggering range and rises one step each for a very negative comment, a high-value customer, and
-a customer who was a detractor in the last 90 days.
+triggering range and rises one step each for a very negative comment (on a low score: a negative
+passive is there for its comment already), a high-value customer, and a customer who was a
+detractor in the last 90 days.
 """
 
 from dataclasses import dataclass
@@ -74,7 +75,8 @@ def decide(trigger: Trigger, thresholds: Thresholds) -> Decision | None:
         return None
     raises = sum(
         (
-            trigger.polarity is not None and trigger.polarity <= VERY_NEGATIVE,
+            # a negative passive is there for its comment already: only a low score's comment raises it
+            reason != NEGATIVE_PASSIVE and trigger.polarity is not None and trigger.polarity <= VERY_NEGATIVE,
             trigger.customer_value is not None and trigger.customer_value >= thresholds.high_value,
             trigger.detractor_recently,
         )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from closedloop import demo as closedloop_demo
 from feedback import services as feedback_services
 from surveys import scoring, services
 from surveys.demo.comments import COMMENTS
@@ -183,6 +184,8 @@ def _comment(rng: random.Random, classification: str, locale: str) -> str:
 def seed_demo() -> SeedResult:
     """Create the demo surveys, touchpoints, customers and, once, their answers."""
     rng = random.Random(20261122)
+    started = timezone.now()
+    closedloop_demo.demo_team_ensure()  # before the answers, so that their cases are handed round robin
     for key, name, description in TOUCHPOINTS:
         Touchpoint.objects.update_or_create(key=key, defaults={"name": name, "description": description})
     surveys = {}
@@ -227,6 +230,7 @@ def seed_demo() -> SeedResult:
     if not Invitation.objects.filter(customer__external_id__startswith="demo-").exists():
         _seed_invitations(rng, surveys, touchpoints)
     _seed_feedback()
+    closedloop_demo.demo_cases_age(now=started, rng=rng)
     for survey in surveys.values():
         services.survey_stats_refresh(survey_id=survey.id)
     return SeedResult(

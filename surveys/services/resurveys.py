@@ -9,6 +9,8 @@ from closedloop import selectors as closedloop_selectors
 from closedloop import services as closedloop_services
 from surveys.models import Customer, Invitation, Survey
 
+RESURVEY_VALID_DAYS = 30  # as a contact rule's invitations, by default
+
 
 def case_resurveys_send(*, now=None) -> int:
     """Schedule an email invitation for each case whose re-survey is due; return how many.
@@ -29,7 +31,7 @@ def case_resurveys_send(*, now=None) -> int:
                     channel="email",
                     locale=customer.locale,
                     send_at=now,
-                    expires_at=now + timedelta(days=survey.expiry_days),
+                    expires_at=now + timedelta(days=RESURVEY_VALID_DAYS),
                 )
                 sent += 1
             closedloop_services.case_resurvey_sent(case_id=due.case_id, now=now)

@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from closedloop.models import Case, CaseActivity
+from feedback.models import FeedbackItem
 from surveys.models import ContactRule, Customer, Invitation, Response, Survey, SurveyStats, Touchpoint, TouchpointEvent
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +36,21 @@ def test_seed_demo_loads_a_bilingual_data_set_once():
         any("\u4e00" <= ch <= "\u9fff" for ch in c) and any(ch.isascii() and ch.isalpha() for ch in c) for c in comments
     )
     assert SurveyStats.objects.filter(responses__gt=0).count() == 3
+
+
+def test_seed_demo_opens_cases_some_overdue_some_resolved_with_notes():
+    call_command("seed_demo", stdout=io.StringIO())
+    cases = Case.objects.all()
+    assert cases.count() > 50
+    assert cases.filter(status__in=("resolved", "closed"), root_cause__isnull=False).exclude(resolution="").exists()
+    assert cases.filter(customer_notified_at__isnull=False).exclude(customer_note="").exists()
+    assert cases.filter(sla="overdue", escalated_at__isnull=False).exists()
+    assert cases.filter(status__in=("assigned", "contacted"), owner__username__startswith="demo-").exists()
+    assert cases.filter(language="zh").exists()
+    assert cases.filter(language="en").exists()
+    assert CaseActivity.objects.filter(kind="note").exists()
+    assert not FeedbackItem.objects.exclude(status="analysed").exists()
+    assert FeedbackItem.objects.count() == Response.objects.count()  # every answer, with or without a comment
+    count = cases.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Case.objects.count() == count

@@ -1,0 +1,211 @@
+"""Benchmark the triage queue: the admin's case list and the API's, beside a bare SELECT of the same page.
+
+    .venv/bin/python bench/cases.py [--cases 100000] [--rounds 15]
+
+Loads 100,000 cases (PostgreSQL database cxplatform_bench_cases, created and migrated when
+missing; loaded once and kept), spread over 5 owners, 10 root causes, 5 touchpoints, three
+languages and every status and priority, each with one attached answer and two activity
+entries. Then times, in this process through Django's test client (the whole request: URL
+routing, middleware, session, permissions, template or JSON rendering), the first page of
+`/admin/closedloop/case/` (100 rows) and of `GET /api/v1/cases/`, and beside them a bare
+`SELECT` of the same page of rows (the same columns, the same order) with psycopg. Rounds
+alternate between the three; the median of each is reported with its query count.
+Targets: each page <= 5x the bare select, and <= 300 ms.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cxplatform_bench_cases"
+OPEN = ("new", "assigned", "contacted")
+COMMENTS = (
+    "退款申请两周了还没处理，客服也不回复",
+    "客服態度很差，帳單一直錯",
+    "The app crashes at checkout every time",
+    "Billing is confusing and support took a week",
+    "good product but 客服 took a week to answer 😡",
+)
+
+
+def setup_django(database_url: str) -> None:
+    os.environ.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="cxplatform.settings", LOG_LEVEL="WARNING")
+    os.environ.pop("DEBUG", None)
+    name = database_url.rsplit("/", 1)[1]
+    exists = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True, env=os.environ)
+    import django
+
+    django.setup()
+
+
+def load(count: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.utils import timezone
+
+    from closedloop.models import Case, CaseActivity, CaseTrigger, RootCause
+
+    if Case.objects.count() == count:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE closedloop_case, closedloop_casetrigger, closedloop_caseactivity")
+    User = get_user_model()
+    staff = Group.objects.get(name="CX staff")
+    owners = []
+    for n in range(5):
+        user, _ = User.objects.get_or_create(username=f"bench-agent-{n}", defaults={"is_staff": True})
+        user.groups.add(staff)
+        owners.append(user)
+    causes = list(RootCause.objects.all())
+    rng = random.Random(5)
+    now = timezone.now()
+    statuses = ("new", "assigned", "contacted", "resolved", "closed")
+    started = time.perf_counter()
+    for start in range(0, count, 5000):
+        cases = []
+        for i in range(start, min(count, start + 5000)):
+            status = statuses[i % 5]
+            opened = now - timezone.timedelta(hours=rng.randint(1, 24 * 365))
+            comment = rng.choice(COMMENTS)
+            cases.append(
+                Case(
+                    source="response",
+                    source_id=i + 1,
+                    survey_id=1 + i % 20,
+                    survey_kind="nps",
+                    score=rng.randint(0, 6),
+                    classification="detractor",
+                    comment=comment,
+                    language=("zh", "en", "mixed")[i % 3],
+                    polarity=-0.8,
+                    sentiment="neg",
+                    keywords=["退款", "客服"] if i % 2 else ["billing", "support"],
+                    given_at=opened,
+                    touchpoint_key=f"touchpoint-{i % 5}",
+                    # open cases are one per customer; closed ones may repeat a customer
+                    customer_id=i + 1,
+                    customer_external_id=f"cust-{i + 1:06d}",
+                    customer_name=f"Customer {i + 1}",
+                    customer_email=f"cust-{i + 1}@example.com",
+                    reason="detractor",
+                    priority=1 + i % 4,
+                    status=status,
+                    owner=owners[i % 5] if status != "new" else None,
+                    opened_at=opened,
+                    due_at=opened + timezone.timedelta(hours=24 * (1 + i % 4)),
+                    sla=("on_track", "at_risk", "overdue")[i % 3]
+                    if status in ("new", "assigned", "contacted")
+                    else "met",
+                    root_cause=causes[i % len(causes)] if status in ("resolved", "closed") else None,
+                )
+            )
+        Case.objects.bulk_create(cases)
+        CaseTrigger.objects.bulk_create(
+            CaseTrigger(
+                case=case,
+                source="response",
+                source_id=case.source_id,
+                survey_kind="nps",
+                score=case.score,
+                comment=case.comment,
+                sentiment="neg",
+                given_at=case.given_at,
+            )
+            for case in cases
+        )
+        CaseActivity.objects.bulk_create(
+            activity
+            for case in cases
+            for activity in (
+                CaseActivity(case=case, kind="opened", message="Opened.", created_at=case.opened_at),
+                CaseActivity(
+                    case=case, actor=case.owner, kind="assigned", message="Assigned.", created_at=case.opened_at
+                ),
+            )
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE closedloop_case")
+    print(f"loaded {count:,} cases in {time.perf_counter() - started:.1f} s")
+
+
+def measure(rounds: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from closedloop.models import Case
+
+    User = get_user_model()
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
+    client = Client()
+    client.force_login(admin)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in Case._meta.concrete_fields)
+    bare_sql = f"SELECT {columns} FROM closedloop_case ORDER BY priority, due_at, id LIMIT 100"
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute(bare_sql)
+            return cursor.fetchall()
+
+    def page(url):
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code, response.content[:500])
+            return response
+
+        return get
+
+    runs = {
+        "bare SELECT of one page (100 rows)": bare,
+        "admin queue /admin/closedloop/case/": page("/admin/closedloop/case/"),
+        "API list /api/v1/cases/": page("/api/v1/cases/"),
+    }
+    for run in runs.values():  # warm up: templates, caches, connections
+        run()
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    queries: dict[str, int] = {}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                run()
+                times[name].append(time.perf_counter() - started)
+            queries[name] = len(captured)
+    base = statistics.median(times["bare SELECT of one page (100 rows)"])
+    print(f"{Case.objects.count():,} cases on PostgreSQL; median of {rounds} rounds, in-process")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:40} {median * 1000:8.1f} ms  {median / base:5.1f}x bare  queries {queries[name]}")
+    print("targets: each page <= 5x the bare select, and <= 300 ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    setup_django(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    load(args.cases)
+    measure(args.rounds)
+
+
+if __name__ == "__main__":
+    main()
