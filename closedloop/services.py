@@ -258,13 +258,17 @@ def case_change(*, case_id: int, actor, change: CaseChange) -> Case:
         owner = _staff_member(change.owner_id)
         case.owner = owner
         logs.append((CaseActivity.Kind.ASSIGNED, f"Assigned to {owner.get_username()}." if owner else "Unassigned."))
-        if owner is not None and change.status is _UNSET and case.status == Case.Status.NEW:
+        if change.status is _UNSET and owner is not None and case.status == Case.Status.NEW:
             change = _with(change, status=Case.Status.ASSIGNED)
+        if change.status is _UNSET and owner is None and case.status == Case.Status.ASSIGNED:
+            change = _with(change, status=Case.Status.NEW)  # an assigned case needs an owner
     if change.priority is not _UNSET and change.priority != case.priority:
         if change.priority not in rules.DEFAULT_SLA_HOURS:
             raise CaseChangeRefused({"priority": "Priority must be 1, 2, 3 or 4."})
-        logs.append((CaseActivity.Kind.PRIORITY, f"Priority P{case.priority} → P{change.priority}."))
-        case.priority = change.priority
+        before, case.priority = case.priority, change.priority
+        case.due_at = rules.due_at(case.opened_at, case.priority, sla_hours())  # the new priority's deadline
+        due = f"{case.due_at:%Y-%m-%d %H:%M}"
+        logs.append((CaseActivity.Kind.PRIORITY, f"Priority P{before} → P{case.priority}, due {due}."))
     if change.root_cause_id is not _UNSET and change.root_cause_id != case.root_cause_id:
         cause = RootCause.objects.filter(pk=change.root_cause_id, active=True).first() if change.root_cause_id else None
         if change.root_cause_id and cause is None:
@@ -281,8 +285,11 @@ def case_change(*, case_id: int, actor, change: CaseChange) -> Case:
             raise CaseChangeRefused({"notify_customer": "The customer can be told only about a resolved case."})
         if not case.customer_email:
             raise CaseChangeRefused({"notify_customer": "This customer has no email address."})
+        if case.customer_notified_at is not None:
+            told = f"{case.customer_notified_at:%Y-%m-%d %H:%M %Z}"
+            raise CaseChangeRefused({"notify_customer": f"The customer was already told on {told}."})
     if change.resurvey_in_days is not None:
-        if case.status not in (Case.Status.RESOLVED, Case.Status.CLOSED) or case.survey_id is None:
+        if case.status not in (Case.Status.RESOLVED, Case.Status.CLOSED) or None in (case.survey_id, case.customer_id):
             raise CaseChangeRefused({"resurvey_in_days": "Only a resolved case's customer can be surveyed again."})
         if not 1 <= change.resurvey_in_days <= 365:
             raise CaseChangeRefused({"resurvey_in_days": "Between 1 and 365 days."})
@@ -328,7 +335,11 @@ def _move(case: Case, target: str, *, now: datetime, logs: list) -> None:
     if target == Case.Status.CLOSED:
         case.closed_at = now
     if reopened and target not in (Case.Status.RESOLVED, Case.Status.CLOSED):
-        case.resolved_at = case.closed_at = None
+        # back to work: the next resolution is told and re-surveyed afresh (the log keeps the earlier ones)
+        case.resolved_at = case.closed_at = case.customer_notified_at = None
+        case.customer_note = ""
+        if case.resurvey_sent_at is None:
+            case.resurvey_due_at = None
         case.sla = rules.sla_state(opened_at=case.opened_at, due_at=case.due_at, now=now)
 
 
