@@ -7,7 +7,7 @@ missing; loaded once and kept), spread over 5 owners, 10 root causes, 5 touchpoi
 languages and every status and priority, each with one attached answer and two activity
 entries. Then times, in this process through Django's test client (the whole request: URL
 routing, middleware, session, permissions, template or JSON rendering), the first page of
-`/admin/closedloop/case/` (100 rows) and of `GET /api/v1/cases/`, and beside them a bare
+`/admin/closedloop/case/` and of `GET /api/v1/cases/?page_size=100` (100 rows each), and beside them a bare
 `SELECT` of the same page of rows (the same columns, the same order) with psycopg. Rounds
 alternate between the three; the median of each is reported with its query count.
 Targets: each page <= 5x the bare select, and <= 300 ms.
@@ -155,7 +155,7 @@ def measure(rounds: int) -> None:
 
     User = get_user_model()
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in Case._meta.concrete_fields)
     bare_sql = f"SELECT {columns} FROM closedloop_case ORDER BY priority, due_at, id LIMIT 100"
@@ -176,7 +176,7 @@ def measure(rounds: int) -> None:
     runs = {
         "bare SELECT of one page (100 rows)": bare,
         "admin queue /admin/closedloop/case/": page("/admin/closedloop/case/"),
-        "API list /api/v1/cases/": page("/api/v1/cases/"),
+        "API list /api/v1/cases/?page_size=100": page("/api/v1/cases/?page_size=100"),
     }
     for run in runs.values():  # warm up: templates, caches, connections
         run()

@@ -324,6 +324,12 @@ def _move(case: Case, target: str, *, now: datetime, logs: list) -> None:
     if error:
         raise CaseChangeRefused({"status": error})
     reopened = case.status in (Case.Status.RESOLVED, Case.Status.CLOSED)
+    if reopened and case.customer_id is not None:
+        other = (
+            Case.objects.filter(customer_id=case.customer_id, status__in=Case.OPEN_STATUSES).exclude(pk=case.pk).first()
+        )
+        if other is not None:
+            raise CaseChangeRefused({"status": f"Case #{other.pk} of this customer is open; work that one."})
     logs.append((CaseActivity.Kind.STATUS, f"{'Reopened: ' if reopened else ''}{case.status} → {target}."))
     case.status = target
     if target == Case.Status.CONTACTED and case.first_contact_at is None:
