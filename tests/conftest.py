@@ -4,6 +4,7 @@ Tests marked `postgres` or `broker` skip, naming the variable to set, when the s
 not configured. With CX_REQUIRE_SERVICES=1 (as in CI) a skip of any kind fails the run.
 """
 
+import importlib
 import os
 
 import pytest
@@ -39,6 +40,22 @@ def pytest_runtest_makereport(item, call):
     if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped while CX_REQUIRE_SERVICES=1: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data(request):
+    """Put back what data migrations ship (roles, root causes, SLAs…) for a transactional test.
+
+    Such a test's database is flushed after every transactional test before it, which also
+    empties the tables the migrations filled.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    importlib.import_module("closedloop.migrations.0002_roles_and_defaults").forward(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -78,9 +78,9 @@ def _grant(apps, group, permissions):
 
 def forward(apps, schema_editor):
     for app_config in apps.get_app_configs():  # permissions are otherwise created only after all migrations
-        app_config.models_module = True
+        models_module, app_config.models_module = getattr(app_config, "models_module", None), True
         create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     staff, _ = Group.objects.get_or_create(name=STAFF)
     lead, _ = Group.objects.get_or_create(name=LEAD)
