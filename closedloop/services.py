@@ -42,11 +42,18 @@ def feedback_analysed(*, items: Sequence[AnalysedFeedback]) -> None:
             "source", "source_id"
         )
     )
+    customers = sorted({item.customer_id for item in items if item.customer_id is not None})
+    awaiting_recovery = set(
+        Case.objects.filter(
+            customer_id__any_of=customers, resurvey_sent_at__isnull=False, recovery_score__isnull=True
+        ).values_list("customer_id", flat=True)
+    )
     for item in items:
         if (item.source, item.source_id) in seen:
             _refresh_analysis(item)
             continue
-        _record_recovery(item)
+        if item.customer_id in awaiting_recovery:
+            _record_recovery(item)
         decision = rules.decide(
             rules.Trigger(
                 survey_kind=item.survey_kind,
