@@ -93,7 +93,7 @@ class SlaFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value, now = self.value(), timezone.now()
         if value == Case.Sla.OVERDUE:
-            return queryset.filter(status__in=Case.OPEN_STATUSES, due_at__lte=now)
+            return queryset.filter(selectors.overdue(now))
         if value in (Case.Sla.ON_TRACK, Case.Sla.AT_RISK):
             return queryset.filter(sla=value, status__in=Case.OPEN_STATUSES, due_at__gt=now)
         if value in (Case.Sla.MET, Case.Sla.MISSED):

@@ -3,15 +3,27 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from closedloop.models import Case
+from closedloop.models import Case, CaseActivity
 
 
 def case_list() -> QuerySet[Case]:
     """Cases as the queue shows them: most urgent first, with what a row needs, in a bounded number of queries."""
     return Case.objects.select_related("owner", "root_cause", "team").order_by("priority", "due_at", "id")
+
+
+def case_detail() -> QuerySet[Case]:
+    """Cases with what a case's page shows (answers, activity), in a fixed number of queries."""
+    return case_list().prefetch_related(
+        "triggers", Prefetch("activities", queryset=CaseActivity.objects.select_related("actor"))
+    )
+
+
+def overdue(now: datetime | None = None) -> Q:
+    """Open and past its due time: the condition itself, before the periodic SLA check marks the case."""
+    return Q(status__in=Case.OPEN_STATUSES, due_at__lte=now or timezone.now())
 
 
 def case_history(*, case: Case) -> QuerySet[Case]:

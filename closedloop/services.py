@@ -14,14 +14,14 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from closedloop import rules
+from closedloop import rules, selectors
 from closedloop.contracts import AnalysedFeedback
 from closedloop.models import Case, CaseActivity, CaseRule, CaseTrigger, NoteTemplate, RootCause, SlaPolicy, Team
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
-_UNSET = object()
+UNSET = object()  # a CaseChange field nobody asked to change
 
 
 # --- Opening cases ---------------------------------------------------------------------------
@@ -240,19 +240,16 @@ class CaseChangeRefused(ValidationError):
 
 @dataclass(frozen=True)
 class CaseChange:
-    """What a member of staff asks to change; fields left as _UNSET stay as they are."""
+    """What a member of staff asks to change; fields left as UNSET stay as they are."""
 
-    status: object = _UNSET
-    owner_id: object = _UNSET
-    priority: object = _UNSET
-    root_cause_id: object = _UNSET
-    resolution: object = _UNSET
+    status: object = UNSET
+    owner_id: object = UNSET
+    priority: object = UNSET
+    root_cause_id: object = UNSET
+    resolution: object = UNSET
     note: str = ""
     notify_customer: bool = False
     resurvey_in_days: int | None = None
-
-
-UNSET = _UNSET
 
 
 @transaction.atomic
@@ -261,31 +258,31 @@ def case_change(*, case_id: int, actor, change: CaseChange) -> Case:
     case = Case.objects.select_for_update().get(pk=case_id)
     now = timezone.now()
     logs: list[tuple[str, str]] = []
-    if change.owner_id is not _UNSET and change.owner_id != case.owner_id:
+    if change.owner_id is not UNSET and change.owner_id != case.owner_id:
         owner = _staff_member(change.owner_id)
         case.owner = owner
         logs.append((CaseActivity.Kind.ASSIGNED, f"Assigned to {owner.get_username()}." if owner else "Unassigned."))
-        if change.status is _UNSET and owner is not None and case.status == Case.Status.NEW:
-            change = _with(change, status=Case.Status.ASSIGNED)
-        if change.status is _UNSET and owner is None and case.status == Case.Status.ASSIGNED:
-            change = _with(change, status=Case.Status.NEW)  # an assigned case needs an owner
-    if change.priority is not _UNSET and change.priority != case.priority:
+        if change.status is UNSET and owner is not None and case.status == Case.Status.NEW:
+            change = replace(change, status=Case.Status.ASSIGNED)
+        if change.status is UNSET and owner is None and case.status == Case.Status.ASSIGNED:
+            change = replace(change, status=Case.Status.NEW)  # an assigned case needs an owner
+    if change.priority is not UNSET and change.priority != case.priority:
         if change.priority not in rules.DEFAULT_SLA_HOURS:
             raise CaseChangeRefused({"priority": "Priority must be 1, 2, 3 or 4."})
         before, case.priority = case.priority, change.priority
         case.due_at = rules.due_at(case.opened_at, case.priority, sla_hours())  # the new priority's deadline
         due = f"{case.due_at:%Y-%m-%d %H:%M}"
         logs.append((CaseActivity.Kind.PRIORITY, f"Priority P{before} → P{case.priority}, due {due}."))
-    if change.root_cause_id is not _UNSET and change.root_cause_id != case.root_cause_id:
+    if change.root_cause_id is not UNSET and change.root_cause_id != case.root_cause_id:
         cause = RootCause.objects.filter(pk=change.root_cause_id, active=True).first() if change.root_cause_id else None
         if change.root_cause_id and cause is None:
             raise CaseChangeRefused({"root_cause": "Unknown or inactive root cause."})
         case.root_cause = cause
         logs.append((CaseActivity.Kind.ROOT_CAUSE, f"Root cause: {cause}." if cause else "Root cause cleared."))
-    if change.resolution is not _UNSET and change.resolution != case.resolution:
+    if change.resolution is not UNSET and change.resolution != case.resolution:
         case.resolution = str(change.resolution)
         logs.append((CaseActivity.Kind.EDITED, "Resolution updated."))
-    if change.status is not _UNSET and change.status != case.status:
+    if change.status is not UNSET and change.status != case.status:
         _move(case, str(change.status), now=now, logs=logs)
     if change.notify_customer:
         if case.status not in (Case.Status.RESOLVED, Case.Status.CLOSED):
@@ -312,10 +309,6 @@ def case_change(*, case_id: int, actor, change: CaseChange) -> Case:
 
         transaction.on_commit(lambda: tasks.case_notify_customer.delay(case.pk), robust=True)
     return case
-
-
-def _with(change: CaseChange, **fields) -> CaseChange:
-    return replace(change, **fields)
 
 
 def _move(case: Case, target: str, *, now: datetime, logs: list) -> None:
@@ -442,9 +435,9 @@ def cases_check_sla(*, now: datetime | None = None) -> dict[str, int]:
     """Mark open cases at risk or overdue, and escalate each overdue case once; return the counts."""
     now = now or timezone.now()
     open_cases = Case.objects.filter(status__in=Case.OPEN_STATUSES)
-    overdue = open_cases.filter(due_at__lte=now).exclude(sla=Case.Sla.OVERDUE).update(sla=Case.Sla.OVERDUE)
+    overdue = Case.objects.filter(selectors.overdue(now)).exclude(sla=Case.Sla.OVERDUE).update(sla=Case.Sla.OVERDUE)
     # Only cases due within a fifth of the longest SLA can be at risk: a bounded set, judged by the rule.
-    horizon = now + timedelta(hours=max(max(sla_hours().values()), 1) * rules.AT_RISK_SHARE)
+    horizon = now + timedelta(hours=max(sla_hours().values()) * rules.AT_RISK_SHARE)
     candidates = open_cases.filter(due_at__gt=now, due_at__lte=horizon, sla=Case.Sla.ON_TRACK)
     risky = [
         pk
@@ -453,7 +446,7 @@ def cases_check_sla(*, now: datetime | None = None) -> dict[str, int]:
     ]
     at_risk = Case.objects.filter(id__any_of=risky).update(sla=Case.Sla.AT_RISK) if risky else 0
     escalated = 0
-    for case_id in open_cases.filter(due_at__lte=now, escalated_at__isnull=True).values_list("id", flat=True):
+    for case_id in Case.objects.filter(selectors.overdue(now), escalated_at__isnull=True).values_list("id", flat=True):
         escalated += case_escalate(case_id=case_id, now=now)
     return {"overdue": overdue, "at_risk": at_risk, "escalated": escalated}
 

@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC
 
 from django import forms
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.db.models import Q
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
@@ -250,13 +249,6 @@ class CaseDetailSerializer(CaseSerializer):
         read_only_fields = fields
 
 
-def case_detail_queryset():
-    """One case with what its page shows, in a fixed number of queries."""
-    return selectors.case_list().prefetch_related(
-        "triggers", Prefetch("activities", queryset=CaseActivity.objects.select_related("actor"))
-    )
-
-
 # --- The queue --------------------------------------------------------------------------------
 
 
@@ -301,7 +293,7 @@ class CaseFilter(filters.FilterSet):
     until = UTCDateTimeFilter(field_name="opened_at", lookup_expr="lt", help_text="Opened before (ISO 8601).")
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(status__in=Case.OPEN_STATUSES, due_at__lte=timezone.now())
+        overdue = selectors.overdue()
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_mine(self, queryset, name, value):
@@ -384,7 +376,7 @@ class CaseDetailApi(GenericAPIView):
     filter_backends = ()
 
     def get_queryset(self):
-        return case_detail_queryset()
+        return selectors.case_detail()
 
     def get_object(self):
         case = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
