@@ -16,6 +16,7 @@ from surveys import scoring
 from surveys.identity import identity_verified
 from surveys.models import Customer, Response
 from surveys.selectors import SurveyRef, survey_get_active, touchpoint_get_id
+from surveys.sql import server_bound_cursor
 
 
 class SurveyNotFound(ObjectDoesNotExist):
@@ -204,7 +205,7 @@ def _insert_response_postgresql(
     )
     steps.append(f"item AS ({item_sql})")
     params += item_params
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         sql = f"WITH {', '.join(steps)} SELECT source_id, customer_id FROM answer"  # noqa: S608 - steps are ours
         cursor.execute(sql, params)
         response_id, customer_id = cursor.fetchone()

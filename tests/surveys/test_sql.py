@@ -1,11 +1,12 @@
-"""The any_of lookup: one array parameter on PostgreSQL, IN elsewhere, the same rows either way."""
+"""The any_of lookup: one array parameter on PostgreSQL, IN elsewhere, the same rows either way; prepared statements."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from surveys.models import Customer, Invitation
-from tests.surveys.factories import CustomerFactory, InvitationFactory
+from surveys.models import Customer, Invitation, Response
+from surveys.services.responses import CustomerIdentity, response_submit
+from tests.surveys.factories import CustomerFactory, InvitationFactory, SurveyFactory
 
 
 def _check_any_of():
@@ -36,3 +37,18 @@ def test_any_of_finds_the_same_rows_as_in():
 def test_any_of_sends_one_array_on_postgresql():
     assert connection.vendor == "postgresql"
     _check_any_of()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_answer_statement_is_prepared_once_it_has_run_a_few_times():
+    survey = SurveyFactory(kind="nps")
+    for n in range(6):  # psycopg prepares a statement on its fifth run on a connection
+        identity = CustomerIdentity(external_id=f"客户-{n % 2}", email="wang@example.cn")
+        comment = "退款太慢了 😡 refund took weeks"
+        response_submit(survey_key=survey.public_key, score=n, comment=comment, customer=identity)
+        response_submit(survey_key=survey.public_key, score=9)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["WITH %answer AS%"])
+        assert cursor.fetchone()[0] == 2
+    assert Response.objects.filter(survey=survey).count() == 12
