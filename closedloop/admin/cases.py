@@ -1,16 +1,10 @@
-"""The triage console: CX staff work the case queue; leads configure teams, rules, SLAs, root causes and notes.
-
-Every change to a case goes through `services`; the admin only collects what staff ask for.
-"""
+"""The case admin: the queue, the case page and the actions on cases."""
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -19,182 +13,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from closedloop import selectors, services
+from closedloop.admin.forms import AssignForm, CaseActionForm, CaseForm
+from closedloop.admin.queue import (
+    PRIORITY_COLOURS,
+    SLA_COLOURS,
+    LanguageFilter,
+    OwnerFilter,
+    SlaFilter,
+    badge,
+    sla_state,
+)
 from closedloop.models import (
     Case,
     CaseActivity,
-    CaseRule,
     CaseTrigger,
-    NoteTemplate,
-    RootCause,
-    SlaPolicy,
-    Team,
-    TeamTouchpoint,
 )
 
-User = get_user_model()
-
-PRIORITY_COLOURS = {1: "#ba2121", 2: "#d35400", 3: "#b7950b", 4: "#7f8c8d"}
-SLA_COLOURS = {
-    Case.Sla.ON_TRACK: "#2e7d32",
-    Case.Sla.AT_RISK: "#d35400",
-    Case.Sla.OVERDUE: "#ba2121",
-    Case.Sla.MET: "#5d8a5e",
-    Case.Sla.MISSED: "#7b241c",
-}
-LANGUAGES = (("zh", _("Chinese")), ("en", _("English")), ("mixed", _("Mixed")), ("other", _("Other")))
 HISTORY_COLUMNS = (_("case"), _("opened at"), _("reason"), _("score"), _("status"), _("root cause"), _("comment"))
-
-
-def _badge(text, colour: str) -> str:
-    return format_html(
-        '<span class="cx-badge" style="background:{};color:#fff;border-radius:4px;padding:1px 6px;'
-        'font-weight:600;white-space:nowrap">{}</span>',
-        colour,
-        text,
-    )
-
-
-def _sla_state(case: Case) -> str:
-    """The case's SLA state; an open case past due is overdue even before the periodic check marks it."""
-    if case.is_open and case.due_at <= timezone.now():
-        return Case.Sla.OVERDUE
-    return case.sla
-
-
-def _active_staff():
-    return User.objects.filter(is_active=True, is_staff=True).order_by(User.USERNAME_FIELD)
-
-
-# --- The queue's filters ------------------------------------------------------------------------
-
-
-class OwnerFilter(admin.SimpleListFilter):
-    title = _("owner")
-    parameter_name = "owner"
-
-    def lookups(self, request, model_admin):
-        return (("mine", _("Mine")), ("nobody", _("Unassigned")))
-
-    def queryset(self, request, queryset):
-        if self.value() == "mine":
-            return queryset.filter(owner=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(owner__isnull=True)
-        return queryset
-
-
-class SlaFilter(admin.SimpleListFilter):
-    title = _("SLA")
-    parameter_name = "sla"
-
-    def lookups(self, request, model_admin):
-        return (*Case.Sla.choices, ("escalated", _("Escalated")))
-
-    def queryset(self, request, queryset):
-        value, now = self.value(), timezone.now()
-        if value == Case.Sla.OVERDUE:
-            return queryset.filter(selectors.overdue(now))
-        if value in (Case.Sla.ON_TRACK, Case.Sla.AT_RISK):
-            return queryset.filter(sla=value, status__in=Case.OPEN_STATUSES, due_at__gt=now)
-        if value in (Case.Sla.MET, Case.Sla.MISSED):
-            return queryset.filter(sla=value)
-        if value == "escalated":
-            return queryset.filter(escalated_at__isnull=False)
-        return queryset
-
-
-class LanguageFilter(admin.SimpleListFilter):
-    """The comment's language as the analysis read it (a fixed set: no query over the cases to list them)."""
-
-    title = _("language")
-    parameter_name = "language"
-
-    def lookups(self, request, model_admin):
-        return LANGUAGES
-
-    def queryset(self, request, queryset):
-        return queryset.filter(language=self.value()) if self.value() else queryset
-
-
-# --- Forms ---------------------------------------------------------------------------------------
-
-
-class CaseForm(forms.ModelForm):
-    """What staff may change on a case; the service judges the change, and its refusal lands on the field."""
-
-    note = forms.CharField(label=_("add a note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    notify_customer = forms.BooleanField(
-        label=_("notify the customer"),
-        required=False,
-        help_text=_("Email the resolution note in the customer's language (a resolved case only)."),
-    )
-    resurvey_in_days = forms.IntegerField(
-        label=_("re-survey in N days"),
-        required=False,
-        min_value=1,
-        max_value=365,
-        help_text=_("Ask the same survey again after the case is resolved."),
-    )
-
-    refused: services.CaseChangeRefused | None = None  # set by CaseAdmin when the service refused this post
-
-    class Meta:
-        model = Case
-        fields = ("owner", "status", "priority", "root_cause", "resolution")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Active staff and active causes, and whatever the case has now (so that an unchanged form stays valid).
-        if "owner" in self.fields:
-            self.fields["owner"].queryset = User.objects.filter(
-                Q(is_active=True, is_staff=True) | Q(pk=self.instance.owner_id)
-            ).order_by(User.USERNAME_FIELD)
-        if "root_cause" in self.fields:
-            self.fields["root_cause"].queryset = RootCause.objects.filter(
-                Q(active=True) | Q(pk=self.instance.root_cause_id)
-            )
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.refused is not None:
-            for field, errors in self.refused.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        return cleaned_data
-
-    def case_change(self) -> services.CaseChange:
-        """The change asked for: the model fields that changed, the rest left as they are."""
-        changed = set(self.changed_data)
-        data = self.cleaned_data
-
-        def value(name, attr=None):
-            if name not in changed:
-                return services.UNSET
-            return getattr(data[name], attr) if attr and data[name] is not None else data[name]
-
-        return services.CaseChange(
-            owner_id=value("owner", "pk"),
-            status=value("status"),
-            priority=value("priority"),
-            root_cause_id=value("root_cause", "pk"),
-            resolution=value("resolution"),
-            note=data.get("note", ""),
-            notify_customer=data.get("notify_customer", False),
-            resurvey_in_days=data.get("resurvey_in_days"),
-        )
-
-
-class CaseActionForm(helpers.ActionForm):
-    """The action bar, with what "Resolve" needs."""
-
-    root_cause = forms.ModelChoiceField(
-        label=_("Root cause"), queryset=RootCause.objects.filter(active=True), required=False
-    )
-    resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.TextInput(attrs={"size": 30}))
-
-
-class AssignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("owner"), queryset=_active_staff())
-
 
 # --- Cases ---------------------------------------------------------------------------------------
 
@@ -353,15 +188,15 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("priority"), ordering="priority")
     def priority_badge(self, case: Case) -> str:
-        return _badge(f"P{case.priority}", PRIORITY_COLOURS.get(case.priority, "#7f8c8d"))
+        return badge(f"P{case.priority}", PRIORITY_COLOURS.get(case.priority, "#7f8c8d"))
 
     @admin.display(description=_("SLA"), ordering="due_at")
     def sla_badge(self, case: Case) -> str:
-        state = _sla_state(case)
-        badge = _badge(Case.Sla(state).label, SLA_COLOURS[state])
+        state = sla_state(case)
+        shown = badge(Case.Sla(state).label, SLA_COLOURS[state])
         if case.escalated_at is None:
-            return badge
-        return format_html("{} {}", badge, _badge(_("escalated"), "#6c3483"))
+            return shown
+        return format_html("{} {}", shown, badge(_("escalated"), "#6c3483"))
 
     @admin.display(description=_("customer"), ordering="customer_external_id")
     def customer(self, case: Case) -> str:
@@ -504,62 +339,3 @@ class CaseAdmin(admin.ModelAdmin):
         if refused:
             message = _("Left unchanged: %(cases)s") % {"cases": "; ".join(refused)}
             self.message_user(request, message, messages.WARNING)
-
-
-# --- What leads configure ------------------------------------------------------------------------
-
-
-class TeamTouchpointInline(admin.TabularInline):
-    model = TeamTouchpoint
-    extra = 1
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "group", "lead", "is_default", "touchpoint_keys")
-    list_select_related = ("group", "lead")
-    inlines = (TeamTouchpointInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("touchpoints")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "lead":
-            kwargs["queryset"] = _active_staff()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description=_("touchpoints"))
-    def touchpoint_keys(self, team: Team) -> str:
-        return ", ".join(touchpoint.touchpoint_key for touchpoint in team.touchpoints.all()) or "—"
-
-
-@admin.register(CaseRule)
-class CaseRuleAdmin(admin.ModelAdmin):
-    list_display = (
-        "__str__",
-        "enabled",
-        "nps_detractor_max",
-        "ces_hard_max",
-        "csat_dissatisfied_max",
-        "negative_polarity",
-        "high_value",
-    )
-    list_filter = ("enabled",)
-
-
-@admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ("priority", "hours")
-
-
-@admin.register(RootCause)
-class RootCauseAdmin(admin.ModelAdmin):
-    list_display = ("key", "name_en", "name_zh", "active", "position")
-    list_filter = ("active",)
-    search_fields = ("key", "name_en", "name_zh")
-    prepopulated_fields = {"key": ("name_en",)}
-
-
-@admin.register(NoteTemplate)
-class NoteTemplateAdmin(admin.ModelAdmin):
-    list_display = ("language", "subject")
