@@ -242,6 +242,8 @@ class Case(models.Model):
             models.Index(fields=("status", "due_at"), name="closedloop_status_due"),
             models.Index(fields=("owner", "status"), name="closedloop_owner_status"),
             models.Index(fields=("customer_external_id",), name="closedloop_customer"),
+            # the touchpoint filter, and its list of touchpoints read off this index (selectors.case_touchpoint_keys)
+            models.Index(fields=("touchpoint_key",), name="closedloop_touchpoint"),
         ]
 
     def __str__(self) -> str:

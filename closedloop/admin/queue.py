@@ -1,8 +1,17 @@
-"""The case queue: its badges, filters and paging."""
+"""The case queue: its badges, filters and rows."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import display_for_field, display_for_value
+from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from closedloop import selectors
@@ -75,6 +84,19 @@ class SlaFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TouchpointFilter(admin.SimpleListFilter):
+    """The touchpoint a case came from; the list comes off an index, not from reading every case."""
+
+    title = _("touchpoint")
+    parameter_name = "touchpoint_key"
+
+    def lookups(self, request, model_admin):
+        return [(key, key or _("(none)")) for key in selectors.case_touchpoint_keys()]
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() is None else queryset.filter(touchpoint_key=self.value())
+
+
 class LanguageFilter(admin.SimpleListFilter):
     """The comment's language as the analysis read it (a fixed set: no query over the cases to list them)."""
 
@@ -86,3 +108,69 @@ class LanguageFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(language=self.value()) if self.value() else queryset
+
+
+# --- The queue's rows ----------------------------------------------------------------------------------
+
+
+def result_rows(cl) -> list[list[str]]:
+    """A change list's rows as the admin renders them (admin_list.items_for_result), each column resolved once.
+
+    The admin resolves every cell's column anew: the field, its metadata, the display method,
+    the link and its preserved filters. With 50 rows of 14 columns that was most of the queue
+    page's time. Not for lists with inline editing or popups (case_result_list leaves those to
+    the admin).
+    """
+    columns = [_column(cl, name) for name in cl.list_display]
+    return [[column(obj) for column in columns] for obj in cl.result_list]
+
+
+def _column(cl, name: str) -> Callable[[Any], str]:
+    """A function that renders this column's cell for one object."""
+    model_admin, empty = cl.model_admin, cl.model_admin.get_empty_value_display()
+    if name == "action_checkbox":
+        label = gettext("Select this object for an action - {}")
+        return lambda obj: format_html(
+            '<td class="action-checkbox"><input type="checkbox" name="{}" value="{}" class="action-select"'
+            ' aria-label="{}"></td>',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label.format(obj),
+        )
+    nowrap = False
+    if hasattr(model_admin, name) and name not in ("__str__", "__repr__"):
+        method = getattr(model_admin, name)
+        empty = getattr(method, "empty_value_display", empty)
+        boolean = getattr(method, "boolean", False)
+
+        def shown(obj):
+            return display_for_value(method(obj), empty, boolean)
+
+    else:
+        field = cl.lookup_opts.get_field(name)
+        nowrap = isinstance(field, models.DateField | models.TimeField | models.ForeignKey)
+        if field.is_relation:
+
+            def shown(obj):
+                related = getattr(obj, field.name)
+                return empty if related is None else related
+
+        else:
+
+            def shown(obj):
+                value = getattr(obj, field.attname)
+                return display_for_field("" if isinstance(value, str) and not value.strip() else value, field, empty)
+
+    css = f"field-{name}{' nowrap' if nowrap else ''}"
+    if name not in (cl.list_display_links or ()):
+        return lambda obj: format_html('<td class="{}">{}</td>', css, shown(obj))
+    # One URL resolved for the page, each row's id put in its place (the ids are integers).
+    sentinel = "987654321987654321"
+    url = add_preserved_filters(
+        {"preserved_filters": cl.preserved_filters, "opts": cl.opts},
+        reverse(f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change", args=(sentinel,)),
+    )
+    before, after = url.split(sentinel, 1)
+    return lambda obj: format_html(
+        '<th class="{}"><a href="{}{}{}">{}</a></th>', css, before, obj.pk, after, shown(obj)
+    )

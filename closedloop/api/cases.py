@@ -21,6 +21,7 @@ from rest_framework.settings import api_settings
 
 from closedloop import selectors, services
 from closedloop.models import Case, CaseActivity, CaseTrigger, Priority, RootCause
+from closedloop.paging import QueuePaginator
 
 MAX_ID = 2**63 - 1
 MAX_TEXT = 10_000
@@ -307,9 +308,26 @@ class CaseFilter(filters.FilterSet):
 
 
 class CasePagination(PageNumberPagination):
+    """Pages of the queue; the unfiltered queue past 10,000 cases gives PostgreSQL's estimate as its count."""
+
+    django_paginator_class = QueuePaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_estimated"] = self.page.paginator.estimated
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": "True when `count` is PostgreSQL's estimate: the whole queue, past 10,000 cases.",
+        }
+        paginated["required"] = [*paginated.get("required", []), "count_estimated"]
+        return paginated
 
 
 class CaseListApi(ListAPIView):

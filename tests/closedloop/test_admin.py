@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib import messages
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -11,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from closedloop import services
+from closedloop import paging, selectors, services
+from closedloop.admin.queue import result_rows
 from closedloop.models import Case, CaseActivity, RootCause, Team
 from tests.closedloop.factories import CaseFactory, CaseTriggerFactory
 
@@ -144,6 +146,53 @@ def test_the_queue_does_not_query_per_row(console, agent):
 
     assert len(page.context["cl"].result_list) == 50
     assert len(many) == len(few) <= 12, "\n".join(query["sql"] for query in many.captured_queries)
+
+
+def test_the_queue_rows_render_as_the_admins_own(console, agent):
+    """The queue builds its rows a column at a time; every cell is what the admin's own rows would hold."""
+    CaseFactory(
+        owner=agent,
+        status=Case.Status.ASSIGNED,
+        comment='<b>bold</b> 退款 "quoted" 😡 ' + "很长的评论" * 20,
+        customer_name="華東 & Co",
+        touchpoint_key="账单",
+    )
+    CaseFactory(priority=1, escalated_at=timezone.now(), root_cause=RootCause.objects.first(), polarity=None)
+    CaseFactory(language="", touchpoint_key="", customer_external_id="", score=None)
+    for params in ({}, {"status": "assigned", "o": "-3"}, {"q": "華東"}):
+        cl = console.get(CHANGELIST, params).context["cl"]
+        assert cl.result_list
+        assert result_rows(cl) == [list(row) for row in admin_list.results(cl)]
+
+
+def test_the_touchpoint_filter_lists_the_touchpoints_cases_came_from():
+    for key in ("onboarding", "账单", "billing", "onboarding", "", "帳單"):
+        CaseFactory(touchpoint_key=key)
+
+    keys = selectors.case_touchpoint_keys()
+
+    assert keys == list(Case.objects.order_by("touchpoint_key").values_list("touchpoint_key", flat=True).distinct())
+    assert sorted(keys) == sorted({"onboarding", "账单", "billing", "", "帳單"})
+
+
+@pytest.mark.postgres
+def test_the_whole_queue_past_the_threshold_counts_by_postgresqls_estimate(console, monkeypatch):
+    CaseFactory.create_batch(30)
+    CaseFactory.create_batch(2, language="zh")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE closedloop_case")
+    monkeypatch.setattr(paging, "ESTIMATE_FROM", 20)
+
+    whole = console.get(CHANGELIST)
+    assert whole.context["cl"].paginator.estimated
+    assert whole.context["cl"].result_count == 32  # ANALYZE read every row of so small a table
+    assert "about 32 cases" in whole.content.decode()
+    filtered = console.get(CHANGELIST, {"language": "zh"})
+    assert not filtered.context["cl"].paginator.estimated
+    assert filtered.context["cl"].result_count == 2
+
+    monkeypatch.setattr(paging, "ESTIMATE_FROM", 33)
+    assert not console.get(CHANGELIST).context["cl"].paginator.estimated
 
 
 # --- The case page -------------------------------------------------------------------------------

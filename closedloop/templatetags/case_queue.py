@@ -1,0 +1,23 @@
+"""The case queue's result list: the admin's own template, with rows built a column at a time."""
+
+from django import template
+from django.contrib.admin.templatetags.admin_list import result_headers, result_list
+
+from closedloop.admin.queue import result_rows
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/change_list_results.html")
+def case_result_list(cl):
+    """Like the admin's `result_list`; lists with inline editing or in a popup get the admin's own."""
+    if cl.formset or cl.is_popup or cl.to_field:
+        return result_list(cl)
+    headers = list(result_headers(cl))
+    return {
+        "cl": cl,
+        "result_hidden_fields": [],
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
+        "results": result_rows(cl),
+    }
