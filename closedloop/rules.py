@@ -130,3 +130,36 @@ def transition_error(
     if target == "resolved" and not has_resolution:
         return "Describe the resolution before resolving the case."
     return None
+
+
+# --- Advocates ------------------------------------------------------------------------------------
+
+# Referral codes: no 0/O, 1/I/l, so that a code read aloud or off paper is typed right.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+ADVOCATE_LIVE = ("candidate", "invited", "active")  # retired by a later detractor answer
+
+
+def referral_code_normal(code: str) -> str | None:
+    """The code as stored (upper case, no spaces or dashes), or None when it cannot be one of ours."""
+    normal = code.strip().replace("-", "").replace(" ", "").upper()
+    if len(normal) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in normal):
+        return None
+    return normal
+
+
+def advocate_status_after(*, status: str, promoter: bool, consented: bool, newer: bool) -> str | None:
+    """The advocate's status after an NPS answer, or None to leave it as it is.
+
+    `newer`: the answer is later than the last one the advocate holds (a redelivered or older
+    answer changes nothing). A consented promoter answer brings back an advocate retired by a
+    detractor answer or one who opted out before it (their consent is new); one who declined stays
+    declined. A detractor answer retires a live advocate.
+    """
+    if not newer:
+        return None
+    if promoter and consented and status in ("inactive", "opted_out"):
+        return "candidate"
+    if not promoter and status in ADVOCATE_LIVE:
+        return "inactive"
+    return None

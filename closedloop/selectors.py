@@ -98,3 +98,55 @@ def cases_resurvey_due(*, now: datetime | None = None, limit: int = 500) -> list
         .values_list("id", "survey_id", "customer_id", "locale")[:limit]
     )
     return [ResurveyDue(*row) for row in rows]
+
+
+# --- Advocates -----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "customer_external_id",
+    "customer_name",
+    "customer_email",
+    "customer_plan",
+    "customer_account",
+    "locale",
+    "language",
+    "status",
+    "last_score",
+    "last_comment",
+    "touchpoint_key",
+    "code",
+    "consent_at",
+    "last_answer_at",
+    "visits",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AdvocateFilters:
+    since: datetime | None = None
+    touchpoint: str | None = None
+    plan: str | None = None
+    language: str | None = None
+    status: str | None = None
+
+
+def advocates_exportable(filters: AdvocateFilters = AdvocateFilters()) -> QuerySet:
+    """Advocates marketing may contact, as export rows (tuples in EXPORT_COLUMNS order), newest answer first.
+
+    Only consented advocates who have not opted out, declined or turned detractor: a status filter
+    narrows within those, never beyond.
+    """
+    from closedloop.models import Advocate
+
+    rows = Advocate.objects.filter(status__in=Advocate.EXPORTABLE_STATUSES, consent_at__isnull=False)
+    if filters.since is not None:
+        rows = rows.filter(last_answer_at__gte=filters.since)
+    for field, value in (
+        ("touchpoint_key", filters.touchpoint),
+        ("customer_plan", filters.plan),
+        ("language", filters.language),
+        ("status", filters.status),
+    ):
+        if value is not None:
+            rows = rows.filter(**{field: value})
+    return rows.order_by("-last_answer_at", "id").values_list(*EXPORT_COLUMNS)

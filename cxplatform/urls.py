@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("surveys.api.urls")),
     path("api/v1/", include("closedloop.api.urls")),
     path("", include("surveys.urls")),
+    path("", include("closedloop.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

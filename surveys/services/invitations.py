@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from closedloop import services as closedloop_services
 from surveys import scoring
 from surveys.emails import invitation_email
 from surveys.models import INVITATION_CLAIM_TIMEOUT, Customer, Invitation, Response
@@ -233,12 +234,18 @@ def invitations_expire(*, now=None) -> int:
 
 
 def customer_unsubscribe(*, token: str) -> Customer:
-    """Unsubscribe the customer an invitation was sent to (one click from the email)."""
+    """Unsubscribe the customer an invitation was sent to (one click from the email).
+
+    It also withdraws their consent to be contacted: an advocate is opted out at once.
+    """
     invitation = Invitation.objects.select_related("customer").filter(token=token).first()
     if invitation is None:
         raise InvitationInvalid("This link is not valid.")
-    Customer.objects.filter(Q(pk=invitation.customer_id) & Q(unsubscribed_at__isnull=True)).update(
-        unsubscribed_at=timezone.now()
-    )
+    now = timezone.now()
+    with transaction.atomic():
+        Customer.objects.filter(Q(pk=invitation.customer_id) & Q(unsubscribed_at__isnull=True)).update(
+            unsubscribed_at=now
+        )
+        closedloop_services.advocates_forget_consent(customer_id=invitation.customer_id, at=now)
     invitation.customer.refresh_from_db()
     return invitation.customer

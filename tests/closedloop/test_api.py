@@ -637,7 +637,7 @@ def test_two_staff_changing_one_case_at_once_both_land():
     changes = {"assigner": {"owner": colleague.id}, "worker": {"status": "contacted", "priority": 1}}
     barrier = threading.Barrier(2)
     results, errors = {}, []
-    check_owner = services._staff_member
+    check_owner = services.cases._staff_member
 
     def slow_check_owner(user_id):
         time.sleep(0.3)  # hold the row lock a while, so the other request must wait for it
@@ -653,7 +653,7 @@ def test_two_staff_changing_one_case_at_once_both_land():
             connection.close()
 
     threads = [threading.Thread(target=patch, args=(name,)) for name in changes]
-    with mock.patch.object(services, "_staff_member", slow_check_owner):
+    with mock.patch.object(services.cases, "_staff_member", slow_check_owner):
         for thread in threads:
             thread.start()
         for thread in threads:

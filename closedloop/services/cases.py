@@ -27,8 +27,8 @@ UNSET = object()  # a CaseChange field nobody asked to change
 # --- Opening cases ---------------------------------------------------------------------------
 
 
-def feedback_analysed(*, items: Sequence[AnalysedFeedback]) -> None:
-    """Take answers whose comment was just analysed (or that had none), in the caller's transaction.
+def cases_from_answers(*, items: Sequence[AnalysedFeedback]) -> None:
+    """Open or attach the cases these answers call for, in the caller's transaction.
 
     Each answer belongs to at most one case: one that it opened, or the customer's open case it
     was attached to. An answer seen again (a redelivered task, a re-analysis) only refreshes the

@@ -1,0 +1,136 @@
+"""Advocate endpoints: recording referrals (the customer's systems) and exporting advocates (marketing).
+
+Views translate HTTP to one service or selector call; which advocates may be exported is
+`selectors.advocates_exportable`, and a refused referral comes back as a 4xx naming the field.
+"""
+
+import csv
+from collections.abc import Iterator
+from datetime import UTC
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from closedloop import selectors, services
+from closedloop.models import Advocate, Referral
+
+# Spreadsheets run a cell that starts with one of these as a formula: such a cell is written with a leading '.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class HasPermission(permissions.BasePermission):
+    """Active staff with one Django permission (`view.permission`)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff and user.has_perm(view.permission))
+
+
+class ReferralCreateApi(APIView):
+    """Record a signup or conversion that came through an advocate's referral code (once per external id)."""
+
+    permission_classes = (HasPermission,)
+    permission = "closedloop.add_referral"
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=32)
+        external_id = serializers.CharField(max_length=200)
+        kind = serializers.ChoiceField(choices=Referral.Kind.choices)
+        revenue = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
+        occurred_at = serializers.DateTimeField(required=False)
+
+    class OutputSerializer(serializers.ModelSerializer):
+        code = serializers.CharField(source="advocate.code")
+
+        class Meta:
+            model = Referral
+            fields = ("id", "code", "external_id", "kind", "revenue", "occurred_at")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: OutputSerializer,
+            400: OpenApiResponse(description="A field is invalid, or no advocate has the code."),
+            409: OpenApiResponse(description="A referral with this external id is already recorded."),
+        },
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            referral = services.referral_record(**data.validated_data)
+        except services.AdvocateRefused as refused:
+            code = status.HTTP_409_CONFLICT if refused.reason == "duplicate" else status.HTTP_400_BAD_REQUEST
+            fields = refused.message_dict
+            message = " ".join(message for messages in fields.values() for message in messages)
+            return Response({"error": {"code": refused.reason, "message": message, "fields": fields}}, status=code)
+        return Response(self.OutputSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+class AdvocateExportApi(APIView):
+    """Export the advocates marketing may contact, as CSV (streamed). Every export is logged."""
+
+    permission_classes = (HasPermission,)
+    permission = "closedloop.export_advocate"
+
+    class FilterSerializer(serializers.Serializer):
+        format = serializers.ChoiceField(choices=["csv"], default="csv")
+        since = serializers.DateTimeField(required=False)
+        touchpoint = serializers.CharField(required=False, max_length=64)
+        plan = serializers.CharField(required=False, max_length=100)
+        language = serializers.CharField(required=False, max_length=8)
+        status = serializers.ChoiceField(choices=[str(value) for value in Advocate.EXPORTABLE_STATUSES], required=False)
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: OpenApiResponse(description="A filter is invalid.")},
+    )
+    def perform_content_negotiation(self, request, force=False):
+        """`format` names the export's file format here, not a renderer: errors are always JSON."""
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
+
+    def get(self, request):
+        given = self.FilterSerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        filters = {key: value for key, value in given.validated_data.items() if key != "format"}
+        rows = selectors.advocates_exportable(selectors.AdvocateFilters(**filters))
+        logged = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in filters.items()}
+        response = StreamingHttpResponse(
+            _csv_lines(rows, actor=request.user, filters=logged), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.now().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="advocates-{stamp}.csv"'
+        return response
+
+
+class _Line:
+    """A file-like object that hands back what csv.writer writes."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_lines(rows, *, actor, filters: dict) -> Iterator[str]:
+    """The CSV, a line at a time (a byte-order mark first, for spreadsheets); logs the export once it is sent."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(selectors.EXPORT_COLUMNS)
+    count = 0
+    for row in rows.iterator(chunk_size=2000):
+        count += 1
+        yield writer.writerow([_cell(value) for value in row])
+    services.export_logged(actor=actor, format="csv", filters=filters, row_count=count)

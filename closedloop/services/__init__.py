@@ -1,0 +1,72 @@
+"""Writing in the closed loop: cases (`cases`) and advocates (`advocates`).
+
+`feedback_analysed` is where answers enter, once feedback has analysed them.
+"""
+
+from collections.abc import Sequence
+
+from closedloop.contracts import AnalysedFeedback
+from closedloop.services.advocates import (
+    AdvocateRefused,
+    advocate_visit,
+    advocates_forget_consent,
+    advocates_from_answers,
+    export_logged,
+    referral_record,
+)
+from closedloop.services.cases import (
+    UNSET,
+    CaseChange,
+    CaseChangeRefused,
+    case_change,
+    case_escalate,
+    case_escalation_email_send,
+    case_note_add,
+    case_note_render,
+    case_notify_customer,
+    case_open_or_attach,
+    case_resurvey_sent,
+    cases_assign,
+    cases_check_sla,
+    cases_from_answers,
+    note_language,
+    sla_hours,
+)
+
+__all__ = [
+    "UNSET",
+    "AdvocateRefused",
+    "CaseChange",
+    "CaseChangeRefused",
+    "advocate_visit",
+    "advocates_forget_consent",
+    "advocates_from_answers",
+    "case_change",
+    "case_escalate",
+    "case_escalation_email_send",
+    "case_note_add",
+    "case_note_render",
+    "case_notify_customer",
+    "case_open_or_attach",
+    "case_resurvey_sent",
+    "cases_assign",
+    "cases_check_sla",
+    "cases_from_answers",
+    "export_logged",
+    "feedback_analysed",
+    "note_language",
+    "referral_record",
+    "sla_hours",
+]
+
+
+def feedback_analysed(*, items: Sequence[AnalysedFeedback]) -> None:
+    """Take answers whose comment was just analysed (or that had none), in the caller's transaction.
+
+    Unhappy answers open or join cases; consented promoters become advocates, and a later
+    detractor answer retires them. Both are idempotent: an answer seen again changes nothing new.
+    """
+    if not items:
+        return
+    cases_from_answers(items=items)
+    advocates_from_answers(items=items)
