@@ -248,9 +248,8 @@ CORS_ALLOWED_ORIGINS: list[str] = []
 CX_DEMO_PAGES = env.bool("CX_DEMO_PAGES", default=False)
 # Where respondents reach this platform: links in emails are built from it.
 CX_PUBLIC_BASE_URL = env.str("CX_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
-# Advocates: where a referral link /r/<code> leads, and what one converted referral costs in rewards (for ROI).
+# Advocates: where a referral link /r/<code> leads.
 CX_REFERRAL_LANDING_URL = env.str("CX_REFERRAL_LANDING_URL", default=CX_PUBLIC_BASE_URL + "/")
-CX_REFERRAL_REWARD_COST = env.str("CX_REFERRAL_REWARD_COST", default="0")
 
 # Seconds a web process keeps a survey or touchpoint lookup before reading it again.
 CX_LOOKUP_CACHE_SECONDS = env.float("CX_LOOKUP_CACHE_SECONDS", default=10.0)
