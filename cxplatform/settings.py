@@ -235,7 +235,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"LocaleEnum": LANGUAGES},
+    "ENUM_NAME_OVERRIDES": {"LocaleEnum": LANGUAGES, "ReferralKindEnum": "closedloop.models.Referral.Kind"},
 }
 
 # --- Cross-origin requests: only the widget's public endpoints, only from origins that some

@@ -11,7 +11,7 @@ from datetime import UTC
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -75,6 +75,7 @@ class ReferralCreateApi(APIView):
 class AdvocateExportApi(APIView):
     """Export the advocates marketing may contact, as CSV (streamed). Every export is logged."""
 
+    serializer_class = None  # the schema comes from extend_schema below
     permission_classes = (HasPermission,)
     permission = "closedloop.export_advocate"
 
@@ -87,7 +88,14 @@ class AdvocateExportApi(APIView):
         status = serializers.ChoiceField(choices=[str(value) for value in Advocate.EXPORTABLE_STATUSES], required=False)
 
     @extend_schema(
-        parameters=[FilterSerializer],
+        parameters=[
+            OpenApiParameter("format", str, enum=["csv"], description="The file format (CSV for now)."),
+            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Last promoter answer at or after."),
+            OpenApiParameter("touchpoint", str, description="Touchpoint key of the last promoter answer."),
+            OpenApiParameter("plan", str),
+            OpenApiParameter("language", str, description="Language of the last comment: zh, en, mixed or other."),
+            OpenApiParameter("status", str, enum=[str(value) for value in Advocate.EXPORTABLE_STATUSES]),
+        ],
         responses={(200, "text/csv"): OpenApiTypes.STR, 400: OpenApiResponse(description="A filter is invalid.")},
     )
     def perform_content_negotiation(self, request, force=False):
