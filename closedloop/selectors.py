@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from closedloop.models import Case, CaseActivity
+from closedloop.models import Advocate, Case, CaseActivity
 
 
 def case_list() -> QuerySet[Case]:
@@ -136,8 +136,6 @@ def advocates_exportable(filters: AdvocateFilters = AdvocateFilters()) -> QueryS
     Only consented advocates who have not opted out, declined or turned detractor: a status filter
     narrows within those, never beyond.
     """
-    from closedloop.models import Advocate
-
     rows = Advocate.objects.filter(status__in=Advocate.EXPORTABLE_STATUSES, consent_at__isnull=False)
     if filters.since is not None:
         rows = rows.filter(last_answer_at__gte=filters.since)

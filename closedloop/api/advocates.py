@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from closedloop import selectors, services
 from closedloop.models import Advocate, Referral
+from cxplatform.exceptions import error_body
 
 # Spreadsheets run a cell that starts with one of these as a formula: such a cell is written with a leading '.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,7 +69,7 @@ class ReferralCreateApi(APIView):
             code = status.HTTP_409_CONFLICT if refused.reason == "duplicate" else status.HTTP_400_BAD_REQUEST
             fields = refused.message_dict
             message = " ".join(message for messages in fields.values() for message in messages)
-            return Response({"error": {"code": refused.reason, "message": message, "fields": fields}}, status=code)
+            return Response(error_body(refused.reason, message, fields), status=code)
         return Response(self.OutputSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
@@ -134,11 +135,17 @@ def _cell(value) -> str:
 
 
 def _csv_lines(rows, *, actor, filters: dict) -> Iterator[str]:
-    """The CSV, a line at a time (a byte-order mark first, for spreadsheets); logs the export once it is sent."""
+    """The CSV, a line at a time (a byte-order mark first, for spreadsheets).
+
+    The export is logged once the stream ends, with the rows actually sent: also when the
+    client goes away part-way (the server closes the generator, and `finally` still runs).
+    """
     writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow(selectors.EXPORT_COLUMNS)
     count = 0
-    for row in rows.iterator(chunk_size=2000):
-        count += 1
-        yield writer.writerow([_cell(value) for value in row])
-    services.export_logged(actor=actor, format="csv", filters=filters, row_count=count)
+    try:
+        yield "\ufeff" + writer.writerow(selectors.EXPORT_COLUMNS)
+        for row in rows.iterator(chunk_size=2000):
+            yield writer.writerow([_cell(value) for value in row])
+            count += 1
+    finally:
+        services.export_logged(actor=actor, format="csv", filters=filters, row_count=count)

@@ -21,7 +21,7 @@ from rest_framework.settings import api_settings
 
 from closedloop import selectors, services
 from closedloop.models import Case, CaseActivity, CaseTrigger, Priority, RootCause
-from closedloop.paging import QueuePaginator
+from closedloop.paging import ESTIMATE_FROM, QueuePaginator
 
 MAX_ID = 2**63 - 1
 MAX_TEXT = 10_000
@@ -308,7 +308,7 @@ class CaseFilter(filters.FilterSet):
 
 
 class CasePagination(PageNumberPagination):
-    """Pages of the queue; the unfiltered queue past 10,000 cases gives PostgreSQL's estimate as its count."""
+    """Pages of the queue; the unfiltered queue past ESTIMATE_FROM cases gives PostgreSQL's estimate as its count."""
 
     django_paginator_class = QueuePaginator
     page_size = 50
@@ -324,7 +324,7 @@ class CasePagination(PageNumberPagination):
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["count_estimated"] = {
             "type": "boolean",
-            "description": "True when `count` is PostgreSQL's estimate: the whole queue, past 10,000 cases.",
+            "description": f"True when `count` is PostgreSQL's estimate: the whole queue, {ESTIMATE_FROM:,}+ cases.",
         }
         paginated["required"] = [*paginated.get("required", []), "count_estimated"]
         return paginated

@@ -78,8 +78,10 @@ def test_a_later_detractor_answer_retires_the_advocate_and_a_new_promoter_answer
 def test_an_answer_seen_again_changes_nothing(api_client, committed, nps):
     answer(api_client, committed, nps, 9, "great support", "acme")
     advocate = Advocate.objects.get()
+    first_analysis = FeedbackItem.objects.get().analysed_at
     feedback_services.feedback_items_reanalyse(ids=[FeedbackItem.objects.get().id])
     feedback_services.feedback_analyse_all_pending()  # analysed and handed over again
+    assert FeedbackItem.objects.get().analysed_at > first_analysis
 
     again = Advocate.objects.get()
     assert (again.pk, again.code, again.updated_at) == (advocate.pk, advocate.code, advocate.updated_at)
@@ -214,3 +216,14 @@ def test_a_bad_export_filter_is_a_400_naming_it(advocate):
     res = staff_client("mei", "Marketing").get("/api/v1/advocates/export/", {"status": "opted_out", "since": "soon"})
     assert res.status_code == 400
     assert set(res.json()["error"]["fields"]) == {"status", "since"}
+
+
+def test_an_export_cut_short_is_still_logged_with_the_rows_sent(advocate):
+    from closedloop.models import AdvocateExport
+
+    res = staff_client("mei", "Marketing").get("/api/v1/advocates/export/", {"plan": "pro"})
+    next(iter(res.streaming_content))  # the header line, then the client goes away
+    res.close()
+
+    log = AdvocateExport.objects.get()
+    assert (log.row_count, log.filters) == (0, {"plan": "pro"})
