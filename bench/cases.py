@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
 from bench.analysis import prepare_database  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cxplatform_bench_cases"
-OPEN = ("new", "assigned", "contacted")
 COMMENTS = (
     "退款申请两周了还没处理，客服也不回复",
     "客服態度很差，帳單一直錯",
@@ -93,7 +92,7 @@ def load(count: int) -> None:
                     keywords=["退款", "客服"] if i % 2 else ["billing", "support"],
                     given_at=opened,
                     touchpoint_key=f"touchpoint-{i % 5}",
-                    # open cases are one per customer; closed ones may repeat a customer
+                    # one customer per case: open cases must be one per customer
                     customer_id=i + 1,
                     customer_external_id=f"cust-{i + 1:06d}",
                     customer_name=f"Customer {i + 1}",

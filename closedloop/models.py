@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from closedloop import rules
+
 
 class Priority(models.IntegerChoices):
     P1 = 1, "P1"
@@ -329,7 +331,7 @@ class Advocate(models.Model):
         INACTIVE = "inactive", _("Inactive (later detractor)")
 
     # Who marketing may contact: consented, not opted out, not declined, not retired by a detractor answer.
-    EXPORTABLE_STATUSES = (Status.CANDIDATE, Status.INVITED, Status.ACTIVE)
+    EXPORTABLE_STATUSES = rules.ADVOCATE_LIVE
 
     customer_id = models.BigIntegerField(_("customer id"), unique=True)
     customer_external_id = models.CharField(_("customer"), max_length=200, db_index=True)
@@ -368,6 +370,23 @@ class Advocate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_external_id} ({self.code})"
+
+
+class AdvocateOptOut(models.Model):
+    """A customer who unsubscribed or withdrew consent: never an advocate again, whenever their answers arrive.
+
+    Kept apart from Advocate because the opt-out can come first, before a promoter answer is analysed.
+    """
+
+    customer_id = models.BigIntegerField(_("customer id"), unique=True)
+    opted_out_at = models.DateTimeField(_("opted out at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("advocate opt-out")
+        verbose_name_plural = _("advocate opt-outs")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} ({self.opted_out_at:%Y-%m-%d})"
 
 
 class Referral(models.Model):

@@ -1,6 +1,6 @@
 """Paging the case queue without counting every case for every page."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.utils.functional import cached_property
 
 from closedloop import selectors
@@ -11,9 +11,11 @@ ESTIMATE_FROM = 10_000
 class QueuePaginator(Paginator):
     """Counts exactly, except the whole queue past ESTIMATE_FROM cases, where it takes PostgreSQL's estimate.
 
-    Counting 100,000 cases took 20 ms, several times what reading the page's rows takes, on every
-    page of the busiest screen. A filtered or searched queue is counted exactly. `estimated` says
-    which it was, so that the page can say "about".
+    Counting 100,000 cases took 13–30 ms, several times what reading the page's rows takes, on
+    every page of the busiest screen. A filtered or searched queue is counted exactly. `estimated`
+    says which it was, so that the page can say "about". Near the end of the queue the estimate
+    gives way to the exact count: on a page that comes back short, and on a page number past the
+    estimate, so that no real row is ever out of reach and no last page is empty.
     """
 
     estimated = False
@@ -27,3 +29,24 @@ class QueuePaginator(Paginator):
                 self.estimated = True
                 return estimate
         return super().count
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if not self.estimated:
+                raise
+            self._count_exactly()
+            return super().validate_number(number)
+
+    def page(self, number):
+        page = super().page(number)
+        if self.estimated and len(page.object_list) < self.per_page:  # the end is on this page: count it
+            self._count_exactly()
+            page = super().page(number)
+        return page
+
+    def _count_exactly(self) -> None:
+        self.__dict__.pop("num_pages", None)
+        self.__dict__["count"] = Paginator.count.func(self)
+        self.estimated = False

@@ -153,12 +153,12 @@ def advocate_status_after(*, status: str, promoter: bool, consented: bool, newer
 
     `newer`: the answer is later than the last one the advocate holds (a redelivered or older
     answer changes nothing). A consented promoter answer brings back an advocate retired by a
-    detractor answer or one who opted out before it (their consent is new); one who declined stays
-    declined. A detractor answer retires a live advocate.
+    detractor answer; one who declined stays declined, and one who opted out stays out (an
+    unsubscribe is not undone by an answer). A detractor answer retires a live advocate.
     """
     if not newer:
         return None
-    if promoter and consented and status in ("inactive", "opted_out"):
+    if promoter and consented and status == "inactive":
         return "candidate"
     if not promoter and status in ADVOCATE_LIVE:
         return "inactive"

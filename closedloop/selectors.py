@@ -69,6 +69,17 @@ def overdue(now: datetime | None = None) -> Q:
     return Q(status__in=Case.OPEN_STATUSES, due_at__lte=now or timezone.now())
 
 
+def sla_is(state: str, now: datetime | None = None) -> Q:
+    """Cases in this SLA state as they stand now: an open case past its due time is overdue (not on track or
+    at risk) even before the periodic check marks it."""
+    now = now or timezone.now()
+    if state == Case.Sla.OVERDUE:
+        return overdue(now)
+    if state in (Case.Sla.ON_TRACK, Case.Sla.AT_RISK):
+        return Q(sla=state, status__in=Case.OPEN_STATUSES, due_at__gt=now)
+    return Q(sla=state)
+
+
 def case_history(*, case: Case) -> QuerySet[Case]:
     """The customer's other cases, newest first."""
     if case.customer_id is None:
@@ -136,7 +147,7 @@ def advocates_exportable(filters: AdvocateFilters = AdvocateFilters()) -> QueryS
     Only consented advocates who have not opted out, declined or turned detractor: a status filter
     narrows within those, never beyond.
     """
-    rows = Advocate.objects.filter(status__in=Advocate.EXPORTABLE_STATUSES, consent_at__isnull=False)
+    rows = Advocate.objects.filter(status__in=Advocate.EXPORTABLE_STATUSES)  # consent_at is never empty
     if filters.since is not None:
         rows = rows.filter(last_answer_at__gte=filters.since)
     for field, value in (

@@ -47,6 +47,11 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A field counts as changed against what the page showed, not against the case as it is when the post
+        # arrives: otherwise saving a note would undo an owner or status a colleague set in the meantime.
+        for name in self._meta.fields:
+            if name in self.fields:
+                self.fields[name].show_hidden_initial = True
         # Active staff and active causes, and whatever the case has now (so that an unchanged form stays valid).
         if "owner" in self.fields:
             self.fields["owner"].queryset = User.objects.filter(

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_field, display_for_value
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -72,13 +73,9 @@ class SlaFilter(admin.SimpleListFilter):
         return (*Case.Sla.choices, ("escalated", _("Escalated")))
 
     def queryset(self, request, queryset):
-        value, now = self.value(), timezone.now()
-        if value == Case.Sla.OVERDUE:
-            return queryset.filter(selectors.overdue(now))
-        if value in (Case.Sla.ON_TRACK, Case.Sla.AT_RISK):
-            return queryset.filter(sla=value, status__in=Case.OPEN_STATUSES, due_at__gt=now)
-        if value in (Case.Sla.MET, Case.Sla.MISSED):
-            return queryset.filter(sla=value)
+        value = self.value()
+        if value in Case.Sla.values:
+            return queryset.filter(selectors.sla_is(value))
         if value == "escalated":
             return queryset.filter(escalated_at__isnull=False)
         return queryset
@@ -118,11 +115,34 @@ def result_rows(cl) -> list[list[str]]:
 
     The admin resolves every cell's column anew: the field, its metadata, the display method,
     the link and its preserved filters. With 50 rows of 14 columns that was most of the queue
-    page's time. Not for lists with inline editing or popups (case_result_list leaves those to
-    the admin).
+    page's time. Not for lists with inline editing, popups, or columns rows_supported refuses
+    (case_result_list leaves those to the admin).
     """
     columns = [_column(cl, name) for name in cl.list_display]
     return [[column(obj) for column in columns] for obj in cl.result_list]
+
+
+def rows_supported(cl) -> bool:
+    """Whether result_rows can build every column: model fields and the model admin's display methods.
+
+    Anything else (a model property or method, a callable, `__str__`) is left to the admin's own rows.
+    """
+    return all(
+        isinstance(name, str)
+        and (_field(cl, name) is not None or (hasattr(cl.model_admin, name) and name not in ("__str__", "__repr__")))
+        for name in cl.list_display
+    )
+
+
+def _field(cl, name: str):
+    """The concrete model field a column shows, looked up first as the admin's lookup_field does; else None."""
+    try:
+        field = cl.lookup_opts.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not field.concrete or field.many_to_many or (field.is_relation and name == field.attname != field.name):
+        return None
+    return field
 
 
 def _column(cl, name: str) -> Callable[[Any], str]:
@@ -138,7 +158,8 @@ def _column(cl, name: str) -> Callable[[Any], str]:
             label.format(obj),
         )
     nowrap = False
-    if hasattr(model_admin, name) and name not in ("__str__", "__repr__"):
+    field = _field(cl, name)
+    if field is None:  # the model admin's own display method (rows_supported checked there is one)
         method = getattr(model_admin, name)
         empty = getattr(method, "empty_value_display", empty)
         boolean = getattr(method, "boolean", False)
@@ -147,7 +168,6 @@ def _column(cl, name: str) -> Callable[[Any], str]:
             return display_for_value(method(obj), empty, boolean)
 
     else:
-        field = cl.lookup_opts.get_field(name)
         nowrap = isinstance(field, models.DateField | models.TimeField | models.ForeignKey)
         if field.is_relation:
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from closedloop import selectors, services
+from closedloop.api.fields import StrictCharField, StrictInputSerializer
 from closedloop.models import Advocate, Referral
 from cxplatform.exceptions import error_body
 
@@ -38,9 +39,9 @@ class ReferralCreateApi(APIView):
     permission_classes = (HasPermission,)
     permission = "closedloop.add_referral"
 
-    class InputSerializer(serializers.Serializer):
-        code = serializers.CharField(max_length=32)
-        external_id = serializers.CharField(max_length=200)
+    class InputSerializer(StrictInputSerializer):
+        code = StrictCharField(max_length=32)
+        external_id = StrictCharField(max_length=200)
         kind = serializers.ChoiceField(choices=Referral.Kind.choices)
         revenue = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
         occurred_at = serializers.DateTimeField(required=False)
@@ -76,7 +77,6 @@ class ReferralCreateApi(APIView):
 class AdvocateExportApi(APIView):
     """Export the advocates marketing may contact, as CSV (streamed). Every export is logged."""
 
-    serializer_class = None  # the schema comes from extend_schema below
     permission_classes = (HasPermission,)
     permission = "closedloop.export_advocate"
 
@@ -88,10 +88,15 @@ class AdvocateExportApi(APIView):
         language = serializers.CharField(required=False, max_length=8)
         status = serializers.ChoiceField(choices=[str(value) for value in Advocate.EXPORTABLE_STATUSES], required=False)
 
+    def perform_content_negotiation(self, request, force=False):
+        """`format` names the export's file format here, not a renderer: errors are always JSON."""
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
+
     @extend_schema(
         parameters=[
             OpenApiParameter("format", str, enum=["csv"], description="The file format (CSV for now)."),
-            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Last promoter answer at or after."),
+            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Last NPS answer at or after."),
             OpenApiParameter("touchpoint", str, description="Touchpoint key of the last promoter answer."),
             OpenApiParameter("plan", str),
             OpenApiParameter("language", str, description="Language of the last comment: zh, en, mixed or other."),
@@ -99,11 +104,6 @@ class AdvocateExportApi(APIView):
         ],
         responses={(200, "text/csv"): OpenApiTypes.STR, 400: OpenApiResponse(description="A filter is invalid.")},
     )
-    def perform_content_negotiation(self, request, force=False):
-        """`format` names the export's file format here, not a renderer: errors are always JSON."""
-        renderer = self.get_renderers()[0]
-        return renderer, renderer.media_type
-
     def get(self, request):
         given = self.FilterSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
@@ -137,7 +137,7 @@ def _cell(value) -> str:
 def _csv_lines(rows, *, actor, filters: dict) -> Iterator[str]:
     """The CSV, a line at a time (a byte-order mark first, for spreadsheets).
 
-    The export is logged once the stream ends, with the rows actually sent: also when the
+    The export is logged once the stream ends, with the rows handed to the server: also when the
     client goes away part-way (the server closes the generator, and `finally` still runs).
     """
     writer = csv.writer(_Line())
@@ -145,7 +145,7 @@ def _csv_lines(rows, *, actor, filters: dict) -> Iterator[str]:
     try:
         yield "\ufeff" + writer.writerow(selectors.EXPORT_COLUMNS)
         for row in rows.iterator(chunk_size=2000):
-            yield writer.writerow([_cell(value) for value in row])
             count += 1
+            yield writer.writerow([_cell(value) for value in row])
     finally:
         services.export_logged(actor=actor, format="csv", filters=filters, row_count=count)

@@ -4,11 +4,13 @@ Views translate HTTP to one service call; every rule about which change a case a
 closedloop.services and closedloop.rules, and a refused change comes back as a 400 naming the field.
 """
 
-from collections.abc import Mapping
+import operator
 from datetime import UTC
+from functools import reduce
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
@@ -17,9 +19,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from closedloop import selectors, services
+from closedloop.api.fields import StrictBooleanField, StrictCharField, StrictInputSerializer, StrictIntegerField
 from closedloop.models import Case, CaseActivity, CaseTrigger, Priority, RootCause
 from closedloop.paging import ESTIMATE_FROM, QueuePaginator
 
@@ -43,51 +45,6 @@ class CasePermission(permissions.BasePermission):
             return False
         needed = "closedloop.view_case" if request.method in permissions.SAFE_METHODS else "closedloop.change_case"
         return user.has_perm(needed)
-
-
-# --- Strict input: a wrong JSON type or an unknown key is named, never coerced or dropped -----
-
-
-class StrictIntegerField(serializers.IntegerField):
-    default_error_messages = {"invalid": "Must be an integer (a JSON number without a fraction)."}
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise serializers.ValidationError("Must be a string.", code="invalid")
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            raise serializers.ValidationError("Must be true or false.", code="invalid")
-        return data
-
-
-class StrictInputSerializer(serializers.Serializer):
-    """Names unknown keys as errors ("Unknown field.") instead of dropping them."""
-
-    def to_internal_value(self, data):
-        unknown = (
-            {str(key): ["Unknown field."] for key in data if key not in self.fields}
-            if isinstance(data, Mapping)
-            else {}
-        )
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            detail = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
-            raise serializers.ValidationError({**detail, **unknown}) from None
-        if unknown:
-            raise serializers.ValidationError(unknown)
-        return value
 
 
 # --- Output -----------------------------------------------------------------------------------
@@ -279,7 +236,11 @@ class CaseFilter(filters.FilterSet):
     priority = filters.TypedMultipleChoiceFilter(
         choices=Priority.choices, coerce=int, help_text="1 (most urgent) to 4; repeat for several."
     )
-    sla = filters.MultipleChoiceFilter(choices=Case.Sla.choices, help_text="Repeat for several SLA states.")
+    sla = filters.MultipleChoiceFilter(
+        choices=Case.Sla.choices,
+        method="filter_sla",
+        help_text="Repeat for several SLA states; an open case past its due time is overdue, as in the console.",
+    )
     overdue = filters.BooleanFilter(method="filter_overdue", help_text="Open and past its due time (now).")
     mine = filters.BooleanFilter(method="filter_mine", help_text="Owned by the user asking.")
     owner = IdFilter(field_name="owner_id", min_value=1, max_value=MAX_ID, help_text="Owner's user id.")
@@ -292,6 +253,12 @@ class CaseFilter(filters.FilterSet):
     )
     since = UTCDateTimeFilter(field_name="opened_at", lookup_expr="gte", help_text="Opened at or after (ISO 8601).")
     until = UTCDateTimeFilter(field_name="opened_at", lookup_expr="lt", help_text="Opened before (ISO 8601).")
+
+    def filter_sla(self, queryset, name, value):
+        if not value:
+            return queryset
+        now = timezone.now()
+        return queryset.filter(reduce(operator.or_, (selectors.sla_is(state, now) for state in value)))
 
     def filter_overdue(self, queryset, name, value):
         overdue = selectors.overdue()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from closedloop import rules
 from closedloop.contracts import AnalysedFeedback
-from closedloop.models import Advocate, AdvocateExport, Referral
+from closedloop.models import Advocate, AdvocateExport, AdvocateOptOut, Referral
 
 
 class AdvocateRefused(ValidationError):
@@ -31,39 +31,48 @@ def advocates_from_answers(*, items: Sequence[AnalysedFeedback]) -> None:
     """Make consented NPS promoters advocates (one per customer) and retire advocates who answer as detractors.
 
     In the caller's transaction. An advocate keeps the latest promoter answer; an answer older
-    than the one it holds (a redelivery, an answer analysed late) changes nothing.
+    than the one it holds (a redelivery, an answer analysed late) changes nothing. A customer who
+    opted out never becomes one, even by an answer given before the opt-out and analysed after.
     """
     answers = [item for item in items if _is_nps(item, "promoter") or _is_nps(item, "detractor")]
     if not answers:
         return
+    customers = sorted({item.customer_id for item in answers})
     held = {
         advocate.customer_id: advocate
-        for advocate in Advocate.objects.select_for_update().filter(
-            customer_id__any_of=sorted({item.customer_id for item in answers})
-        )
+        for advocate in Advocate.objects.select_for_update().filter(customer_id__any_of=customers)
     }
+    opted_out = set(AdvocateOptOut.objects.filter(customer_id__any_of=customers).values_list("customer_id", flat=True))
     for item in sorted(answers, key=lambda item: item.given_at):
-        advocate = held.get(item.customer_id)
         promoter = item.classification == "promoter"
+        advocate = held.get(item.customer_id)
         if advocate is None:
-            if promoter and item.consent_to_contact:
-                held[item.customer_id] = _advocate_create(item)
-            continue
-        newer = item.given_at > advocate.last_answer_at
-        status = rules.advocate_status_after(
-            status=advocate.status, promoter=promoter, consented=item.consent_to_contact, newer=newer
-        )
-        if promoter and item.consent_to_contact and newer:
-            _snapshot(advocate, item)
-        if status is not None:
-            advocate.status = status
-            advocate.inactive_at = item.given_at if status == Advocate.Status.INACTIVE else None
-            if status == Advocate.Status.CANDIDATE:
-                advocate.opted_out_at = None
-        if newer:
-            advocate.last_answer_at = max(advocate.last_answer_at, item.given_at)
-            advocate.updated_at = timezone.now()
-            advocate.save()
+            if not (promoter and item.consent_to_contact) or item.customer_id in opted_out:
+                continue
+            created = _advocate_create(item)
+            if created is not None:
+                held[item.customer_id] = created
+                continue
+            # another worker made this customer an advocate meanwhile: refresh theirs instead
+            advocate = held[item.customer_id] = Advocate.objects.select_for_update().get(customer_id=item.customer_id)
+        _advocate_refresh(advocate, item, promoter=promoter)
+
+
+def _advocate_refresh(advocate: Advocate, item: AnalysedFeedback, *, promoter: bool) -> None:
+    newer = item.given_at > advocate.last_answer_at
+    if not newer:
+        return
+    if promoter and item.consent_to_contact and advocate.status != Advocate.Status.OPTED_OUT:
+        _snapshot(advocate, item)
+    status = rules.advocate_status_after(
+        status=advocate.status, promoter=promoter, consented=item.consent_to_contact, newer=newer
+    )
+    if status is not None:
+        advocate.status = status
+        advocate.inactive_at = item.given_at if status == Advocate.Status.INACTIVE else None
+    advocate.last_answer_at = item.given_at
+    advocate.updated_at = timezone.now()
+    advocate.save()
 
 
 def _snapshot(advocate: Advocate, item: AnalysedFeedback) -> None:
@@ -79,34 +88,41 @@ def _snapshot(advocate: Advocate, item: AnalysedFeedback) -> None:
     advocate.feedback_id = item.feedback_id
     advocate.survey_id = item.survey_id
     advocate.touchpoint_key = item.touchpoint_key
-    advocate.last_score = item.score if item.score is not None else 0
+    advocate.last_score = item.score
     advocate.last_comment = item.text
     advocate.language = item.language
     advocate.consent_at = item.given_at
     advocate.last_answer_at = item.given_at
 
 
-def _advocate_create(item: AnalysedFeedback) -> Advocate:
-    """A new advocate with a fresh code; a code already taken (about 1 in 10^11) draws again."""
-    advocate = Advocate(customer_id=item.customer_id)
-    _snapshot(advocate, item)
+def _advocate_create(item: AnalysedFeedback) -> Advocate | None:
+    """A new advocate with a fresh code; None when another worker made this customer one meanwhile.
+
+    A code already taken (about 1 in 10^11) draws again.
+    """
     for _attempt in range(5):
+        advocate = Advocate(customer_id=item.customer_id)
+        _snapshot(advocate, item)
         advocate.code = "".join(secrets.choice(rules.CODE_ALPHABET) for _ in range(rules.CODE_LENGTH))
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # a savepoint: a conflict leaves the caller's transaction usable
                 advocate.save(force_insert=True)
         except IntegrityError:
             if Advocate.objects.filter(customer_id=item.customer_id).exists():
-                raise  # not the code: the caller's lock should have prevented this
-            advocate.pk = None
+                return None
             continue
         return advocate
     raise RuntimeError("Could not draw an unused referral code in 5 attempts.")
 
 
 def advocates_forget_consent(*, customer_id: int, at: datetime | None = None) -> int:
-    """The customer unsubscribed or withdrew consent: their advocate is opted out at once, everywhere."""
+    """The customer unsubscribed: their advocate is opted out at once, and they never become one again.
+
+    The opt-out is kept even when they are no advocate yet (a promoter answer may still be
+    waiting for analysis). Returns how many advocates were opted out now (0 or 1).
+    """
     now = at or timezone.now()
+    AdvocateOptOut.objects.get_or_create(customer_id=customer_id, defaults={"opted_out_at": now})
     return (
         Advocate.objects.filter(customer_id=customer_id)
         .exclude(status=Advocate.Status.OPTED_OUT)
@@ -114,12 +130,13 @@ def advocates_forget_consent(*, customer_id: int, at: datetime | None = None) ->
     )
 
 
-def advocate_visit(*, code: str) -> bool:
-    """Count a visit to a referral link; False for a code that is no advocate's."""
+def advocate_visit(*, code: str) -> str | None:
+    """Count a visit to a referral link; return the code as stored, or None for a code that is no advocate's."""
     normal = rules.referral_code_normal(code)
     if normal is None:
-        return False
-    return bool(Advocate.objects.filter(code=normal).update(visits=F("visits") + 1, last_visit_at=timezone.now()))
+        return None
+    visited = Advocate.objects.filter(code=normal).update(visits=F("visits") + 1, last_visit_at=timezone.now())
+    return normal if visited else None
 
 
 @transaction.atomic

@@ -141,7 +141,8 @@ def _attach(case: Case, item: AnalysedFeedback, decision: rules.Decision) -> Cas
         message += f" Priority P{case.priority} → P{decision.priority}."
         case.priority = decision.priority
         case.due_at = min(case.due_at, rules.due_at(case.opened_at, case.priority, sla_hours()))
-        case.save(update_fields=["priority", "due_at", "updated_at"])
+        case.sla = rules.sla_state(opened_at=case.opened_at, due_at=case.due_at, now=timezone.now())
+        case.save(update_fields=["priority", "due_at", "sla", "updated_at"])
     _log(case, None, CaseActivity.Kind.ATTACHED, message)
     return case
 
@@ -219,9 +220,12 @@ def _team_for(touchpoint_key: str) -> Team | None:
 
 
 def _next_owner(team: Team):
-    """The team's next active member after the last one given a case (round robin), or None."""
+    """The team's next active staff member after the last one given a case (round robin), or None.
+
+    Staff only: case pages and changes are for staff, so a case given to anyone else could not be worked.
+    """
     team = Team.objects.select_for_update().get(pk=team.pk)
-    members = list(User.objects.filter(groups=team.group_id, is_active=True).order_by("id"))
+    members = list(User.objects.filter(groups=team.group_id, is_active=True, is_staff=True).order_by("id"))
     if not members:
         return None
     after = [user for user in members if team.last_assigned_id is not None and user.id > team.last_assigned_id]
@@ -271,6 +275,8 @@ def case_change(*, case_id: int, actor, change: CaseChange) -> Case:
             raise CaseChangeRefused({"priority": "Priority must be 1, 2, 3 or 4."})
         before, case.priority = case.priority, change.priority
         case.due_at = rules.due_at(case.opened_at, case.priority, sla_hours())  # the new priority's deadline
+        if case.is_open:
+            case.sla = rules.sla_state(opened_at=case.opened_at, due_at=case.due_at, now=now)
         due = f"{case.due_at:%Y-%m-%d %H:%M}"
         logs.append((CaseActivity.Kind.PRIORITY, f"Priority P{before} → P{case.priority}, due {due}."))
     if change.root_cause_id is not UNSET and change.root_cause_id != case.root_cause_id:
@@ -299,7 +305,12 @@ def case_change(*, case_id: int, actor, change: CaseChange) -> Case:
             raise CaseChangeRefused({"resurvey_in_days": "Between 1 and 365 days."})
         case.resurvey_due_at = now + timedelta(days=change.resurvey_in_days)
         logs.append((CaseActivity.Kind.EDITED, f"Re-survey in {change.resurvey_in_days} days."))
-    case.save()
+    try:
+        with transaction.atomic():  # a savepoint: a refusal leaves the caller's transaction usable
+            case.save()
+    except IntegrityError:
+        # the check in _move read without a lock: a case of this customer opened meanwhile (one open case each)
+        raise CaseChangeRefused({"status": "Another case of this customer was just opened; work that one."}) from None
     for kind, message in logs:
         _log(case, actor, kind, message)
     if change.note.strip():
@@ -394,8 +405,8 @@ def case_notify_customer(*, case_id: int) -> bool:
     if not Case.objects.filter(pk=case_id, customer_notified_at__isnull=True).update(customer_notified_at=now):
         return False
     case = Case.objects.get(pk=case_id)
-    subject, body = case_note_render(case=case)
     try:
+        subject, body = case_note_render(case=case)  # a template broken by an edit fails here, before anything is told
         send_mail(subject, body, None, [case.customer_email])
     except Exception:
         Case.objects.filter(pk=case_id).update(customer_notified_at=None)

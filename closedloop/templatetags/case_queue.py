@@ -3,15 +3,15 @@
 from django import template
 from django.contrib.admin.templatetags.admin_list import result_headers, result_list
 
-from closedloop.admin.queue import result_rows
+from closedloop.admin.queue import result_rows, rows_supported
 
 register = template.Library()
 
 
 @register.inclusion_tag("admin/change_list_results.html")
 def case_result_list(cl):
-    """Like the admin's `result_list`; lists with inline editing or in a popup get the admin's own."""
-    if cl.formset or cl.is_popup or cl.to_field:
+    """Like the admin's `result_list`; inline editing, popups and columns it cannot build get the admin's own."""
+    if cl.formset or cl.is_popup or cl.to_field or not rows_supported(cl):
         return result_list(cl)
     headers = list(result_headers(cl))
     return {

@@ -37,6 +37,14 @@ def form_data(client, case: Case, **changes) -> dict:
     """What a browser posts back from the case page as it is now, with `changes` made."""
     page = client.get(change_url(case))
     data = {field.html_name: field.value() for field in page.context["adminform"].form}
+    # the hidden "initial-" inputs the page carries: what each field showed
+    data.update(
+        {
+            field.html_initial_name: field.initial
+            for field in page.context["adminform"].form
+            if field.field.show_hidden_initial
+        }
+    )
     for inline in page.context["inline_admin_formsets"]:
         data.update({field.html_name: field.value() for field in inline.formset.management_form})
     data.update(changes)
@@ -165,6 +173,18 @@ def test_the_queue_rows_render_as_the_admins_own(console, agent):
         assert result_rows(cl) == [list(row) for row in admin_list.results(cl)]
 
 
+def test_columns_the_queue_cannot_build_are_left_to_the_admin(console, monkeypatch):
+    from closedloop.admin.cases import CaseAdmin
+
+    case = CaseFactory(customer_external_id="acme-7")
+    monkeypatch.setattr(CaseAdmin, "list_display", ("number", "__str__", "priority_badge"))
+
+    page = console.get(CHANGELIST)
+
+    assert page.status_code == 200
+    assert str(case) in page.content.decode()
+
+
 def test_the_touchpoint_filter_lists_the_touchpoints_cases_came_from():
     for key in ("onboarding", "账单", "billing", "onboarding", "", "帳單"):
         CaseFactory(touchpoint_key=key)
@@ -173,6 +193,23 @@ def test_the_touchpoint_filter_lists_the_touchpoints_cases_came_from():
 
     assert keys == list(Case.objects.order_by("touchpoint_key").values_list("touchpoint_key", flat=True).distinct())
     assert sorted(keys) == sorted({"onboarding", "账单", "billing", "", "帳單"})
+
+
+@pytest.mark.postgres
+def test_the_last_page_of_an_estimated_queue_counts_exactly(console, monkeypatch):
+    CaseFactory.create_batch(120)
+    monkeypatch.setattr(paging, "ESTIMATE_FROM", 10)
+
+    monkeypatch.setattr(selectors, "case_count_estimate", lambda: 180)  # too high: dead rows, say
+    high = console.get(CHANGELIST, {"p": "3"})
+    assert len(high.context["cl"].result_list) == 20
+    assert "120 cases" in high.content.decode()
+    assert "about" not in high.content.decode().split('class="paginator"')[1]
+
+    monkeypatch.setattr(selectors, "case_count_estimate", lambda: 60)  # too low: rows past it stay reachable
+    low = console.get(CHANGELIST, {"p": "3"})
+    assert low.status_code == 200
+    assert len(low.context["cl"].result_list) == 20
 
 
 @pytest.mark.postgres
@@ -239,6 +276,38 @@ def test_assigning_through_the_form(console, agent):
     case.refresh_from_db()
     assert (case.owner, case.status) == (agent, Case.Status.ASSIGNED)
     assert list(case.activities.values_list("kind", "actor")) == [("assigned", agent.pk), ("status", agent.pk)]
+
+
+def test_saving_a_note_does_not_undo_what_a_colleague_changed_meanwhile(console, agent):
+    case = CaseFactory(owner=agent, status=Case.Status.ASSIGNED)
+    colleague = member("wang")
+    data = form_data(console, case, note="客户说明天再联系。")  # the page as it was when opened
+    services.case_change(case_id=case.pk, actor=colleague, change=services.CaseChange(owner_id=colleague.pk))
+
+    res = console.post(change_url(case), data)
+
+    assert res.status_code == 302
+    case.refresh_from_db()
+    assert case.owner == colleague
+    assert list(case.activities.values_list("kind", "actor__username")) == [("assigned", "wang"), ("note", "li")]
+
+
+def test_the_case_page_takes_the_same_number_of_queries_for_1_or_10_answers_and_entries(console, agent):
+    case = CaseFactory(customer_id=7)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert console.get(change_url(case)).status_code == 200
+        return len(queries)
+
+    few = count_queries()
+    for n in range(9):
+        CaseTriggerFactory(case=case, source_id=990_000 + n, comment=f"第{n}次反馈")
+        services.case_note_add(case_id=case.pk, actor=agent, text=f"Note {n}")
+        CaseFactory(customer_id=7, status=Case.Status.CLOSED)
+    many = count_queries()
+
+    assert many == few, "the case page's queries grew with its answers, log and history"
 
 
 def test_marking_contacted_through_the_form(console, agent):

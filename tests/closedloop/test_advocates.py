@@ -1,8 +1,12 @@
 """Consented promoters become advocates through the real pipeline; detractor answers and unsubscribes retire them."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from closedloop import rules, services
+from closedloop.contracts import AnalysedFeedback
 from closedloop.models import Advocate, Referral
 from feedback import services as feedback_services
 from feedback.models import FeedbackItem
@@ -218,12 +222,106 @@ def test_a_bad_export_filter_is_a_400_naming_it(advocate):
     assert set(res.json()["error"]["fields"]) == {"status", "since"}
 
 
-def test_an_export_cut_short_is_still_logged_with_the_rows_sent(advocate):
+def test_an_export_cut_short_is_still_logged_with_the_rows_sent(api_client, committed, nps, advocate):
+    from closedloop import selectors
+    from closedloop.api.advocates import _csv_lines
     from closedloop.models import AdvocateExport
 
-    res = staff_client("mei", "Marketing").get("/api/v1/advocates/export/", {"plan": "pro"})
-    next(iter(res.streaming_content))  # the header line, then the client goes away
-    res.close()
-
+    answer(api_client, committed, nps, 9, "不错", "second")
+    none = selectors.advocates_exportable(selectors.AdvocateFilters(plan="pro"))
+    lines = _csv_lines(none, actor=None, filters={"plan": "pro"})
+    next(lines)  # the header, then the client goes away
+    lines.close()  # what the WSGI server does to the response's iterator when the client disconnects
     log = AdvocateExport.objects.get()
     assert (log.row_count, log.filters) == (0, {"plan": "pro"})
+
+    lines = _csv_lines(selectors.advocates_exportable(), actor=None, filters={})
+    next(lines), next(lines)  # the header and one of the two advocates
+    lines.close()
+    assert AdvocateExport.objects.latest("id").row_count == 1
+
+
+def test_an_answer_analysed_after_the_customer_unsubscribed_makes_no_advocate(
+    api_client, nps, django_capture_on_commit_callbacks
+):
+    customer = CustomerFactory(external_id="acme")
+    with django_capture_on_commit_callbacks(execute=False):  # the analysis has not run yet
+        res = api_client.post(
+            URL,
+            {"survey": nps.public_key, "score": 10, "consent_to_contact": True, "customer": {"external_id": "acme"}},
+            format="json",
+        )
+    assert res.status_code == 201
+    invitations.customer_unsubscribe(token=InvitationFactory(survey=nps, customer=customer).token)
+
+    feedback_services.feedback_analyse_all_pending()
+
+    assert FeedbackItem.objects.get().status == "analysed"
+    assert not Advocate.objects.exists()
+
+
+def test_an_opted_out_advocate_stays_out_whatever_they_answer_later(api_client, committed, nps):
+    customer = CustomerFactory(external_id="acme")
+    answer(api_client, committed, nps, 10, "great", "acme")
+    invitations.customer_unsubscribe(token=InvitationFactory(survey=nps, customer=customer).token)
+
+    answer(api_client, committed, nps, 10, "still great, and yes, contact me", "acme")
+
+    assert Advocate.objects.get().status == "opted_out"
+
+
+def promoter_answer(customer_id: int, given_at, **fields) -> AnalysedFeedback:
+    values = {
+        "feedback_id": 1,
+        "source": "response",
+        "source_id": 1,
+        "text": "推荐给同事了",
+        "given_at": given_at,
+        "survey_id": 1,
+        "survey_kind": "nps",
+        "score": 10,
+        "classification": "promoter",
+        "touchpoint_id": None,
+        "touchpoint_key": "",
+        "customer_id": customer_id,
+        "customer_external_id": f"c-{customer_id}",
+        "customer_name": "",
+        "customer_email": "",
+        "customer_value": None,
+        "customer_plan": "",
+        "customer_account": "",
+        "consent_to_contact": True,
+        "locale": "zh-CN",
+        "language": "zh",
+        "polarity": 0.9,
+        "label": "pos",
+        "keywords": ("推荐",),
+    }
+    return AnalysedFeedback(**{**values, **fields})
+
+
+def test_an_advocate_made_meanwhile_by_another_worker_is_refreshed_not_duplicated():
+    from closedloop.services import advocates as advocate_services
+
+    now = timezone.now()
+    first = promoter_answer(42, now - timedelta(minutes=5))
+    made_elsewhere = advocate_services._advocate_create(first)
+
+    assert advocate_services._advocate_create(first) is None  # the other worker's advocate stands, no error
+    services.advocates_from_answers(items=[promoter_answer(42, now, source_id=2, score=9)])
+
+    advocate = Advocate.objects.get()
+    assert (advocate.pk, advocate.code, advocate.source_id, advocate.last_score) == (
+        made_elsewhere.pk,
+        made_elsewhere.code,
+        2,
+        9,
+    )
+
+
+def test_the_referral_link_keeps_the_landing_pages_query_and_fragment(client, advocate, settings):
+    settings.CX_REFERRAL_LANDING_URL = "https://example.com/zh/signup?utm=cx#start"
+
+    res = client.get(f"/r/{advocate.code}")
+
+    assert res["Location"] == f"https://example.com/zh/signup?utm=cx&ref={advocate.code}#start"

@@ -311,3 +311,82 @@ def test_two_workers_handing_over_one_customers_answers_at_once_open_one_case():
     assert errors == []
     case = Case.objects.get()
     assert sorted(case.triggers.values_list("source_id", flat=True)) == [1, 2]
+
+
+# --- Found in review ---------------------------------------------------------------------------
+
+
+def test_a_new_priority_brings_the_sla_state_with_its_new_due_time():
+    from tests.closedloop.factories import CaseFactory
+
+    now = timezone.now()
+    case = CaseFactory(
+        priority=1, opened_at=now - timedelta(hours=30), due_at=now - timedelta(hours=6), sla=Case.Sla.OVERDUE
+    )
+
+    services.case_change(case_id=case.pk, actor=staff("li"), change=CaseChange(priority=4))
+
+    case.refresh_from_db()
+    assert case.due_at > now  # P4: five days from opening
+    assert case.sla == Case.Sla.ON_TRACK
+
+
+def test_a_note_template_broken_by_an_edit_tells_nobody_and_keeps_the_case_untold():
+    from closedloop.models import NoteTemplate
+    from tests.closedloop.factories import CaseFactory
+
+    NoteTemplate.objects.filter(language="en").update(body="Hello {name, the fix: {resolution}")
+    case = CaseFactory(status=Case.Status.RESOLVED, resolution="Fixed.", locale="en")
+
+    with pytest.raises(ValueError):
+        services.case_notify_customer(case_id=case.pk)
+
+    case.refresh_from_db()
+    assert case.customer_notified_at is None  # not marked told: it can be sent once the template is mended
+    assert not mail.outbox
+
+
+def test_round_robin_gives_cases_only_to_staff():
+    team = Team.objects.get(is_default=True)
+    clerk = User.objects.create_user("clerk", "clerk@example.com", "pw", is_staff=False)
+    clerk.groups.add(team.group)
+    agent = staff("li")
+
+    owners = {services.cases._next_owner(team) for _ in range(3)}
+
+    assert owners == {agent}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_reopening_while_another_case_of_the_customer_is_being_opened_is_refused_not_an_error():
+    from tests.closedloop.factories import CaseFactory
+
+    closed = CaseFactory(customer_id=7, status=Case.Status.CLOSED, owner=staff("li"))
+    inserted, errors = threading.Event(), []
+
+    def open_another_case():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                CaseFactory(customer_id=7)  # not committed yet: the reopen's check cannot see it
+                inserted.set()
+                threading.Event().wait(0.5)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=open_another_case)
+    thread.start()
+    assert inserted.wait(timeout=10)
+    with pytest.raises(CaseChangeRefused) as refused:
+        services.case_change(case_id=closed.pk, actor=None, change=CaseChange(status=Case.Status.ASSIGNED))
+    thread.join(timeout=10)
+
+    assert errors == []
+    assert "just opened" in str(refused.value)
+    closed.refresh_from_db()
+    assert closed.status == Case.Status.CLOSED
+    assert Case.objects.filter(customer_id=7, status=Case.Status.NEW).count() == 1
