@@ -75,7 +75,11 @@ class FeedbackItemAdmin(admin.ModelAdmin):
     def keyword_tags(self, item: FeedbackItem) -> str:
         return format_html_join(" ", '<span class="cx-tag">{}</span>', ((word,) for word in item.keywords)) or "—"
 
-    @admin.action(description=_("Analyse again"), permissions=["view"])
+    def has_analyse_permission(self, request) -> bool:
+        """Queueing analysis writes (and hands answers to the closed loop again): not for view-only staff."""
+        return request.user.has_perm("feedback.change_feedbackitem")
+
+    @admin.action(description=_("Analyse again"), permissions=["analyse"])
     def analyse_again(self, request, queryset) -> None:
         count = services.feedback_items_retry(ids=list(queryset.values_list("id", flat=True)))
         message = ngettext("%(count)d item queued for analysis.", "%(count)d items queued for analysis.", count)

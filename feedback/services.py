@@ -4,7 +4,7 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, astuple, dataclass, field
 from datetime import datetime, timedelta
 
@@ -139,12 +139,24 @@ def feedback_items_claim(*, claim: str, limit: int | None = None) -> list[int]:
 
     An item is free when nobody claimed it, when the claim is this run's own (a redelivered task
     keeps its id), or when the claim is older than CX_ANALYSIS_STALE_MINUTES (its worker died).
-    Concurrent claimers skip each other's rows (SKIP LOCKED on PostgreSQL).
+    Concurrent claimers skip each other's rows (SKIP LOCKED on PostgreSQL). An item claimed
+    CX_ANALYSIS_MAX_ATTEMPTS times whose runs never stored a result is marked failed instead.
     """
     limit = limit or settings.CX_ANALYSIS_BATCH
     now = timezone.now()
     free = Q(claimed_by="") | Q(claimed_by=claim) | Q(claimed_at__lt=now - _stale())
     with transaction.atomic():
+        # Claimed as often as allowed and still pending: their runs never finished (a worker killed by the
+        # text, say), so they are failed here rather than claimed again and again with their batches.
+        FeedbackItem.objects.filter(
+            free, status=FeedbackItem.Status.PENDING, attempts__gte=settings.CX_ANALYSIS_MAX_ATTEMPTS
+        ).update(
+            status=FeedbackItem.Status.FAILED,
+            last_error="Claimed as many times as allowed without a result (its runs did not finish).",
+            claimed_by="",
+            claimed_at=None,
+            updated_at=now,
+        )
         ids = list(
             FeedbackItem.objects.select_for_update(skip_locked=True)
             .filter(free, status=FeedbackItem.Status.PENDING)
@@ -195,17 +207,15 @@ def feedback_items_retry(*, ids: Sequence[int]) -> int:
         updated_at=timezone.now(),
     )
     if count:
-        transaction.on_commit(feedback_analysis_kick, robust=True)
+        feedback_item_recorded()
     return count
 
 
-def feedback_analyse_all_pending(*, claim: str = "inline", progress: Callable[[int], None] | None = None) -> int:
+def feedback_analyse_all_pending(*, claim: str = "inline") -> int:
     """Analyse every pending item in this process, batch by batch (demo data, tests, the embedded setup)."""
     done = 0
     while ids := feedback_items_claim(claim=claim):
         done += feedback_items_analyse(ids=ids, claim=claim)
-        if progress:
-            progress(len(ids))
     return done
 
 

@@ -21,10 +21,14 @@ def feedback_analyse_pending(self) -> None:
     """Claim a batch of pending items and analyse it.
 
     A full batch means more are waiting, so another task is sent first and a second worker
-    process takes the next batch meanwhile. A redelivered or retried run keeps its task id and so
-    its claim; a second delivery of a finished run finds nothing of its own left to store.
+    process takes the next batch meanwhile; run in-process (no broker), it loops over the
+    batches instead. A redelivered or retried run keeps its task id and so its claim; a second
+    delivery of a finished run finds nothing of its own left to store.
     """
     claim = self.request.id or "inline"
+    if self.request.is_eager:  # a nested run per batch would recurse past Python's limit on a long backlog
+        services.feedback_analyse_all_pending(claim=claim)
+        return
     ids = services.feedback_items_claim(claim=claim)
     if len(ids) >= settings.CX_ANALYSIS_BATCH:
         feedback_analyse_pending.delay()

@@ -21,10 +21,9 @@ from math import isnan
 from feedback.analysis import signals
 from feedback.analysis.backends import backend, configured_languages
 from feedback.analysis.routing import Route, route
-from feedback.analysis.text import clip
+from feedback.analysis.text import KEYWORD_LIMIT, clip
 
 VERSION = "cx-text 1"
-KEYWORD_LIMIT = 8
 POLARITY_DIGITS = 4
 
 

@@ -17,12 +17,12 @@ import jieba.analyse
 import numpy as np
 
 from feedback.analysis import lexicon_zh, linear
-from feedback.analysis.text import DATA_DIR, read_lines, to_simplified
+from feedback.analysis.text import DATA_DIR, KEYWORD_LIMIT, read_lines, to_simplified
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "zh"
-KEYWORD_LIMIT = 8
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-# Degree and negation words glued to an adjective (很差, 太慢, 不太, 没什么) describe a feeling, not a topic.
+# Degree and negation words glued to an adjective (很差, 太慢, 不太, 没什么) describe a feeling, not a topic;
+# words of our own dictionary that start the same way (超时, 更新) are topics all the same.
 _FEELING = re.compile(r"^[不没很太挺真超最更好]")
 
 jieba.setLogLevel(logging.WARNING)  # jieba logs every dictionary load to stderr at DEBUG level
@@ -36,6 +36,12 @@ def model() -> linear.LinearModel:
 @cache
 def _stopwords() -> frozenset[str]:
     return frozenset(read_lines("stopwords_zh.txt"))
+
+
+@cache
+def _topics() -> frozenset[str]:
+    """The words of the CX user dictionary (data/userdict.txt: word, frequency, tag)."""
+    return frozenset(line.split()[0] for line in read_lines("userdict.txt"))
 
 
 class _DictionaryWords:
@@ -92,7 +98,8 @@ def keywords(text: str) -> list[tuple[str, float]]:
     simplified = to_simplified(text)
     ranked = []
     for word, score in _extractor().extract_tags(simplified, topK=KEYWORD_LIMIT * 2, withWeight=True):
-        if not _CONTENT.search(word) or _FEELING.match(word) or word.lower() in _stopwords():
+        feeling = _FEELING.match(word) and word not in _topics()
+        if not _CONTENT.search(word) or feeling or word.lower() in _stopwords():
             continue
         start = simplified.find(word)
         ranked.append((text[start : start + len(word)], score))

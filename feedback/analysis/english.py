@@ -18,10 +18,9 @@ from textblob.en import tag as pattern_tag
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from feedback.analysis import linear
-from feedback.analysis.text import read_lines
+from feedback.analysis.text import KEYWORD_LIMIT, read_lines
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "en"
-KEYWORD_LIMIT = 8
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 # A CX topic word ranks as if it were this many times rarer than it is.
 CX_TERM_BOOST = 2.0

@@ -8,6 +8,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+KEYWORD_LIMIT = 8  # keywords kept per comment, best first
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # Comments longer than this are analysed on their first MAX_CHARS characters, cut at the last sentence end in the

@@ -1,4 +1,4 @@
-"""Train the sentiment models shipped in feedback/analysis/models/ (run by hand, offline, in about two minutes).
+"""Train the sentiment models shipped in feedback/analysis/models/ (run by hand, offline, in a few minutes).
 
     .venv/bin/python -m feedback.analysis.train [--data DIR] [--languages zh en]
 

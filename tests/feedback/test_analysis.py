@@ -16,15 +16,22 @@ PACKAGE = Path(analysis.__file__).resolve().parent
 
 
 def _consistent(result: TextAnalysis) -> bool:
-    """A label never contradicts the polarity's sign."""
+    """A label never contradicts the polarity: its sign, or for "neu" a polarity inside a neutral band."""
+    widest_band = max(analysis.backend(language).neutral_band() for language in ("en", "zh"))
     return {
         "pos": result.polarity > 0,
         "neg": result.polarity < 0,
-        "neu": -1 <= result.polarity <= 1,
+        "neu": -1 <= result.polarity <= 1 and abs(result.polarity) < widest_band,
     }[result.label]
 
 
 # --- languages and edge cases ----------------------------------------------------------------------------------
+
+
+def test_topic_words_of_the_cx_dictionary_stay_keywords_whatever_they_start_with():
+    assert "更新" in analyze("更新以后一直闪退，客服也不回复").keywords
+    assert "超时" in analyze("配送超时了两个小时").keywords
+    assert "太慢" not in analyze("退款太慢了").keywords  # a feeling, not a topic
 
 
 def test_simplified_chinese_complaint():

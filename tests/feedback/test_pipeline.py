@@ -262,3 +262,25 @@ def test_the_admin_lists_searches_filters_and_shows_failures(admin_client, commi
             "/admin/feedback/feedbackitem/", {"action": "analyse_again", "_selected_action": [ids[0]]}, follow=True
         )
     assert FeedbackItem.objects.get(id=ids[0]).status == "analysed"
+
+
+def test_an_item_whose_runs_never_finish_is_failed_not_claimed_forever(settings):
+    settings.CX_ANALYSIS_MAX_ATTEMPTS = 3
+    stuck, fine = _pending_items(2)
+    FeedbackItem.objects.filter(id=stuck).update(attempts=3)  # three runs claimed it and died (a worker killed)
+
+    assert services.feedback_items_claim(claim="run-d") == [fine]
+
+    item = FeedbackItem.objects.get(id=stuck)
+    assert (item.status, item.claimed_by) == ("failed", "")
+    assert "did not finish" in item.last_error
+
+
+def test_without_a_broker_a_long_backlog_is_analysed_batch_after_batch_in_this_process(settings, committed):
+    settings.CX_ANALYSIS_BATCH = 1
+    _pending_items(1_200)  # more batches than Python's recursion limit allows nested calls
+
+    with committed():
+        services.feedback_item_recorded()
+
+    assert not FeedbackItem.objects.exclude(status="analysed").exists()
