@@ -342,6 +342,15 @@ class Advocate(models.Model):
     customer_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     locale = models.CharField(_("locale"), max_length=16, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CANDIDATE)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
     code = models.CharField(_("referral code"), max_length=16, unique=True)
     # the latest promoter answer
     source = models.CharField(max_length=20)

@@ -163,3 +163,48 @@ def advocate_status_after(*, status: str, promoter: bool, consented: bool, newer
     if not promoter and status in ADVOCATE_LIVE:
         return "inactive"
     return None
+
+
+# Where marketing may move an advocate by hand. An opt-out (unsubscribe, withdrawn consent) is
+# final and comes from anywhere; "inactive" comes only from a later detractor answer.
+ADVOCATE_MOVES: dict[str, frozenset[str]] = {
+    "candidate": frozenset({"invited", "active", "declined"}),
+    "invited": frozenset({"active", "declined"}),
+    "active": frozenset({"declined"}),
+    "declined": frozenset(),
+    "inactive": frozenset(),
+    "opted_out": frozenset(),
+}
+ADVOCATE_MOVE_TARGETS = frozenset().union(*ADVOCATE_MOVES.values())
+
+
+def advocate_move_error(*, current: str, target: str) -> str | None:
+    """Why an advocate may not be moved by hand from `current` to `target`, or None when it may."""
+    if target not in ADVOCATE_MOVE_TARGETS:
+        return f"'{target}' is not a status an advocate can be moved to by hand."
+    if target not in ADVOCATE_MOVES.get(current, frozenset()):
+        return f"An advocate who is {current} cannot become {target}."
+    return None
+
+
+def ratio(part: float | int | Decimal, whole: float | int | Decimal) -> float | None:
+    """part / whole, or None when there is nothing to divide by (a rate of nothing is not 0)."""
+    return float(part) / float(whole) if whole else None
+
+
+def k_factor(*, referred_customers: int, existing_customers: int) -> float | None:
+    """The viral coefficient over a period: new customers won through referrals per existing customer.
+
+    K = customers converted through a referral in the period / customers there were when it began
+    (K ≥ 1 is self-sustaining growth). None without existing customers.
+    """
+    return ratio(referred_customers, existing_customers)
+
+
+def referral_roi(*, revenue: Decimal, conversions: int, reward_cost: Decimal) -> float | None:
+    """Return on the referral rewards: (revenue − cost) / cost, the cost being one reward per conversion.
+
+    None when nothing was spent (no reward cost configured, or no conversion yet).
+    """
+    cost = reward_cost * conversions
+    return float((revenue - cost) / cost) if cost > 0 else None

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from closedloop.models import Advocate, Case, CaseActivity
+from closedloop.models import Advocate, Case, CaseActivity, Referral
 
 
 def case_list() -> QuerySet[Case]:
@@ -141,13 +142,20 @@ class AdvocateFilters:
     status: str | None = None
 
 
-def advocates_exportable(filters: AdvocateFilters = AdvocateFilters()) -> QuerySet:
+def advocates_exportable(filters: AdvocateFilters = AdvocateFilters(), *, ids=None) -> QuerySet:
     """Advocates marketing may contact, as export rows (tuples in EXPORT_COLUMNS order), newest answer first.
 
     Only consented advocates who have not opted out, declined or turned detractor: a status filter
-    narrows within those, never beyond.
+    (or a choice of `ids`, from the admin) narrows within those, never beyond.
     """
+    return advocates_export_queryset(filters, ids=ids).values_list(*EXPORT_COLUMNS)
+
+
+def advocates_export_queryset(filters: AdvocateFilters = AdvocateFilters(), *, ids=None) -> QuerySet[Advocate]:
+    """The advocates an export holds (see advocates_exportable), in its order, as model rows."""
     rows = Advocate.objects.filter(status__in=Advocate.EXPORTABLE_STATUSES)  # consent_at is never empty
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
     if filters.since is not None:
         rows = rows.filter(last_answer_at__gte=filters.since)
     for field, value in (
@@ -158,4 +166,52 @@ def advocates_exportable(filters: AdvocateFilters = AdvocateFilters()) -> QueryS
     ):
         if value is not None:
             rows = rows.filter(**{field: value})
-    return rows.order_by("-last_answer_at", "id").values_list(*EXPORT_COLUMNS)
+    return rows.order_by("-last_answer_at", "id")
+
+
+def advocate_list() -> QuerySet[Advocate]:
+    """Advocates with what their referrals brought: signups, conversions, revenue (one query for a page)."""
+    return Advocate.objects.annotate(
+        signups=Count("referrals", filter=Q(referrals__kind=Referral.Kind.SIGNUP)),
+        conversions=Count("referrals", filter=Q(referrals__kind=Referral.Kind.CONVERSION)),
+        referral_revenue=Sum("referrals__revenue"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFigures:
+    """What the advocates and their referrals add up to: statuses now, referrals within a period."""
+
+    advocates_by_status: dict[str, int]
+    link_visits: int  # all time: visits are counted, not dated one by one
+    signups: int
+    conversions: int
+    revenue: Decimal
+    converting_advocates: int  # advocates with at least one conversion in the period
+
+
+def referral_figures(*, since: datetime | None = None, until: datetime | None = None) -> ReferralFigures:
+    """Advocates by status, and the referrals recorded with `since <= occurred_at < until`, in three queries."""
+    by_status = dict.fromkeys(Advocate.Status.values, 0)
+    by_status.update(Advocate.objects.order_by().values_list("status").annotate(n=Count("id")))
+    referrals = Referral.objects.order_by()
+    if since is not None:
+        referrals = referrals.filter(occurred_at__gte=since)
+    if until is not None:
+        referrals = referrals.filter(occurred_at__lt=until)
+    conversion = Q(kind=Referral.Kind.CONVERSION)
+    totals = referrals.aggregate(
+        signups=Count("id", filter=Q(kind=Referral.Kind.SIGNUP)),
+        conversions=Count("id", filter=conversion),
+        revenue=Sum("revenue"),
+        converting=Count("advocate_id", filter=conversion, distinct=True),
+    )
+    visits = Advocate.objects.aggregate(visits=Sum("visits"))["visits"] or 0
+    return ReferralFigures(
+        advocates_by_status=by_status,
+        link_visits=visits,
+        signups=totals["signups"],
+        conversions=totals["conversions"],
+        revenue=totals["revenue"] or Decimal("0.00"),
+        converting_advocates=totals["converting"],
+    )

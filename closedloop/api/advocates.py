@@ -4,25 +4,16 @@ Views translate HTTP to one service or selector call; which advocates may be exp
 `selectors.advocates_exportable`, and a refused referral comes back as a 4xx naming the field.
 """
 
-import csv
-from collections.abc import Iterator
-from datetime import UTC
-
-from django.http import StreamingHttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from closedloop import selectors, services
+from closedloop import exports, selectors, services
 from closedloop.api.fields import StrictCharField, StrictInputSerializer
 from closedloop.models import Advocate, Referral
 from cxplatform.exceptions import error_body
-
-# Spreadsheets run a cell that starts with one of these as a formula: such a cell is written with a leading '.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class HasPermission(permissions.BasePermission):
@@ -75,13 +66,13 @@ class ReferralCreateApi(APIView):
 
 
 class AdvocateExportApi(APIView):
-    """Export the advocates marketing may contact, as CSV (streamed). Every export is logged."""
+    """Export the advocates marketing may contact, as CSV (streamed) or XLSX. Every export is logged."""
 
     permission_classes = (HasPermission,)
     permission = "closedloop.export_advocate"
 
     class FilterSerializer(serializers.Serializer):
-        format = serializers.ChoiceField(choices=["csv"], default="csv")
+        format = serializers.ChoiceField(choices=list(exports.CONTENT_TYPES), default="csv")
         since = serializers.DateTimeField(required=False)
         touchpoint = serializers.CharField(required=False, max_length=64)
         plan = serializers.CharField(required=False, max_length=100)
@@ -95,57 +86,23 @@ class AdvocateExportApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", str, enum=["csv"], description="The file format (CSV for now)."),
+            OpenApiParameter("format", str, enum=list(exports.CONTENT_TYPES), description="csv (default) or xlsx."),
             OpenApiParameter("since", OpenApiTypes.DATETIME, description="Last NPS answer at or after."),
             OpenApiParameter("touchpoint", str, description="Touchpoint key of the last promoter answer."),
             OpenApiParameter("plan", str),
             OpenApiParameter("language", str, description="Language of the last comment: zh, en, mixed or other."),
             OpenApiParameter("status", str, enum=[str(value) for value in Advocate.EXPORTABLE_STATUSES]),
         ],
-        responses={(200, "text/csv"): OpenApiTypes.STR, 400: OpenApiResponse(description="A filter is invalid.")},
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, exports.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="A filter is invalid."),
+        },
     )
     def get(self, request):
         given = self.FilterSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
+        kind = given.validated_data["format"]
         filters = {key: value for key, value in given.validated_data.items() if key != "format"}
-        rows = selectors.advocates_exportable(selectors.AdvocateFilters(**filters))
         logged = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in filters.items()}
-        response = StreamingHttpResponse(
-            _csv_lines(rows, actor=request.user, filters=logged), content_type="text/csv; charset=utf-8"
-        )
-        stamp = timezone.now().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
-        response["Content-Disposition"] = f'attachment; filename="advocates-{stamp}.csv"'
-        return response
-
-
-class _Line:
-    """A file-like object that hands back what csv.writer writes."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_lines(rows, *, actor, filters: dict) -> Iterator[str]:
-    """The CSV, a line at a time (a byte-order mark first, for spreadsheets).
-
-    The export is logged once the stream ends, with the rows handed to the server: also when the
-    client goes away part-way (the server closes the generator, and `finally` still runs).
-    """
-    writer = csv.writer(_Line())
-    count = 0
-    try:
-        yield "\ufeff" + writer.writerow(selectors.EXPORT_COLUMNS)
-        for row in rows.iterator(chunk_size=2000):
-            count += 1
-            yield writer.writerow([_cell(value) for value in row])
-    finally:
-        services.export_logged(actor=actor, format="csv", filters=filters, row_count=count)
+        return exports.export_response(kind, selectors.AdvocateFilters(**filters), actor=request.user, logged=logged)

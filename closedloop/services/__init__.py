@@ -8,9 +8,12 @@ from collections.abc import Sequence
 from closedloop.contracts import AnalysedFeedback
 from closedloop.services.advocates import (
     AdvocateRefused,
+    AdvocatesMoved,
     advocate_visit,
     advocates_forget_consent,
     advocates_from_answers,
+    advocates_move,
+    advocates_opt_out,
     export_logged,
     referral_record,
 )
@@ -36,11 +39,14 @@ from closedloop.services.cases import (
 __all__ = [
     "UNSET",
     "AdvocateRefused",
+    "AdvocatesMoved",
     "CaseChange",
     "CaseChangeRefused",
     "advocate_visit",
     "advocates_forget_consent",
     "advocates_from_answers",
+    "advocates_move",
+    "advocates_opt_out",
     "case_change",
     "case_escalate",
     "case_escalation_email_send",

@@ -2,6 +2,7 @@
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -121,12 +122,31 @@ def advocates_forget_consent(*, customer_id: int, at: datetime | None = None) ->
     The opt-out is kept even when they are no advocate yet (a promoter answer may still be
     waiting for analysis). Returns how many advocates were opted out now (0 or 1).
     """
+    return advocates_opt_out(customer_ids=[customer_id], at=at)
+
+
+def advocates_opt_out(*, customer_ids: Sequence[int], at: datetime | None = None, actor=None) -> int:
+    """Opt these customers out for good (unsubscribed, consent withdrawn, customer deleted); see above.
+
+    Returns how many advocates were opted out now.
+    """
     now = at or timezone.now()
-    AdvocateOptOut.objects.get_or_create(customer_id=customer_id, defaults={"opted_out_at": now})
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return 0
+    AdvocateOptOut.objects.bulk_create(
+        [AdvocateOptOut(customer_id=customer_id, opted_out_at=now) for customer_id in ids], ignore_conflicts=True
+    )
     return (
-        Advocate.objects.filter(customer_id=customer_id)
+        Advocate.objects.filter(customer_id__any_of=ids)
         .exclude(status=Advocate.Status.OPTED_OUT)
-        .update(status=Advocate.Status.OPTED_OUT, opted_out_at=now, updated_at=timezone.now())
+        .update(
+            status=Advocate.Status.OPTED_OUT,
+            opted_out_at=now,
+            status_changed_at=now,
+            status_changed_by=actor,
+            updated_at=timezone.now(),
+        )
     )
 
 
@@ -169,3 +189,34 @@ def referral_record(
 def export_logged(*, actor, format: str, filters: dict, row_count: int) -> AdvocateExport:
     """Record that `actor` exported `row_count` advocates with these filters (never the rows)."""
     return AdvocateExport.objects.create(actor=actor, format=format, filters=filters, row_count=row_count)
+
+
+@dataclass(frozen=True, slots=True)
+class AdvocatesMoved:
+    moved: int
+    refused: dict[str, int]  # why -> how many advocates were left as they were for that reason
+
+
+@transaction.atomic
+def advocates_move(*, ids: Sequence[int], to: str, actor=None) -> AdvocatesMoved:
+    """Move advocates along by hand (invited, active, declined): those the rules allow move, the rest stay.
+
+    Under row locks, so a concurrent opt-out or detractor answer is never overwritten.
+    """
+    if to not in rules.ADVOCATE_MOVE_TARGETS:
+        raise ValidationError({"status": [rules.advocate_move_error(current="", target=to)]})
+    now = timezone.now()
+    moved, refused = [], {}
+    for advocate in Advocate.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"):
+        if advocate.status == to:
+            continue
+        error = rules.advocate_move_error(current=advocate.status, target=to)
+        if error is None:
+            moved.append(advocate.pk)
+        else:
+            refused[error] = refused.get(error, 0) + 1
+    if moved:
+        Advocate.objects.filter(pk__in=moved).update(
+            status=to, status_changed_at=now, status_changed_by=actor, updated_at=now
+        )
+    return AdvocatesMoved(moved=len(moved), refused=refused)

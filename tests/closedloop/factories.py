@@ -3,7 +3,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from closedloop.models import Case, CaseTrigger
+from closedloop import rules
+from closedloop.models import Advocate, Case, CaseTrigger, Referral
 
 
 class CaseTriggerFactory(factory.django.DjangoModelFactory):
@@ -55,3 +56,35 @@ class CaseFactory(factory.django.DjangoModelFactory):
     opened_at = factory.LazyFunction(timezone.now)
     due_at = factory.LazyAttribute(lambda o: o.opened_at + timedelta(hours=48))
     opening_answer = factory.RelatedFactory(CaseTriggerFactory, factory_related_name="case")
+
+
+class AdvocateFactory(factory.django.DjangoModelFactory):
+    """A consented promoter's advocate, as the pipeline makes one."""
+
+    class Meta:
+        model = Advocate
+
+    customer_id = factory.Sequence(lambda n: 500_000 + n)
+    customer_external_id = factory.LazyAttribute(lambda o: f"cust-{o.customer_id}")
+    customer_name = factory.LazyAttribute(lambda o: f"Customer {o.customer_id}")
+    customer_email = factory.LazyAttribute(lambda o: f"cust-{o.customer_id}@example.com")
+    customer_plan = "pro"
+    locale = "en"
+    code = factory.Sequence(lambda n: "".join(rules.CODE_ALPHABET[(n // 31**i) % 31] for i in range(8)))
+    source = "response"
+    source_id = factory.LazyAttribute(lambda o: o.customer_id)
+    last_score = 10
+    last_comment = "Great product"
+    language = "en"
+    touchpoint_key = "onboarding"
+    last_answer_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    consent_at = factory.LazyAttribute(lambda o: o.last_answer_at)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    advocate = factory.SubFactory(AdvocateFactory)
+    external_id = factory.Sequence(lambda n: f"ref-{n}")
+    kind = Referral.Kind.SIGNUP
