@@ -8,9 +8,11 @@ import contextlib
 import os
 import secrets
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -250,6 +252,11 @@ CX_DEMO_PAGES = env.bool("CX_DEMO_PAGES", default=False)
 CX_PUBLIC_BASE_URL = env.str("CX_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Advocates: where a referral link /r/<code> leads.
 CX_REFERRAL_LANDING_URL = env.str("CX_REFERRAL_LANDING_URL", default=CX_PUBLIC_BASE_URL + "/")
+# What one converted referral costs in rewards (for referral ROI); 0 leaves ROI out.
+try:
+    CX_REFERRAL_REWARD_COST = Decimal(env.str("CX_REFERRAL_REWARD_COST", default="0"))
+except ArithmeticError:
+    raise ImproperlyConfigured("CX_REFERRAL_REWARD_COST must be an amount such as 25 or 25.50.") from None
 
 # Seconds a web process keeps a survey or touchpoint lookup before reading it again.
 CX_LOOKUP_CACHE_SECONDS = env.float("CX_LOOKUP_CACHE_SECONDS", default=10.0)

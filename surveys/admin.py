@@ -55,6 +55,22 @@ class CustomerAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     inlines = (TouchpointEventInline,)
 
+    def save_model(self, request, obj, form, change):
+        """Withdrawing consent or unsubscribing here opts the customer's advocate out at once."""
+        initial = form.initial if change else {}
+        services.customer_save(
+            customer=obj,
+            consent_was=bool(initial.get("consent_to_contact", False)),
+            unsubscribed_was=initial.get("unsubscribed_at") is not None,
+            actor=request.user,
+        )
+
+    def delete_model(self, request, obj):
+        services.customers_delete(customer_ids=[obj.pk], actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.customers_delete(customer_ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
+
 
 @admin.register(Touchpoint)
 class TouchpointAdmin(admin.ModelAdmin):

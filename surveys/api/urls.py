@@ -1,6 +1,7 @@
 from django.urls import path
 
 from surveys.api.events import TouchpointEventBatchApi, TouchpointEventCreateApi
+from surveys.api.metrics import AdvocacyMetricsApi
 from surveys.api.public import PublicResponseCreateApi
 from surveys.api.staff import ResponseListApi, SurveyListApi
 from surveys.api.widget import PublicSurveyApi
@@ -12,4 +13,5 @@ urlpatterns = [
     path("touchpoint-events/", TouchpointEventCreateApi.as_view(), name="touchpoint-event-create"),
     path("touchpoint-events/batch/", TouchpointEventBatchApi.as_view(), name="touchpoint-event-batch"),
     path("responses/", ResponseListApi.as_view(), name="response-list"),
+    path("metrics/advocates/", AdvocacyMetricsApi.as_view(), name="metrics-advocates"),
 ]

@@ -1,5 +1,6 @@
 """Writes of the surveys app. Each module holds one concept; the names used elsewhere are here."""
 
+from surveys.services.customers import customer_save, customers_delete
 from surveys.services.responses import (
     CustomerIdentity,
     SubmittedResponse,
@@ -17,6 +18,8 @@ __all__ = (
     "SubmittedResponse",
     "SurveyNotFound",
     "customer_get_or_create_identity",
+    "customer_save",
+    "customers_delete",
     "response_check",
     "response_feedback_record",
     "response_submit",
