@@ -132,3 +132,34 @@ def test_deleting_customers_in_the_admin_drops_them_from_every_export(admin_clie
     lines = b"".join(marketing.get("/api/v1/advocates/export/").streaming_content).decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == [kept.external_id]
     assert Group.objects.filter(name="Marketing").exists()
+
+
+def test_a_chinese_promoter_s_referral_link_brings_a_conversion_that_shows_in_k_factor_and_revenue(
+    api_client, django_capture_on_commit_callbacks, client
+):
+    from tests.closedloop.test_advocates import answer
+
+    nps = SurveyFactory(kind="nps")
+    for n in range(3):
+        CustomerFactory(external_id=f"old-{n}")
+    committed = lambda: django_capture_on_commit_callbacks(execute=True)  # noqa: E731
+    answer(api_client, committed, nps, 10, "客服回覆很快，推薦給同事 🎉", "台北客戶")
+    answer(api_client, committed, nps, 9, "續約很順利", "台北客戶")  # the same customer again: still one advocate
+    advocate = Advocate.objects.get()
+
+    visit = client.get(f"/r/{advocate.code.lower()}")
+    assert visit.status_code == 302
+    assert f"ref={advocate.code}" in visit["Location"]
+    lead = staff_client("lead", "CX lead")
+    recorded = lead.post(
+        "/api/v1/referrals/",
+        {"code": advocate.code, "external_id": "order-8841", "kind": "conversion", "revenue": "299.00"},
+        format="json",
+    )
+    assert recorded.status_code == 201, recorded.content
+
+    metrics = lead.get(URL).json()
+    assert (metrics["conversions"], metrics["revenue"], metrics["link_visits"]) == (1, "299.00", 1)
+    assert metrics["k_factor"] == pytest.approx(1 / 4)  # three customers before, and the promoter
+    lines = b"".join(lead.get("/api/v1/advocates/export/").streaming_content).decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["台北客戶"]
