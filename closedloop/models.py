@@ -375,7 +375,15 @@ class Advocate(models.Model):
         verbose_name_plural = _("advocates")
         ordering = ("-last_answer_at", "id")
         permissions = [("export_advocate", _("Can export advocates"))]
-        indexes = [models.Index(fields=("status", "last_answer_at"), name="closedloop_advocate_status")]
+        indexes = [
+            models.Index(fields=("status", "last_answer_at"), name="closedloop_advocate_status"),
+            models.Index(fields=("-last_answer_at", "id"), name="closedloop_advocate_recent"),
+            # the marketing admin's filters read their choices off these (selectors.distinct_values)
+            models.Index(fields=("touchpoint_key",), name="closedloop_advocate_touchpoint"),
+            models.Index(fields=("customer_plan",), name="closedloop_advocate_plan"),
+            models.Index(fields=("language",), name="closedloop_advocate_language"),
+            models.Index(fields=("locale",), name="closedloop_advocate_locale"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer_external_id} ({self.code})"

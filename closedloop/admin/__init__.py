@@ -1,8 +1,10 @@
-"""The triage console: CX staff work the case queue; leads configure teams, rules, SLAs, root causes and notes.
+"""The triage console: CX staff work the case queue; leads configure teams, rules, SLAs, root causes and notes;
+marketing works the advocates.
 
-Every change to a case goes through `services`; the admin only collects what staff ask for.
+Every change to a case or an advocate goes through `services`; the admin only collects what staff ask for.
 `queue` holds the case list's columns, filters and paging; `forms` what staff submit; `cases`
-the case admin and its actions; `config` what leads configure.
+the case admin and its actions; `config` what leads configure; `advocates` the advocates, their
+actions and exports, referrals and the export log.
 """
 
-from closedloop.admin import cases, config  # noqa: F401 - importing registers the admins
+from closedloop.admin import advocates, cases, config  # noqa: F401 - importing registers the admins

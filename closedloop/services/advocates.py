@@ -207,7 +207,7 @@ def advocates_move(*, ids: Sequence[int], to: str, actor=None) -> AdvocatesMoved
         raise ValidationError({"status": [rules.advocate_move_error(current="", target=to)]})
     now = timezone.now()
     moved, refused = [], {}
-    for advocate in Advocate.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"):
+    for advocate in Advocate.objects.select_for_update().filter(pk__any_of=list(ids)).order_by("pk"):
         if advocate.status == to:
             continue
         error = rules.advocate_move_error(current=advocate.status, target=to)
@@ -216,7 +216,7 @@ def advocates_move(*, ids: Sequence[int], to: str, actor=None) -> AdvocatesMoved
         else:
             refused[error] = refused.get(error, 0) + 1
     if moved:
-        Advocate.objects.filter(pk__in=moved).update(
+        Advocate.objects.filter(pk__any_of=moved).update(
             status=to, status_changed_at=now, status_changed_by=actor, updated_at=now
         )
     return AdvocatesMoved(moved=len(moved), refused=refused)
