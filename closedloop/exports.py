@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import Case, CharField, F, Func, Value, When
-from django.db.models.functions import Concat, NullIf
-from django.db.models.lookups import Regex
+from django.db.models.functions import Concat, Left, NullIf
+from django.db.models.lookups import In
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -30,7 +30,6 @@ from closedloop.models import Advocate
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_PATTERN = r"^[-=+@\t\r]"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 BLOCK = 64 * 1024
 XLSX_SHEET = "advocates"
@@ -125,7 +124,7 @@ def _defused(name: str):
     field = F(name)
     return NullIf(
         Case(
-            When(Regex(field, FORMULA_PATTERN), then=Concat(Value("'"), field, output_field=CharField())),
+            When(In(Left(field, 1), list(FORMULA_STARTS)), then=Concat(Value("'"), field, output_field=CharField())),
             default=field,
             output_field=CharField(),
         ),

@@ -231,6 +231,7 @@ def seed_demo() -> SeedResult:
         _seed_invitations(rng, surveys, touchpoints)
     _seed_feedback()
     closedloop_demo.demo_cases_age(now=started, rng=rng)
+    closedloop_demo.demo_advocates(now=started, rng=rng)  # the analysis made the consented promoters advocates
     for survey in surveys.values():
         services.survey_stats_refresh(survey_id=survey.id)
     return SeedResult(

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from closedloop.models import Case, CaseActivity
+from closedloop.models import Advocate, Case, CaseActivity, Referral
 from feedback.models import FeedbackItem
 from surveys.models import ContactRule, Customer, Invitation, Response, Survey, SurveyStats, Touchpoint, TouchpointEvent
 
@@ -54,3 +54,28 @@ def test_seed_demo_opens_cases_some_overdue_some_resolved_with_notes():
     count = cases.count()
     call_command("seed_demo", stdout=io.StringIO())
     assert Case.objects.count() == count
+
+
+def test_seed_demo_moves_advocates_along_with_visits_and_referrals_once():
+    call_command("seed_demo", stdout=io.StringIO())
+    statuses = set(Advocate.objects.values_list("status", flat=True))
+    referrals = list(Referral.objects.values_list("external_id", "kind", "revenue", "occurred_at"))
+    visits = list(Advocate.objects.order_by("pk").values_list("visits", flat=True))
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert {"candidate", "invited", "active", "declined"} <= statuses
+    assert Advocate.objects.filter(status="declined").count() == 2
+    assert Advocate.objects.filter(status__in=("invited", "active"), visits__gt=0, last_visit_at__isnull=False).exists()
+    signups = [r for r in referrals if r[1] == "signup"]
+    conversions = [r for r in referrals if r[1] == "conversion"]
+    assert signups
+    assert conversions
+    assert all(revenue == 0 for _id, _kind, revenue, _at in signups)
+    assert all(revenue > 0 for _id, _kind, revenue, _at in conversions)
+    assert all(external_id.startswith(("demo-signup-", "demo-order-")) for external_id, *_ in referrals)
+    months = {at.strftime("%Y-%m") for *_, at in referrals}
+    assert len(months) >= 4  # spread over the last six months
+    assert not Referral.objects.filter(advocate__status__in=("candidate", "declined")).exists()
+    # the second run added nothing, and counted no visit again
+    assert sorted(Referral.objects.values_list("external_id", "kind", "revenue", "occurred_at")) == sorted(referrals)
+    assert list(Advocate.objects.order_by("pk").values_list("visits", flat=True)) == visits
