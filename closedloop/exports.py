@@ -72,7 +72,10 @@ def csv_stream(filters: selectors.AdvocateFilters, *, actor, logged: dict, ids=N
     goes away part-way (the server closes the generator, and `finally` still runs).
     """
     sent = 0
-    rows = _copy_blocks(filters, ids) if connection.vendor == "postgresql" else _python_blocks(filters, ids)
+    # A COPY cut short is cancelled, which inside a transaction aborts it (and the log with it):
+    # COPY only in autocommit, as a streamed response runs.
+    copy = connection.vendor == "postgresql" and not connection.in_atomic_block
+    rows = _copy_blocks(filters, ids) if copy else _python_blocks(filters, ids)
     try:
         yield ("\ufeff" + _csv_line(selectors.EXPORT_COLUMNS)).encode()
         for block, count in rows:
@@ -192,8 +195,8 @@ def xlsx_file(filters: selectors.AdvocateFilters, *, actor, logged: dict, ids=No
     def cell(value):
         if isinstance(value, datetime):
             return value.astimezone(UTC).replace(tzinfo=None)
-        if isinstance(value, str):
-            return ILLEGAL_CHARACTERS_RE.sub("", text_cell(value))
+        if isinstance(value, str):  # dropped before defusing: "\x01=…" must not become a formula
+            return text_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
         return value
 
     count = 0

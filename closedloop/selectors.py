@@ -5,11 +5,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from closedloop.models import Advocate, Case, CaseActivity, Referral
+from closedloop.models import Advocate, AdvocateOptOut, Case, CaseActivity, Referral
 
 
 def case_list() -> QuerySet[Case]:
@@ -159,7 +159,10 @@ def advocates_exportable(filters: AdvocateFilters = AdvocateFilters(), *, ids=No
 
 def advocates_export_queryset(filters: AdvocateFilters = AdvocateFilters(), *, ids=None) -> QuerySet[Advocate]:
     """The advocates an export holds (see advocates_exportable), in its order, as model rows."""
-    rows = Advocate.objects.filter(status__in=Advocate.EXPORTABLE_STATUSES)  # consent_at is never empty
+    rows = Advocate.objects.filter(status__in=Advocate.EXPORTABLE_STATUSES).exclude(  # consent_at is never empty
+        # an opt-out that raced a new advocate's creation still keeps them out of every export
+        Exists(AdvocateOptOut.objects.filter(customer_id=OuterRef("customer_id")))
+    )
     if ids is not None:
         rows = rows.filter(pk__any_of=list(ids))  # one array parameter, however many were chosen
     if filters.since is not None:

@@ -255,8 +255,12 @@ CX_REFERRAL_LANDING_URL = env.str("CX_REFERRAL_LANDING_URL", default=CX_PUBLIC_B
 # What one converted referral costs in rewards (for referral ROI); 0 leaves ROI out.
 try:
     CX_REFERRAL_REWARD_COST = Decimal(env.str("CX_REFERRAL_REWARD_COST", default="0"))
+    _reward_ok = CX_REFERRAL_REWARD_COST.is_finite() and 0 <= CX_REFERRAL_REWARD_COST < 10**12
+    _reward_ok = _reward_ok and CX_REFERRAL_REWARD_COST.quantize(Decimal("0.01")) == CX_REFERRAL_REWARD_COST
 except ArithmeticError:
-    raise ImproperlyConfigured("CX_REFERRAL_REWARD_COST must be an amount such as 25 or 25.50.") from None
+    _reward_ok = False
+if not _reward_ok:
+    raise ImproperlyConfigured("CX_REFERRAL_REWARD_COST must be an amount such as 25 or 25.50 (0 or more).")
 
 # Seconds a web process keeps a survey or touchpoint lookup before reading it again.
 CX_LOOKUP_CACHE_SECONDS = env.float("CX_LOOKUP_CACHE_SECONDS", default=10.0)

@@ -150,6 +150,26 @@ def advocates_opt_out(*, customer_ids: Sequence[int], at: datetime | None = None
     )
 
 
+@transaction.atomic
+def advocates_forget_customers(*, customer_ids: Sequence[int], actor=None) -> int:
+    """Customers deleted: opt their advocates out for good, and drop who they were and what they wrote.
+
+    The advocate row stays, without personal data, so that referral counts and revenue stay
+    right; it is never exported again. Returns how many advocates were emptied.
+    """
+    advocates_opt_out(customer_ids=customer_ids, actor=actor)
+    return Advocate.objects.filter(customer_id__any_of=sorted(set(customer_ids))).update(
+        customer_external_id="",
+        customer_name="",
+        customer_email="",
+        customer_account="",
+        customer_plan="",
+        customer_value=None,
+        last_comment="",
+        updated_at=timezone.now(),
+    )
+
+
 def advocate_visit(*, code: str) -> str | None:
     """Count a visit to a referral link; return the code as stored, or None for a code that is no advocate's."""
     normal = rules.referral_code_normal(code)

@@ -52,7 +52,7 @@ class AdvocacyMetricsApi(APIView):
         k_factor = serializers.FloatField(
             allow_null=True, help_text="Customers won through referrals per existing customer."
         )
-        revenue = serializers.DecimalField(max_digits=16, decimal_places=2)
+        revenue = serializers.DecimalField(max_digits=24, decimal_places=2)
         reward_cost = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="Per conversion.")
         roi = serializers.FloatField(allow_null=True, help_text="(revenue − reward cost) / reward cost.")
 

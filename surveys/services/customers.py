@@ -25,13 +25,13 @@ def customer_save(*, customer: Customer, consent_was: bool, unsubscribed_was: bo
 
 @transaction.atomic
 def customers_delete(*, customer_ids: Sequence[int], actor=None) -> int:
-    """Delete customers; their advocates are opted out first, so that a deleted customer is never exported.
+    """Delete customers; their advocates are opted out and emptied of personal data, never exported again.
 
-    Their answers stay, without the customer (the answer's customer is set to NULL). Returns how
-    many customers were deleted.
+    Their answers stay, without the customer (the answer's customer is set to NULL); their
+    feedback and case snapshots are not yet anonymized. Returns how many customers were deleted.
     """
     customers = Customer.objects.filter(pk__in=list(customer_ids))
     ids = list(customers.values_list("pk", flat=True))
-    closedloop_services.advocates_opt_out(customer_ids=ids, actor=actor)
+    closedloop_services.advocates_forget_customers(customer_ids=ids, actor=actor)
     customers.delete()
     return len(ids)

@@ -168,3 +168,35 @@ def test_referral_figures_count_the_period_and_the_rules_make_the_rates():
     assert rules.k_factor(referred_customers=3, existing_customers=0) is None
     assert rules.referral_roi(revenue=figures.revenue, conversions=2, reward_cost=Decimal("25")) == pytest.approx(3.01)
     assert rules.referral_roi(revenue=figures.revenue, conversions=2, reward_cost=Decimal("0")) is None
+
+
+def test_a_control_character_before_a_formula_does_not_make_a_live_xlsx_formula():
+    AdvocateFactory(customer_external_id="sneaky", last_comment='\x01=HYPERLINK("http://evil","click")')
+    target = exports.xlsx_file(selectors.AdvocateFilters(), actor=None, logged={})
+    sheet = load_workbook(target)[exports.XLSX_SHEET]
+    comment = sheet.cell(row=2, column=selectors.EXPORT_COLUMNS.index("last_comment") + 1)
+    assert comment.data_type == "s"
+    assert comment.value == "'=HYPERLINK(\"http://evil\",\"click\")"
+
+
+def test_an_opt_out_that_raced_the_advocate_s_creation_still_keeps_them_out_of_exports():
+    from closedloop.models import AdvocateOptOut
+
+    raced = AdvocateFactory(customer_external_id="raced")  # made after the opt-out was read
+    AdvocateOptOut.objects.create(customer_id=raced.customer_id)
+    AdvocateFactory(customer_external_id="kept")
+    assert [row[0] for row in selectors.advocates_exportable()] == ["kept"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_cancelled_part_way_leaves_the_connection_usable_and_logs_the_rows_sent():
+    """Enough rows that the server is still sending when the client goes away, so psycopg cancels the COPY."""
+    AdvocateFactory.create_batch(3000, last_comment="很长的评论 long comment 😀 " * 40)
+    lines = exports.csv_stream(selectors.AdvocateFilters(), actor=None, logged={})
+    next(lines), next(lines)  # the header and the first block
+    lines.close()
+
+    log = AdvocateExport.objects.get()
+    assert 0 < log.row_count < 3000
+    assert Advocate.objects.count() == 3000  # the connection still answers

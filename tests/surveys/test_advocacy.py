@@ -124,10 +124,10 @@ def test_deleting_customers_in_the_admin_drops_them_from_every_export(admin_clie
     )
 
     assert res.status_code == 302
-    assert dict(Advocate.objects.values_list("customer_external_id", "status")) == {
-        kept.external_id: "candidate",
-        "陳大文": "opted_out",
-    }
+    assert dict(Advocate.objects.values_list("customer_id", "status")) == {kept.pk: "candidate", gone.pk: "opted_out"}
+    forgotten = Advocate.objects.get(customer_id=gone.pk)
+    assert (forgotten.customer_external_id, forgotten.customer_name, forgotten.customer_email) == ("", "", "")
+    assert forgotten.last_comment == ""
     marketing = staff_client("mei", "Marketing")
     lines = b"".join(marketing.get("/api/v1/advocates/export/").streaming_content).decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == [kept.external_id]
