@@ -50,6 +50,19 @@ class SnapshotValuesFilter(admin.AllValuesFieldListFilter):
         self.lookup_choices = selectors.distinct_values(model, field.name)
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """A list and pages to read: rows come from elsewhere (the API, the export) and are never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReferralInline(ReadOnlyInline):
     """What the advocate's code brought, newest first."""
 
@@ -153,7 +166,7 @@ class AdvocateAdmin(admin.ModelAdmin):
     def _summary(self) -> dict:
         """Advocates by status now, and what their referrals brought in the last SUMMARY_DAYS days."""
         figures = selectors.referral_figures(since=timezone.now() - timedelta(days=SUMMARY_DAYS))
-        cost = getattr(settings, "CX_REFERRAL_REWARD_COST", Decimal(0))
+        cost = settings.CX_REFERRAL_REWARD_COST
         roi = rules.referral_roi(revenue=figures.revenue, conversions=figures.conversions, reward_cost=cost)
         return {
             "statuses": [
@@ -249,7 +262,7 @@ class AdvocateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ViewOnlyAdmin):
     """Referrals as the customer's systems reported them through the API: read here, never edited."""
 
     list_display = ("advocate_code", "external_id", "kind", "revenue", "occurred_at")
@@ -261,15 +274,6 @@ class ReferralAdmin(admin.ModelAdmin):
     list_per_page = 50
     fields = ("advocate", "external_id", "kind", "revenue", "occurred_at", "created_at")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("advocate"), ordering="advocate__code")
     def advocate_code(self, referral: Referral) -> str:
         url = reverse("admin:closedloop_advocate_change", args=[referral.advocate_id])
@@ -277,7 +281,7 @@ class ReferralAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdvocateExport)
-class AdvocateExportAdmin(admin.ModelAdmin):
+class AdvocateExportAdmin(ViewOnlyAdmin):
     """The export log: who exported advocates, when, how, and how many rows (never the rows)."""
 
     list_display = ("created_at", "actor", "format", "filters_shown", "row_count")
@@ -286,15 +290,6 @@ class AdvocateExportAdmin(admin.ModelAdmin):
     list_select_related = ("actor",)
     list_per_page = 50
     fields = ("created_at", "actor", "format", "filters_shown", "row_count")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("filters"))
     def filters_shown(self, export: AdvocateExport) -> str:

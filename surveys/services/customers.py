@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.utils import timezone
 
 from closedloop import services as closedloop_services
 from surveys.models import Customer
@@ -19,7 +18,7 @@ def customer_save(*, customer: Customer, consent_was: bool, unsubscribed_was: bo
     withdrawn = consent_was and not customer.consent_to_contact
     unsubscribed = not unsubscribed_was and customer.unsubscribed_at is not None
     if withdrawn or unsubscribed:
-        closedloop_services.advocates_opt_out(customer_ids=[customer.pk], at=timezone.now(), actor=actor)
+        closedloop_services.advocates_opt_out(customer_ids=[customer.pk], actor=actor)
     return customer
 
 
