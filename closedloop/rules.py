@@ -208,3 +208,26 @@ def referral_roi(*, revenue: Decimal, conversions: int, reward_cost: Decimal) ->
     """
     cost = reward_cost * conversions
     return float((revenue - cost) / cost) if cost > 0 else None
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th quantile (0..1) of values with linear interpolation, as PostgreSQL's percentile_cont."""
+    if not 0 <= q <= 1:
+        raise ValueError(f"q must be between 0 and 1, got {q}")
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+# How old open cases are, in days: [low, high) per bucket; the last has no upper bound.
+CASE_AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("under_1_day", 0, 1),
+    ("1_to_3_days", 1, 3),
+    ("3_to_7_days", 3, 7),
+    ("7_to_30_days", 7, 30),
+    ("over_30_days", 30, None),
+)

@@ -1,14 +1,30 @@
 """Reading cases."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from closedloop import rules
 from closedloop.models import Advocate, AdvocateOptOut, Case, CaseActivity, Referral
 
 
@@ -237,4 +253,118 @@ def referral_figures(*, since: datetime | None = None, until: datetime | None = 
         conversions=totals["conversions"],
         revenue=totals["revenue"] or Decimal("0.00"),
         converting_advocates=totals["converting"],
+    )
+
+
+# --- Loop KPIs: how fast the loop closes ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DurationStats:
+    n: int
+    median: timedelta | None
+    p90: timedelta | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoopKpis:
+    since: datetime
+    until: datetime
+    opened: int  # cases opened in the period
+    first_contact: DurationStats  # of those, the time from opening to first contact
+    resolved: int  # cases resolved in the period
+    resolution: DurationStats  # their time from opening to resolution
+    resolved_on_time: int  # resolved by their due time
+    sla_compliance: float | None  # % of resolved cases resolved on time
+    open_now: int
+    overdue_now: int
+    open_by_age: dict[str, int]
+    resurveyed: int  # resolved cases whose customer answered the re-survey, by resolution in the period
+    recovered: int  # of those, a better score than the one that opened the case
+    recovery_change: float | None  # mean re-survey score minus the original score
+    root_causes: list[tuple[str, str, str, int]]  # (key, English, Chinese, cases resolved in the period)
+
+
+class _Percentile(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def _durations(cases: QuerySet[Case], end: str) -> DurationStats:
+    elapsed = ExpressionWrapper(F(end) - F("opened_at"), output_field=DurationField())
+    cases = cases.filter(**{f"{end}__isnull": False})
+    if connection.vendor == "postgresql":
+        row = cases.aggregate(
+            n=Count("id"),
+            median=_Percentile(elapsed, percentile=0.5, output_field=DurationField()),
+            p90=_Percentile(elapsed, percentile=0.9, output_field=DurationField()),
+        )
+        return DurationStats(n=row["n"], median=row["median"], p90=row["p90"])
+    seconds = [(done - opened).total_seconds() for opened, done in cases.values_list("opened_at", end)]
+    median, p90 = rules.percentile(seconds, 0.5), rules.percentile(seconds, 0.9)
+    return DurationStats(
+        n=len(seconds),
+        median=timedelta(seconds=median) if median is not None else None,
+        p90=timedelta(seconds=p90) if p90 is not None else None,
+    )
+
+
+def loop_kpis(
+    *,
+    since: datetime,
+    until: datetime,
+    survey_ids: Sequence[int] = (),
+    touchpoint_keys: Sequence[str] = (),
+    now: datetime | None = None,
+) -> LoopKpis:
+    """Time to first contact and to resolution, SLA compliance, recovery, root causes and open cases by age."""
+    now = now or timezone.now()
+    cases = Case.objects.all()
+    if survey_ids:
+        cases = cases.filter(survey_id__in=survey_ids)
+    if touchpoint_keys:
+        cases = cases.filter(touchpoint_key__in=touchpoint_keys)
+    opened = cases.filter(opened_at__gte=since, opened_at__lt=until)
+    resolved = cases.filter(resolved_at__gte=since, resolved_at__lt=until)
+    counts = resolved.aggregate(
+        n=Count("id"),
+        on_time=Count("id", filter=Q(resolved_at__lte=F("due_at"))),
+        resurveyed=Count("id", filter=Q(recovery_score__isnull=False, score__isnull=False)),
+        recovered=Count("id", filter=Q(recovery_score__gt=F("score"))),
+        change=Avg(F("recovery_score") - F("score"), filter=Q(recovery_score__isnull=False, score__isnull=False)),
+    )
+    open_cases = cases.filter(status__in=Case.OPEN_STATUSES)
+    ages = {
+        key: Count(
+            "id",
+            filter=Q(opened_at__lte=now - timedelta(days=low))
+            & (Q(opened_at__gt=now - timedelta(days=high)) if high else Q()),
+        )
+        for key, low, high in rules.CASE_AGE_BUCKETS
+    }
+    open_counts = open_cases.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)), **ages)
+    causes = (
+        resolved.filter(root_cause__isnull=False)
+        .values("root_cause__key", "root_cause__name_en", "root_cause__name_zh")
+        .annotate(n=Count("id"))
+        .order_by("-n", "root_cause__key")
+    )
+    return LoopKpis(
+        since=since,
+        until=until,
+        opened=opened.count(),
+        first_contact=_durations(opened, "first_contact_at"),
+        resolved=counts["n"],
+        resolution=_durations(resolved, "resolved_at"),
+        resolved_on_time=counts["on_time"],
+        sla_compliance=100 * counts["on_time"] / counts["n"] if counts["n"] else None,
+        open_now=open_counts["open"],
+        overdue_now=open_counts["overdue"],
+        open_by_age={key: open_counts[key] for key, _low, _high in rules.CASE_AGE_BUCKETS},
+        resurveyed=counts["resurveyed"],
+        recovered=counts["recovered"],
+        recovery_change=float(counts["change"]) if counts["change"] is not None else None,
+        root_causes=[
+            (row["root_cause__key"], row["root_cause__name_en"], row["root_cause__name_zh"], row["n"]) for row in causes
+        ],
     )

@@ -192,6 +192,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "feedback-requeue-pending": {"task": "feedback.tasks.feedback_requeue_pending", "schedule": 60.0},
     "cases-check-sla": {"task": "closedloop.tasks.cases_check_sla", "schedule": 60.0},
+    "score-rollups-fold": {"task": "surveys.tasks.score_rollups_fold", "schedule": 60.0},
     "cases-resurvey-due": {"task": "surveys.tasks.case_resurveys_send", "schedule": 300.0},
 }
 
@@ -263,6 +264,10 @@ if not _reward_ok:
     raise ImproperlyConfigured("CX_REFERRAL_REWARD_COST must be an amount such as 25 or 25.50 (0 or more).")
 
 # Seconds a web process keeps a survey or touchpoint lookup before reading it again.
+# Insights: a score from fewer answers than this is labelled a small sample, and its changes never significant.
+CX_METRICS_MIN_SAMPLE = env.int("CX_METRICS_MIN_SAMPLE", default=30)
+if CX_METRICS_MIN_SAMPLE < 1:
+    raise ImproperlyConfigured("CX_METRICS_MIN_SAMPLE must be 1 or more.")
 CX_LOOKUP_CACHE_SECONDS = env.float("CX_LOOKUP_CACHE_SECONDS", default=10.0)
 # Largest JSON body the public response endpoint reads (a 5,000-character comment fits).
 CX_PUBLIC_MAX_BODY_BYTES = env.int("CX_PUBLIC_MAX_BODY_BYTES", default=64 * 1024)

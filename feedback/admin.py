@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from feedback import services
-from feedback.models import FeedbackItem
+from feedback.models import FeedbackItem, Theme, ThemeTerm
 
 
 @admin.register(FeedbackItem)
@@ -84,3 +84,26 @@ class FeedbackItemAdmin(admin.ModelAdmin):
         count = services.feedback_items_retry(ids=list(queryset.values_list("id", flat=True)))
         message = ngettext("%(count)d item queued for analysis.", "%(count)d items queued for analysis.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+class ThemeTermInline(admin.TabularInline):
+    model = ThemeTerm
+    extra = 3
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    """The theme map the insights' drivers merge keywords by: CX leads edit it, CX staff read it."""
+
+    list_display = ("name_en", "name_zh", "key", "active", "term_list")
+    list_filter = ("active",)
+    search_fields = ("name_en", "name_zh", "key", "terms__term")
+    inlines = (ThemeTermInline,)
+    prepopulated_fields = {"key": ("name_en",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("terms")
+
+    @admin.display(description=_("terms"))
+    def term_list(self, theme) -> str:
+        return ", ".join(term.term for term in theme.terms.all())

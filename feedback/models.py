@@ -1,6 +1,7 @@
 """What customers told us, and what it means."""
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,3 +91,35 @@ class FeedbackItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Theme(models.Model):
+    """A theme customers talk about, named in both languages; its terms merge synonyms across languages."""
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ("name_en",)
+
+    def __str__(self) -> str:
+        return f"{self.name_en} / {self.name_zh}" if self.name_zh else self.name_en
+
+
+class ThemeTerm(models.Model):
+    """A keyword that belongs to a theme (退款 and refund both to Refunds); matched without regard to case."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="terms", verbose_name=_("theme"))
+    term = models.CharField(_("term"), max_length=100)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [models.UniqueConstraint(Lower("term"), name="theme_term_unique_any_case")]
+
+    def __str__(self) -> str:
+        return self.term

@@ -1,11 +1,14 @@
 """Reading feedback items."""
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count
 
-from feedback.models import FeedbackItem
+from feedback.models import FeedbackItem, Theme, ThemeTerm
 
 
 def feedback_item_ids(
@@ -56,3 +59,74 @@ def feedback_detractor_recently(*, items: Sequence[FeedbackItem], window: timede
             for pk, given_at in by_customer.get(item.customer_id, ())
         )
     }
+
+
+@dataclass(frozen=True, slots=True)
+class DriverCounts:
+    """Per-score counts of commented answers: all of them, and those mentioning each driver.
+
+    A driver is a theme of the theme map (its terms merged) or a keyword no theme claims.
+    An answer mentioning two terms of one theme counts once for it.
+    """
+
+    commented: dict[int, int]
+    drivers: dict[str, dict[int, int]]  # driver key ("theme:refunds", "keyword:checkout") -> {score: answers}
+    labels: dict[str, tuple[str, str]]  # driver key -> (English, Chinese) name
+
+
+def driver_counts(
+    *,
+    survey_kind: str,
+    since: datetime,
+    before: datetime,
+    survey_ids: Sequence[int] = (),
+    touchpoint_keys: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    locales: Sequence[str] = (),
+    plans: Sequence[str] = (),
+    accounts: Sequence[str] = (),
+) -> DriverCounts:
+    """Count analysed comments per score, overall and per driver, in the database (two statements)."""
+    items = FeedbackItem.objects.filter(
+        source=FeedbackItem.Source.RESPONSE,
+        survey_kind=survey_kind,
+        status=FeedbackItem.Status.ANALYSED,
+        given_at__gte=since,
+        given_at__lt=before,
+        score__isnull=False,
+    ).exclude(text="")
+    if survey_ids:
+        items = items.filter(survey_id__in=survey_ids)
+    if touchpoint_keys:
+        items = items.filter(touchpoint_key__in=touchpoint_keys)
+    if languages:  # as analysed: zh, en or mixed
+        items = items.filter(language__in=languages)
+    if locales:  # as answered in
+        items = items.filter(locale__in=locales)
+    if plans:
+        items = items.filter(customer_plan__in=plans)
+    if accounts:
+        items = items.filter(customer_account__in=accounts)
+    commented = dict(items.values_list("score").annotate(n=Count("id")).order_by())
+    base_sql, base_params = items.values("id", "score", "keywords").query.sql_with_params()
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        words, word = "CROSS JOIN LATERAL jsonb_array_elements_text(b.keywords) AS k(word)", "k.word"
+    else:  # SQLite's json_each is a table-valued function of the row's array
+        words, word = "CROSS JOIN json_each(b.keywords) AS k", "k.value"
+    sql = (
+        "SELECT driver, score, COUNT(DISTINCT id) FROM ("  # noqa: S608 - identifiers are ours, values bound
+        f" SELECT b.id, b.score, COALESCE('theme:' || th.key, 'keyword:' || LOWER({word})) AS driver"
+        f" FROM ({base_sql}) AS b {words}"
+        f" LEFT JOIN {quote(ThemeTerm._meta.db_table)} AS t ON LOWER(t.term) = LOWER({word})"
+        f" LEFT JOIN {quote(Theme._meta.db_table)} AS th ON th.id = t.theme_id AND th.active"
+        ") AS mentions GROUP BY driver, score"
+    )
+    drivers: dict[str, dict[int, int]] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, base_params)
+        for driver, score, n in cursor.fetchall():
+            drivers[driver][score] = n
+    themes = {f"theme:{key}": (en, zh) for key, en, zh in Theme.objects.values_list("key", "name_en", "name_zh")}
+    labels = {key: themes.get(key) or (key.split(":", 1)[1],) * 2 for key in drivers}
+    return DriverCounts(commented=commented, drivers=dict(drivers), labels=labels)

@@ -157,6 +157,9 @@ class Response(models.Model):
         "Invitation", on_delete=models.SET_NULL, related_name="response", null=True, blank=True
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+    # The customer's segment when they answered: a later change of plan does not rewrite history.
+    plan = models.CharField(_("plan"), max_length=100, blank=True)
+    account = models.CharField(_("account"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("response")
@@ -166,6 +169,7 @@ class Response(models.Model):
             models.Index(fields=("survey", "submitted_at"), name="response_survey_time"),
             models.Index(fields=("touchpoint", "submitted_at"), name="response_touchpoint_time"),
             models.Index(fields=("submitted_at",), name="response_time"),
+            models.Index(fields=("account", "submitted_at"), name="response_account_time"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=10), name="response_score_0_10"),
@@ -302,3 +306,73 @@ class TouchpointEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.touchpoint} · {self.customer} · {self.reason}"
+
+
+SCORE_COLUMNS = tuple(f"s{score}" for score in range(11))  # ScoreRollup's and the series' per-score counts
+
+
+class ScoreChange(models.Model):
+    """One answer counted in (+1) or out (-1) of the score rollups, not yet folded into them.
+
+    Written in the answer's own statement or transaction, so the rollups miss nothing; an
+    append-only row, so answers arriving at once never wait on each other. Beat folds them into
+    ScoreRollup every minute; reads add the rows still here, so figures are exact at any moment.
+    """
+
+    survey_id = models.BigIntegerField()
+    touchpoint_id = models.BigIntegerField(default=0)  # 0: no touchpoint
+    locale = models.CharField(max_length=8, blank=True)
+    plan = models.CharField(max_length=100, blank=True)
+    submitted_at = models.DateTimeField()
+    score = models.SmallIntegerField()
+    change = models.SmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("score change")
+        verbose_name_plural = _("score changes")
+
+    def __str__(self) -> str:
+        return f"{self.change:+d} × {self.score}"
+
+
+class ScoreRollup(models.Model):
+    """How many answers gave each score, per day or month (in TIME_ZONE), survey, touchpoint, locale and plan.
+
+    Derived data, exact: `score_rollups_fold` adds pending ScoreChange rows, `score_rollups_rebuild`
+    recounts everything from the responses. Columns s0..s10 count the answers of each score.
+    """
+
+    class Grain(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    bucket = models.DateField()  # the day, or the first day of the month
+    survey_id = models.BigIntegerField()
+    touchpoint_id = models.BigIntegerField(default=0)  # 0: no touchpoint
+    locale = models.CharField(max_length=8, blank=True)
+    plan = models.CharField(max_length=100, blank=True)
+    s0 = models.IntegerField(default=0)
+    s1 = models.IntegerField(default=0)
+    s2 = models.IntegerField(default=0)
+    s3 = models.IntegerField(default=0)
+    s4 = models.IntegerField(default=0)
+    s5 = models.IntegerField(default=0)
+    s6 = models.IntegerField(default=0)
+    s7 = models.IntegerField(default=0)
+    s8 = models.IntegerField(default=0)
+    s9 = models.IntegerField(default=0)
+    s10 = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("score rollup")
+        verbose_name_plural = _("score rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("grain", "bucket", "survey_id", "touchpoint_id", "locale", "plan"), name="score_rollup_cell"
+            )
+        ]
+        permissions = [("view_insights", _("Can see the insights dashboard and metrics"))]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.bucket}"

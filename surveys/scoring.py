@@ -52,6 +52,18 @@ _CLASSES: dict[SurveyKind, tuple[Classification, ...]] = {
     SurveyKind.CES: (Classification.EASY, Classification.NEUTRAL, Classification.HARD),
 }
 
+# The class a kind's driver analysis explains (detractors) and the one it contrasts with (promoters).
+NEGATIVE_CLASS: dict[SurveyKind, Classification] = {
+    SurveyKind.NPS: Classification.DETRACTOR,
+    SurveyKind.CSAT: Classification.DISSATISFIED,
+    SurveyKind.CES: Classification.HARD,
+}
+POSITIVE_CLASS: dict[SurveyKind, Classification] = {
+    SurveyKind.NPS: Classification.PROMOTER,
+    SurveyKind.CSAT: Classification.SATISFIED,
+    SurveyKind.CES: Classification.EASY,
+}
+
 _Z_95 = 1.959964
 _Z_95_NPS = 1.96  # As published for the adjusted-Wald NPS interval.
 
@@ -198,8 +210,9 @@ def class_counts(kind: str, counts: Mapping[int, int]) -> dict[Classification, i
     survey_kind = _kind(kind)
     _check_counts(survey_kind, counts)
     folded = dict.fromkeys(_CLASSES[survey_kind], 0)
+    class_of = _CLASS_OF[survey_kind]
     for score, count in counts.items():
-        folded[classify(survey_kind, score)] += count
+        folded[class_of[score]] += count
     return folded
 
 
@@ -220,6 +233,8 @@ def summarize(kind: str, counts: Mapping[int, int]) -> ScoreEstimate:
 
 def _kind(kind: str) -> SurveyKind:
     """Coerce a kind given as enum or string, naming the valid kinds if unknown."""
+    if type(kind) is SurveyKind:
+        return kind
     try:
         return SurveyKind(kind)
     except ValueError:
@@ -244,9 +259,10 @@ def _check_counts(kind: SurveyKind, counts: Mapping[int, int]) -> None:
     """Reject per-score counts with answers off the kind's scale or invalid counts."""
     low, high = SCALES[kind]
     for score, count in counts.items():
-        if not _is_int(score) or not low <= score <= high:
+        if not (type(score) is int or _is_int(score)) or not low <= score <= high:
             raise ValueError(f"{kind.value} counts may only have answers {low} to {high}, got {score!r}")
-        _check_count(f"count of answer {score}", count)
+        if type(count) is not int or count < 0:
+            _check_count(f"count of answer {score}", count)
 
 
 def _t_critical_95(df: int) -> float:
@@ -269,3 +285,90 @@ def _clamp(value: float, *, low: float, high: float) -> float:
 def _empty() -> ScoreEstimate:
     """Return the estimate of a sample with no answers."""
     return ScoreEstimate(value=None, margin=None, low=None, high=None, n=0)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeTest:
+    """Whether a score moved between two samples more than chance would move it (two-sided, 95%).
+
+    `difference` is after − before in the score's own units (NPS points, CSAT percentage points,
+    CES mean). With fewer than `min_sample` answers on either side the change is labelled a small
+    sample and never significant: not news, whatever its size.
+    """
+
+    difference: float | None
+    z: float | None
+    p_value: float | None
+    significant: bool
+    small_sample: bool
+
+
+def change_test(kind: str, before: Mapping[int, int], after: Mapping[int, int], *, min_sample: int = 30) -> ChangeTest:
+    """Test the change of a kind's headline score from per-score counts `before` to `after`.
+
+    NPS: z-test on the difference of two NPS, each with variance (p + d − (p − d)²) / n.
+    CSAT and the CES agree share are proportions: the pooled two-proportion z-test.
+    CES mean: Welch's z on two means (both samples at least `min_sample`, so z ≈ t).
+    """
+    survey_kind = _kind(kind)
+    _check_counts(survey_kind, before)
+    _check_counts(survey_kind, after)
+    n1, n2 = sum(before.values()), sum(after.values())
+    small = min(n1, n2) < max(min_sample, 1)
+    if n1 == 0 or n2 == 0:
+        return ChangeTest(difference=None, z=None, p_value=None, significant=False, small_sample=True)
+    if survey_kind is SurveyKind.CES:
+        m1, v1 = _mean_variance(before)
+        m2, v2 = _mean_variance(after)
+        difference, se = m2 - m1, math.sqrt(v1 / n1 + v2 / n2)
+    elif survey_kind is SurveyKind.NPS:
+        (p1, d1), (p2, d2) = _nps_shares(before), _nps_shares(after)
+        var1, var2 = p1 + d1 - (p1 - d1) ** 2, p2 + d2 - (p2 - d2) ** 2
+        difference, se = 100 * ((p2 - d2) - (p1 - d1)), 100 * math.sqrt(var1 / n1 + var2 / n2)
+    else:
+        hits1 = class_counts(survey_kind, before)[Classification.SATISFIED]
+        hits2 = class_counts(survey_kind, after)[Classification.SATISFIED]
+        pooled = (hits1 + hits2) / (n1 + n2)
+        difference = 100 * (hits2 / n2 - hits1 / n1)
+        se = 100 * math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:  # both samples unanimous: any difference is certain, no difference is none
+        z = None
+        p_value = 0.0 if difference else 1.0
+    else:
+        z = difference / se
+        p_value = math.erfc(abs(z) / math.sqrt(2))
+    return ChangeTest(
+        difference=difference,
+        z=z,
+        p_value=p_value,
+        significant=not small and p_value < 0.05,
+        small_sample=small,
+    )
+
+
+def contribution(*, share: float, segment_score: float | None, overall_score: float | None) -> float | None:
+    """How many points a segment adds to (or takes from) the overall score: share × (segment − overall)."""
+    if segment_score is None or overall_score is None:
+        return None
+    return share * (segment_score - overall_score)
+
+
+def _nps_shares(counts: Mapping[int, int]) -> tuple[float, float]:
+    folded = class_counts(SurveyKind.NPS, counts)
+    n = sum(folded.values())
+    return folded[Classification.PROMOTER] / n, folded[Classification.DETRACTOR] / n
+
+
+def _mean_variance(counts: Mapping[int, int]) -> tuple[float, float]:
+    """The mean and the sample variance (0 for a single answer) of per-score counts."""
+    n = sum(counts.values())
+    mean = sum(score * c for score, c in counts.items()) / n
+    if n < 2:
+        return mean, 0.0
+    return mean, sum(c * (score - mean) ** 2 for score, c in counts.items()) / (n - 1)
+
+
+# Each kind's answers and their classes, looked up when folding counts (hot in the insights).
+_CLASS_OF: dict[SurveyKind, dict[int, Classification]] = {
+    kind: {score: classify(kind, score) for score in range(low, high + 1)} for kind, (low, high) in SCALES.items()
+}

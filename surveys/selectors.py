@@ -195,11 +195,29 @@ class ResponseRate:
         return 100 * self.answered / self.sent if self.sent else None
 
 
-def invitation_response_rates() -> list[ResponseRate]:
-    """Return sent, opened and answered invitations by survey, touchpoint and channel, counted in the database."""
+def invitation_response_rates(
+    *,
+    since: datetime | None = None,
+    before: datetime | None = None,
+    survey_ids: Iterable[int] = (),
+    touchpoint_ids: Iterable[int] = (),
+) -> list[ResponseRate]:
+    """Return sent, opened and answered invitations by survey, touchpoint and channel, counted in the database.
+
+    Invitations count by when they were made (`since <= created_at < before`).
+    """
     reached = Q(sent_at__isnull=False) | Q(answered_at__isnull=False)
+    invitations = Invitation.objects.all()
+    if since is not None:
+        invitations = invitations.filter(created_at__gte=since)
+    if before is not None:
+        invitations = invitations.filter(created_at__lt=before)
+    if survey_ids := list(survey_ids):
+        invitations = invitations.filter(survey_id__in=survey_ids)
+    if touchpoint_ids := list(touchpoint_ids):
+        invitations = invitations.filter(touchpoint_id__in=touchpoint_ids)
     rows = (
-        Invitation.objects.values("survey__name", "touchpoint__name", "channel")
+        invitations.values("survey__name", "touchpoint__name", "channel")
         .annotate(
             sent=Count("id", filter=reached),
             opened=Count("id", filter=Q(opened_at__isnull=False)),

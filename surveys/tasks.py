@@ -5,7 +5,7 @@ from django.db import OperationalError
 
 from surveys import selectors, services
 from surveys.models import Survey
-from surveys.services import invitations, resurveys
+from surveys.services import invitations, resurveys, rollups
 
 
 @shared_task(
@@ -59,3 +59,9 @@ def invitation_send_due() -> None:
 def case_resurveys_send() -> None:
     """Invite the customers of resolved cases to answer again, once due (scheduled by beat)."""
     resurveys.case_resurveys_send()
+
+
+@shared_task(ignore_result=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def score_rollups_fold() -> None:
+    """Fold the answers counted since the last run into the score rollups (scheduled by beat every minute)."""
+    rollups.score_rollups_fold()

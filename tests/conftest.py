@@ -55,7 +55,7 @@ def _shipped_data(request):
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    importlib.import_module("closedloop.migrations.0005_advocate_roles").forward(apps, None)
+    importlib.import_module("closedloop.migrations.0009_insights_roles").forward(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from surveys.api.events import TouchpointEventBatchApi, TouchpointEventCreateApi
+from surveys.api.insights import LoopKpisApi, ResponseRatesApi, ScoreBreakdownApi, ScoreDriversApi, ScoreSeriesApi
 from surveys.api.metrics import AdvocacyMetricsApi
 from surveys.api.public import PublicResponseCreateApi
 from surveys.api.staff import ResponseListApi, SurveyListApi
@@ -14,4 +15,9 @@ urlpatterns = [
     path("touchpoint-events/batch/", TouchpointEventBatchApi.as_view(), name="touchpoint-event-batch"),
     path("responses/", ResponseListApi.as_view(), name="response-list"),
     path("metrics/advocates/", AdvocacyMetricsApi.as_view(), name="metrics-advocates"),
+    path("metrics/scores/", ScoreSeriesApi.as_view(), name="metrics-scores"),
+    path("metrics/breakdown/", ScoreBreakdownApi.as_view(), name="metrics-breakdown"),
+    path("metrics/drivers/", ScoreDriversApi.as_view(), name="metrics-drivers"),
+    path("metrics/loop/", LoopKpisApi.as_view(), name="metrics-loop"),
+    path("metrics/response-rates/", ResponseRatesApi.as_view(), name="metrics-response-rates"),
 ]

@@ -19,6 +19,7 @@ from surveys.demo.comments import COMMENTS
 from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint, TouchpointEvent
 from surveys.policy import Reason
 from surveys.services.invitations import invitation_respond
+from surveys.services.rollups import score_rollups_fold
 
 DEMO_MARK = {"source": "seed_demo"}
 CUSTOMERS = 200
@@ -172,6 +173,36 @@ def _score(rng: random.Random, kind: str, progress: float) -> int:
     return max(low, min(high, score))
 
 
+# The story the insights dashboard tells: onboarding dips over the last six weeks, and its
+# detractors say why (orders and catalogues that will not sync), in every language.
+DIP_TOUCHPOINT = "onboarding"
+DIP_DAYS = timedelta(days=42)
+DIP_SHARE = 0.7
+DIP_COMMENTS = {
+    "en": (
+        "Our orders won't sync since we started onboarding, and the data import keeps failing.",
+        "Sync with our ERP broke twice in the first week. Onboarding has stalled.",
+        "The product catalogue still doesn't sync after two weeks of onboarding.",
+    ),
+    "zh-hans": (
+        "上线第一周订单同步一直失败，数据对不上。",
+        "导入商品数据总是同步失败，培训也没讲清楚怎么处理。",
+        "和 ERP 的对接老是出错，同步要等好几个小时。",
+    ),
+    "zh-hant": (
+        "導入期間訂單一直同步失敗，資料對不上。",
+        "跟 ERP 對接一直出錯，同步要等好幾個小時。",
+    ),
+    "mixed": ("onboarding 第一周 sync 一直失败 😩", "数据 sync 不上，onboarding 卡住了"),
+}
+
+
+def _dip_answer(rng: random.Random, locale: str) -> tuple[int, str]:
+    """A detractor's answer at the dipping touchpoint, with a comment about sync."""
+    language = "mixed" if locale != "en" and rng.random() < 0.25 else locale
+    return rng.choice((1, 2, 3, 4, 5, 6)), rng.choice(DIP_COMMENTS[language])
+
+
 def _comment(rng: random.Random, classification: str, locale: str) -> str:
     if rng.random() < 0.35:
         return ""
@@ -199,18 +230,24 @@ def seed_demo() -> SeedResult:
     created = 0
     if not Response.objects.filter(client_metadata__source=DEMO_MARK["source"]).exists():
         now = timezone.now()
+        dip_rng = random.Random(7)  # its own stream: the rest of the demo draws as before
         for _ in range(RESPONSES):
             survey = surveys[_weighted(rng, SURVEY_SHARE)]
             row = rng.choice(customer_rows)
             age = timedelta(seconds=rng.randrange(DAYS * 86400))
             score = _score(rng, survey.kind, progress=1 - age.days / DAYS)
             classification = scoring.classify(survey.kind, score)
+            comment = _comment(rng, classification, row["locale"])
+            touchpoint_key = _weighted(rng, SURVEY_TOUCHPOINTS[survey.name])
+            if touchpoint_key == DIP_TOUCHPOINT and age < DIP_DAYS and dip_rng.random() < DIP_SHARE:
+                score, comment = _dip_answer(dip_rng, row["locale"])
+                classification = scoring.classify(survey.kind, score)
             services.response_submit(
                 survey_key=survey.public_key,
                 score=score,
-                comment=_comment(rng, classification, row["locale"]),
+                comment=comment,
                 locale=row["locale"],
-                touchpoint_key=_weighted(rng, SURVEY_TOUCHPOINTS[survey.name]),
+                touchpoint_key=touchpoint_key,
                 customer=services.CustomerIdentity(external_id=row["external_id"]),
                 consent_to_contact=row["consent_to_contact"] and classification == scoring.Classification.PROMOTER,
                 channel=_weighted(rng, ((Response.Channel.EMAIL, 5), (Response.Channel.WIDGET, 3), ("link", 2))),
@@ -234,6 +271,7 @@ def seed_demo() -> SeedResult:
     closedloop_demo.demo_advocates(now=started, rng=rng)  # the analysis made the consented promoters advocates
     for survey in surveys.values():
         services.survey_stats_refresh(survey_id=survey.id)
+    score_rollups_fold()  # no beat in the embedded setup: the demo starts with its answers folded in
     return SeedResult(
         created_responses=created, customers=len(customer_rows), surveys=len(surveys), touchpoints=len(TOUCHPOINTS)
     )

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from copy import copy
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from surveys import scoring
 from surveys.emails import invitation_email
 from surveys.models import INVITATION_CLAIM_TIMEOUT, Customer, Invitation, Response
 from surveys.services.responses import SubmittedResponse, response_feedback_record
+from surveys.services.rollups import score_changes_record
 
 logger = logging.getLogger(__name__)
 REANSWER_WINDOW = timedelta(hours=24)
@@ -102,6 +104,7 @@ def invitation_respond(
     if response is not None:
         if invitation.answered_at and now - invitation.answered_at > REANSWER_WINDOW:
             raise InvitationAlreadyAnswered("This survey was already answered.")
+        counted_out = (copy(response), -1)
         response.score = score
         response.classification = classification
         response.updated_at = now
@@ -113,6 +116,8 @@ def invitation_respond(
             response.consent_to_contact = consent_to_contact
             fields.append("consent_to_contact")
         response.save(update_fields=fields)
+        if counted_out[0].score != score:
+            score_changes_record(changes=[counted_out, (response, 1)])
         _record_feedback(response, invitation)
         return SubmittedResponse(id=response.id, classification=classification)
     if invitation.status == Invitation.Status.EXPIRED or invitation.expires_at <= now:
@@ -130,7 +135,10 @@ def invitation_respond(
         consent_to_contact=bool(consent_to_contact),
         client_metadata=client_metadata or {},
         submitted_at=now,
+        plan=invitation.customer.plan if invitation.customer else "",
+        account=invitation.customer.account if invitation.customer else "",
     )
+    score_changes_record(changes=[(response, 1)])
     invitation.status = Invitation.Status.ANSWERED
     invitation.answered_at = now
     invitation.opened_at = invitation.opened_at or now

@@ -16,6 +16,7 @@ from surveys import scoring
 from surveys.identity import identity_verified
 from surveys.models import Customer, Response
 from surveys.selectors import SurveyRef, survey_get_active, touchpoint_get_id
+from surveys.services.rollups import score_change_insert_sql, score_changes_record
 from surveys.sql import server_bound_cursor
 
 
@@ -139,7 +140,9 @@ def response_submit(
         if customer is not None:
             response.customer_id = customer_get_or_create_identity(identity=customer)
             stored = Customer.objects.get(pk=response.customer_id)
+            response.plan, response.account = stored.plan, stored.account
         response.save(force_insert=True)
+        score_changes_record(changes=[(response, 1)])
         response_feedback_record(
             response=response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=stored
         )
@@ -155,6 +158,7 @@ ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id
 RETURNING id, email AS customer_email, name AS customer_name, value AS customer_value, plan AS customer_plan,
     account AS customer_account
 """
+_ANSWER_FROM_CUSTOMER = {"customer_id": "id", "plan": "customer_plan", "account": "customer_account"}
 # What the answer's feedback item takes from the statement's own rows rather than from parameters.
 _ITEM_FROM_ANSWER = ("source_id", "customer_id")
 _ITEM_FROM_CUSTOMER = ("customer_email", "customer_name", "customer_value", "customer_plan", "customer_account")
@@ -185,8 +189,14 @@ def _insert_response_postgresql(
     if identity is not None:
         steps.append(f"customer AS ({_customer_upsert_sql()})")
         params += _customer_upsert_params(identity)
-    from_customer = {"customer_id"} if identity is not None else set()
-    values = ", ".join("(SELECT id FROM customer)" if f.attname in from_customer else "%s" for f in fields)
+    # The answer takes the customer's id and segment from the upsert's row.
+    from_customer = _ANSWER_FROM_CUSTOMER if identity is not None else {}
+    values = ", ".join(
+        f"(SELECT {from_customer[f.attname]} FROM customer)"  # noqa: S608 - our column names
+        if f.attname in from_customer
+        else "%s"
+        for f in fields
+    )
     params += [
         field.get_db_prep_save(getattr(response, field.attname), connection)
         for field in fields
@@ -196,8 +206,9 @@ def _insert_response_postgresql(
     columns = ", ".join(quote(field.column) for field in fields)
     steps.append(
         f"answer AS (INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
-        " RETURNING id AS source_id, customer_id)"
+        " RETURNING id AS source_id, customer_id, survey_id, touchpoint_id, locale, plan, submitted_at, score)"
     )
+    steps.append(f"counted AS ({score_change_insert_sql(answers='answer')})")
     item_sql, item_params = feedback_services.feedback_item_insert_sql(
         source=feedback,
         ids_from="answer, customer" if identity is not None else "answer",

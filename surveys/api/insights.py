@@ -1,0 +1,367 @@
+"""Insights endpoints for CX staff and leads: score series, breakdowns by touchpoint and segment."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from surveys import insights
+from surveys.models import Survey
+from surveys.scoring import SurveyKind
+
+DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=12), "month": timedelta(days=334)}
+
+
+class CanSeeInsights(permissions.BasePermission):
+    """Active staff with the insights permission: the "CX staff" and "CX lead" groups."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff and user.has_perm("surveys.view_insights"))
+
+
+class ScoreQuerySerializer(serializers.Serializer):
+    """Which answers count, and over which days (both included, in the server's TIME_ZONE)."""
+
+    survey = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, help_text="Survey ids; repeat for several."
+    )
+    kind = serializers.ChoiceField(
+        choices=[k.value for k in SurveyKind], required=False, help_text="Every survey of this kind (default nps)."
+    )
+    touchpoint = serializers.ListField(child=serializers.SlugField(max_length=64), required=False)
+    plan = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    account = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    language = serializers.ListField(
+        child=serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES]), required=False
+    )
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        survey_ids = tuple(dict.fromkeys(attrs.get("survey", ())))
+        kinds = dict(Survey.objects.filter(id__in=survey_ids).values_list("id", "kind"))
+        unknown = [str(i) for i in survey_ids if i not in kinds]
+        if unknown:
+            raise serializers.ValidationError({"survey": [f"Unknown survey: {', '.join(unknown)}."]})
+        found = set(kinds.values())
+        if len(found) > 1:
+            raise serializers.ValidationError({"survey": ["Surveys of different kinds cannot be scored together."]})
+        kind = attrs.get("kind") or (found.pop() if found else SurveyKind.NPS.value)
+        if kinds and kind not in kinds.values():
+            raise serializers.ValidationError({"kind": [f"The surveys chosen are not {kind} surveys."]})
+        keys = tuple(dict.fromkeys(attrs.get("touchpoint", ())))
+        ids = insights.touchpoint_ids_for(keys)
+        missing = [key for key in keys if key not in ids]
+        if missing:
+            raise serializers.ValidationError({"touchpoint": [f"Unknown touchpoint: {', '.join(missing)}."]})
+        until = attrs.get("until") or timezone.localdate()
+        since = attrs.get("since") or until - DEFAULT_SPAN[attrs.get("interval", "month")]
+        if since > until:
+            raise serializers.ValidationError({"until": ["until must not be before since."]})
+        filters = insights.ScoreFilters(
+            kind=kind,
+            survey_ids=survey_ids,
+            touchpoint_ids=tuple(ids[key] for key in keys),
+            plans=tuple(attrs.get("plan", ())),
+            accounts=tuple(attrs.get("account", ())),
+            locales=tuple(attrs.get("language", ())),
+        )
+        return {
+            "filters": filters,
+            "since": since,
+            "until": until,
+            **{k: attrs[k] for k in ("interval", "group_by", "by") if k in attrs},
+        }
+
+
+class SeriesQuerySerializer(ScoreQuerySerializer):
+    interval = serializers.ChoiceField(choices=insights.INTERVALS, default="month")
+    group_by = serializers.ChoiceField(choices=insights.DIMENSIONS, required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        since, until = insights.period_align(interval=attrs["interval"], since=attrs["since"], until=attrs["until"])
+        if len(insights.bucket_starts(interval=attrs["interval"], since=since, until=until)) > insights.MAX_BUCKETS:
+            raise serializers.ValidationError(
+                {
+                    "since": [
+                        f"At most {insights.MAX_BUCKETS} buckets at once; choose a longer interval or a shorter period."
+                    ]
+                }
+            )
+        return attrs
+
+
+class BreakdownQuerySerializer(ScoreQuerySerializer):
+    by = serializers.ChoiceField(choices=insights.DIMENSIONS, default="touchpoint")
+
+
+@extend_schema_serializer(component_name="ScoreEstimate")
+class EstimateSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True)
+    margin = serializers.FloatField(allow_null=True, help_text="Half the 95% interval.")
+    low = serializers.FloatField(allow_null=True)
+    high = serializers.FloatField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="ScoreChangeTest")
+class ChangeSerializer(serializers.Serializer):
+    difference = serializers.FloatField(allow_null=True, help_text="After minus before, in the score's units.")
+    z = serializers.FloatField(allow_null=True)
+    p_value = serializers.FloatField(allow_null=True)
+    significant = serializers.BooleanField(help_text="p < 0.05 and both samples large enough.")
+    small_sample = serializers.BooleanField(help_text="Fewer answers than CX_METRICS_MIN_SAMPLE on a side.")
+
+
+@extend_schema_serializer(component_name="ScoreFigure")
+class FigureSerializer(serializers.Serializer):
+    n = serializers.IntegerField()
+    score = EstimateSerializer(source="estimate", help_text="NPS points, CSAT %, or the CES mean (1-7).")
+    agree = EstimateSerializer(allow_null=True, help_text="CES only: % answering 5-7.")
+    classes = serializers.DictField(child=serializers.IntegerField())
+    small_sample = serializers.SerializerMethodField()
+
+    def get_small_sample(self, figure) -> bool:
+        return figure.n < settings.CX_METRICS_MIN_SAMPLE
+
+
+@extend_schema_serializer(component_name="ScoreBucket")
+class BucketSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    figure = FigureSerializer()
+    change = ChangeSerializer(allow_null=True, help_text="Against the bucket before.")
+
+
+@extend_schema_serializer(component_name="ScoreSeriesLine")
+class SeriesLineSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    buckets = BucketSerializer(many=True)
+
+
+@extend_schema_serializer(component_name="ScoreSegment")
+class SegmentSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    figure = FigureSerializer()
+    share = serializers.FloatField()
+    contribution = serializers.FloatField(allow_null=True, help_text="Points this segment adds to the overall score.")
+    versus_rest = ChangeSerializer(help_text="The segment against all other answers.")
+
+
+class ScoreSeriesApi(APIView):
+    """The score per day, week or month with its 95% margin, class counts and each change's significance.
+
+    Counted in the database from exact rollups (plus answers not yet folded in); an account filter
+    reads the responses themselves. Periods widen to whole weeks (Monday first) or months.
+    """
+
+    permission_classes = (CanSeeInsights,)
+
+    @extend_schema_serializer(component_name="ScoreSeries")
+    class OutputSerializer(serializers.Serializer):
+        kind = serializers.CharField()
+        interval = serializers.CharField()
+        since = serializers.DateField()
+        until = serializers.DateField()
+        group_by = serializers.CharField(allow_null=True)
+        source = serializers.CharField()
+        total = FigureSerializer()
+        previous = FigureSerializer(help_text="The period of the same length just before.")
+        change = ChangeSerializer(help_text="From the previous period to this one.")
+        series = SeriesLineSerializer(many=True)
+
+    @extend_schema(
+        parameters=[SeriesQuerySerializer],
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(description="A parameter is invalid; error.fields says which."),
+        },
+    )
+    def get(self, request):
+        query = SeriesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = insights.score_series(**query.validated_data, min_sample=settings.CX_METRICS_MIN_SAMPLE)
+        return Response(self.OutputSerializer(result).data)
+
+
+class ScoreBreakdownApi(APIView):
+    """The score per touchpoint, survey, plan, account or language, the one that pulls the score down first.
+
+    Each segment has its share of the answers, its contribution to the overall score
+    (share × (segment − overall)) and a test of the segment against all other answers.
+    """
+
+    permission_classes = (CanSeeInsights,)
+
+    @extend_schema_serializer(component_name="ScoreBreakdown")
+    class OutputSerializer(serializers.Serializer):
+        kind = serializers.CharField()
+        by = serializers.CharField()
+        since = serializers.DateField()
+        until = serializers.DateField()
+        total = FigureSerializer()
+        segments = SegmentSerializer(many=True)
+
+    @extend_schema(
+        parameters=[BreakdownQuerySerializer],
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(description="A parameter is invalid; error.fields says which."),
+        },
+    )
+    def get(self, request):
+        query = BreakdownQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = insights.score_breakdown(**query.validated_data, min_sample=settings.CX_METRICS_MIN_SAMPLE)
+        return Response(self.OutputSerializer(result).data)
+
+
+class DriverQuerySerializer(ScoreQuerySerializer):
+    comment_language = serializers.ListField(
+        child=serializers.ChoiceField(choices=["zh", "en", "mixed"]),
+        required=False,
+        help_text="The comments' language as analysed.",
+    )
+    min_mentions = serializers.IntegerField(min_value=1, max_value=10_000, default=3)
+
+    def validate(self, attrs):
+        validated = super().validate(attrs)
+        validated["comment_languages"] = tuple(attrs.get("comment_language", ()))
+        validated["min_mentions"] = attrs["min_mentions"]
+        return validated
+
+
+@extend_schema_serializer(component_name="ScoreDriver")
+class DriverSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text='"theme:<key>" for a theme of the theme map, "keyword:<word>" otherwise.')
+    name_en = serializers.CharField()
+    name_zh = serializers.CharField()
+    figure = FigureSerializer(help_text="The answers whose comment mentions it.")
+    negative_share = serializers.FloatField(allow_null=True, help_text="Share of commented detractors mentioning it.")
+    positive_share = serializers.FloatField(allow_null=True, help_text="Share of commented promoters mentioning it.")
+    lift = serializers.FloatField(allow_null=True, help_text="Detractor rate among mentions ÷ among all comments.")
+    impact = serializers.FloatField(allow_null=True, help_text="Score of mentions minus score of other comments.")
+    contribution = serializers.FloatField(allow_null=True)
+    versus_rest = ChangeSerializer()
+
+
+class ScoreDriversApi(APIView):
+    """Themes and keywords of the period's analysed comments, those that pull the score down first.
+
+    The theme map (feedback admin: Themes) merges words across languages (退款 / refund → Refunds);
+    a keyword no theme claims is a driver of its own.
+    """
+
+    permission_classes = (CanSeeInsights,)
+
+    @extend_schema_serializer(component_name="ScoreDrivers")
+    class OutputSerializer(serializers.Serializer):
+        kind = serializers.CharField()
+        since = serializers.DateField()
+        until = serializers.DateField()
+        commented = FigureSerializer(help_text="Every analysed comment of the period.")
+        drivers = DriverSerializer(many=True)
+
+    @extend_schema(
+        parameters=[DriverQuerySerializer],
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(description="A parameter is invalid; error.fields says which."),
+        },
+    )
+    def get(self, request):
+        query = DriverQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = insights.score_drivers(**query.validated_data, min_sample=settings.CX_METRICS_MIN_SAMPLE)
+        return Response(self.OutputSerializer(result).data)
+
+
+@extend_schema_serializer(component_name="DurationStats")
+class DurationSerializer(serializers.Serializer):
+    n = serializers.IntegerField()
+    median_hours = serializers.SerializerMethodField()
+    p90_hours = serializers.SerializerMethodField()
+
+    def get_median_hours(self, stats) -> float | None:
+        return stats.median.total_seconds() / 3600 if stats.median is not None else None
+
+    def get_p90_hours(self, stats) -> float | None:
+        return stats.p90.total_seconds() / 3600 if stats.p90 is not None else None
+
+
+class LoopKpisApi(APIView):
+    """How fast the loop closes: first contact, resolution, SLA compliance, recovery, root causes, open cases by age."""
+
+    permission_classes = (CanSeeInsights,)
+
+    @extend_schema_serializer(component_name="LoopKpis")
+    class OutputSerializer(serializers.Serializer):
+        since = serializers.DateTimeField()
+        until = serializers.DateTimeField()
+        opened = serializers.IntegerField(help_text="Cases opened in the period.")
+        first_contact = DurationSerializer(help_text="Opening to first contact, for cases opened in the period.")
+        resolved = serializers.IntegerField(help_text="Cases resolved in the period.")
+        resolution = DurationSerializer(help_text="Opening to resolution, for cases resolved in the period.")
+        resolved_on_time = serializers.IntegerField()
+        sla_compliance = serializers.FloatField(
+            allow_null=True, help_text="% of resolved cases resolved by their due time."
+        )
+        open_now = serializers.IntegerField()
+        overdue_now = serializers.IntegerField()
+        open_by_age = serializers.DictField(child=serializers.IntegerField())
+        resurveyed = serializers.IntegerField()
+        recovered = serializers.IntegerField(help_text="Re-survey score above the score that opened the case.")
+        recovery_change = serializers.FloatField(
+            allow_null=True, help_text="Mean re-survey score minus original score."
+        )
+        root_causes = serializers.SerializerMethodField()
+
+        def get_root_causes(self, kpis) -> list[dict]:
+            return [{"key": key, "name_en": en, "name_zh": zh, "cases": n} for key, en, zh, n in kpis.root_causes]
+
+    @extend_schema(
+        parameters=[ScoreQuerySerializer],
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(description="A parameter is invalid; error.fields says which."),
+        },
+    )
+    def get(self, request):
+        query = ScoreQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(self.OutputSerializer(insights.loop_kpis(**query.validated_data)).data)
+
+
+class ResponseRatesApi(APIView):
+    """Invitations sent, opened and answered, and the response rate, by survey, touchpoint and channel."""
+
+    permission_classes = (CanSeeInsights,)
+
+    @extend_schema_serializer(component_name="ResponseRate")
+    class OutputSerializer(serializers.Serializer):
+        survey = serializers.CharField()
+        touchpoint = serializers.CharField()
+        channel = serializers.CharField()
+        sent = serializers.IntegerField()
+        opened = serializers.IntegerField()
+        answered = serializers.IntegerField()
+        rate = serializers.FloatField(allow_null=True, help_text="% of sent invitations answered.")
+
+    @extend_schema(
+        parameters=[ScoreQuerySerializer],
+        responses={
+            200: OutputSerializer(many=True),
+            400: OpenApiResponse(description="A parameter is invalid; error.fields says which."),
+        },
+    )
+    def get(self, request):
+        query = ScoreQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(self.OutputSerializer(insights.response_rates(**query.validated_data), many=True).data)

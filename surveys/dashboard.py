@@ -1,0 +1,103 @@
+"""The insights dashboard in the admin, for CX staff and leads: trend, touchpoints, drivers, loop and advocates."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from surveys import charts, insights
+from surveys.api.insights import SeriesQuerySerializer
+from surveys.models import Survey, Touchpoint
+from surveys.scoring import SCALES, SurveyKind
+
+# The y axis of each kind's chart: NPS points, CSAT %, the CES mean.
+CHART_RANGE = {SurveyKind.NPS: (-100.0, 100.0, ""), SurveyKind.CSAT: (0.0, 100.0, "%"), SurveyKind.CES: (1.0, 7.0, "")}
+
+
+def insights_dashboard(request):
+    """Render the dashboard for the filters in the query string; bad filters are shown, with a 400."""
+    if not request.user.has_perm("surveys.view_insights"):
+        raise PermissionDenied
+    params = request.GET.copy()
+    for name in [name for name, value in params.items() if value == ""]:
+        del params[name]  # an empty select of the filter form means "all"
+    query = SeriesQuerySerializer(data=params)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Insights"),
+        "surveys": Survey.objects.order_by("name").values("id", "name", "kind"),
+        "touchpoints": Touchpoint.objects.order_by("name").values("key", "name"),
+        "plans": insights.segment_values("plan"),
+        "languages": settings.LANGUAGES,
+        "kinds": [kind.value for kind in SurveyKind],
+        "intervals": insights.INTERVALS,
+        "chosen": request.GET,
+    }
+    if not query.is_valid():
+        context["errors"] = {name: " ".join(str(e) for e in _flat(errors)) for name, errors in query.errors.items()}
+        return TemplateResponse(request, "admin/surveys/insights.html", context, status=400)
+    data = query.validated_data
+    board = insights.dashboard(
+        filters=data["filters"],
+        interval=data["interval"],
+        since=data["since"],
+        until=data["until"],
+        min_sample=settings.CX_METRICS_MIN_SAMPLE,
+    )
+    kind = SurveyKind(data["filters"].kind)
+    floor, ceiling, unit = CHART_RANGE[kind]
+    line = board.series.series[0].buckets if board.series.series else []
+    chart = charts.trend_chart(
+        [
+            charts.TrendInput(
+                label=_bucket_label(bucket.start, data["interval"]),
+                value=bucket.figure.estimate.value,
+                low=bucket.figure.estimate.low,
+                high=bucket.figure.estimate.high,
+                n=bucket.figure.n,
+                small=bucket.figure.n < settings.CX_METRICS_MIN_SAMPLE,
+                change=_direction(bucket.change),
+            )
+            for bucket in line
+        ],
+        floor=floor,
+        ceiling=ceiling,
+        unit=unit,
+    )
+    chinese = (get_language() or "").startswith("zh")
+    largest = max((abs(s.contribution or 0) for s in board.touchpoints.segments), default=0)
+    context.update(
+        board=board,
+        kind=kind.value,
+        scale=SCALES[kind],
+        chart=chart,
+        interval=data["interval"],
+        headline_change=_direction(board.series.change),
+        touchpoint_rows=[(s, charts.bar_width(s.contribution, largest=largest)) for s in board.touchpoints.segments],
+        drivers=[(d, d.name_zh if chinese else d.name_en) for d in board.drivers.drivers],
+        root_causes=[
+            (name_zh if chinese and name_zh else name_en, n) for _key, name_en, name_zh, n in board.loop.root_causes
+        ],
+        min_sample=settings.CX_METRICS_MIN_SAMPLE,
+    )
+    return TemplateResponse(request, "admin/surveys/insights.html", context)
+
+
+def _direction(change) -> str:
+    if change is None or not change.significant or not change.difference:
+        return ""
+    return "up" if change.difference > 0 else "down"
+
+
+def _bucket_label(start, interval: str) -> str:
+    return start.strftime("%Y-%m") if interval == "month" else start.strftime("%m-%d")
+
+
+def _flat(errors):
+    if isinstance(errors, dict):
+        return [e for value in errors.values() for e in _flat(value)]
+    if isinstance(errors, list):
+        return [e for value in errors for e in _flat(value)]
+    return [errors]

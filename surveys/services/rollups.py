@@ -1,0 +1,171 @@
+"""Keep the score rollups exact: each answer is counted as it is stored, and beat folds the counts in.
+
+An answer writes one ScoreChange row (+1 for its score) in its own statement or transaction; a
+changed answer writes -1 for the old score and +1 for the new. `score_rollups_fold` moves the
+pending rows into ScoreRollup, one row per day and per month of each survey, touchpoint, locale
+and plan. Reads (surveys.insights) add whatever is still pending, so no figure is ever stale.
+"""
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, DateField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
+
+from surveys.models import SCORE_COLUMNS, Response, ScoreChange, ScoreRollup
+
+FOLD_BATCH = 100_000  # pending rows folded per statement
+_KEY = ("survey_id", "touchpoint_id", "locale", "plan")
+_ROLLUP_COLUMNS = ("grain", "bucket", *_KEY, *SCORE_COLUMNS)
+
+
+def score_changes_record(*, changes: Iterable[tuple[Response, int]]) -> None:
+    """Count stored answers in (+1) or out (-1) of the rollups, in the caller's transaction."""
+    ScoreChange.objects.bulk_create(
+        ScoreChange(
+            survey_id=response.survey_id,
+            touchpoint_id=response.touchpoint_id or 0,
+            locale=response.locale,
+            plan=response.plan,
+            submitted_at=response.submitted_at,
+            score=response.score,
+            change=change,
+        )
+        for response, change in changes
+    )
+
+
+def score_change_insert_sql(*, answers: str) -> str:
+    """The insert of an answer's +1 as a step of the answer's own PostgreSQL statement.
+
+    `answers` names the step that returned the stored answer's survey_id, touchpoint_id, locale,
+    plan, submitted_at and score.
+    """
+    quote = connection.ops.quote_name
+    return (
+        f"INSERT INTO {quote(ScoreChange._meta.db_table)}"  # noqa: S608 - identifiers are ours
+        " (survey_id, touchpoint_id, locale, plan, submitted_at, score, change)"
+        f" SELECT survey_id, COALESCE(touchpoint_id, 0), locale, plan, submitted_at, score, 1 FROM {answers}"
+    )
+
+
+def score_rollups_fold() -> int:
+    """Fold every pending ScoreChange into the rollups; return how many were folded (idempotent).
+
+    On PostgreSQL one statement deletes a batch of pending rows and adds exactly those to the
+    rollups, so a fold running beside answers, readers or another fold neither loses nor
+    double-counts a row. Elsewhere the transaction holds the database's only write lock.
+    """
+    folded = 0
+    if connection.vendor == "postgresql":
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_fold_sql_postgresql(), [FOLD_BATCH, settings.TIME_ZONE])
+                moved = cursor.fetchone()[0]
+            folded += moved
+            if moved < FOLD_BATCH:
+                return folded
+    with transaction.atomic():
+        last = ScoreChange.objects.order_by("-id").values_list("id", flat=True).first()
+        if last is None:
+            return 0
+        pending = ScoreChange.objects.filter(id__lte=last)
+        counts = {column: Coalesce(Sum("change", filter=Q(score=n)), 0) for n, column in enumerate(SCORE_COLUMNS)}
+        day = _local_day("submitted_at")
+        for grain, bucket in (
+            (ScoreRollup.Grain.DAY, day),
+            (ScoreRollup.Grain.MONTH, Cast(TruncMonth(day), DateField())),
+        ):
+            rows = pending.annotate(grain=Value(grain.value), bucket=bucket).values("grain", "bucket", *_KEY)
+            _insert_select(rows.annotate(**counts).values_list(*_ROLLUP_COLUMNS), add=True)
+        folded, _ = pending.delete()
+    return folded
+
+
+@transaction.atomic
+def score_rollups_rebuild() -> int:
+    """Recount every rollup from the responses (after a bulk load or a restore); return the rows written.
+
+    On PostgreSQL the pending table is locked for the rebuild, so answers arriving meanwhile wait
+    for it to finish and are then counted as usual.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(ScoreChange._meta.db_table)} IN EXCLUSIVE MODE")
+    ScoreChange.objects.all().delete()
+    ScoreRollup.objects.all().delete()
+    counts = {column: Count("id", filter=Q(score=n)) for n, column in enumerate(SCORE_COLUMNS)}
+    days = (
+        Response.objects.annotate(
+            grain=Value(ScoreRollup.Grain.DAY.value),
+            bucket=_local_day("submitted_at"),
+            tp=Coalesce("touchpoint_id", 0),
+        )
+        .values("grain", "bucket", "survey_id", "tp", "locale", "plan")
+        .annotate(**counts)
+        .values_list("grain", "bucket", "survey_id", "tp", "locale", "plan", *SCORE_COLUMNS)
+        .order_by()
+    )
+    _insert_select(days)
+    months = (
+        ScoreRollup.objects.filter(grain=ScoreRollup.Grain.DAY)
+        .annotate(month_grain=Value(ScoreRollup.Grain.MONTH.value), month=Cast(TruncMonth("bucket"), DateField()))
+        .values("month_grain", "month", *_KEY)
+        .annotate(**{f"{column}_sum": Sum(column) for column in SCORE_COLUMNS})
+        .values_list("month_grain", "month", *_KEY, *(f"{column}_sum" for column in SCORE_COLUMNS))
+        .order_by()
+    )
+    _insert_select(months)
+    return ScoreRollup.objects.count()
+
+
+def _local_day(field: str):
+    """The calendar day of a moment in TIME_ZONE, as the rollups and the series count days."""
+    return TruncDate(field, tzinfo=_zone())
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _insert_select(rows: QuerySet, *, add: bool = False) -> None:
+    """INSERT INTO score rollups the rows of a values_list queryset in _ROLLUP_COLUMNS' order.
+
+    With `add`, a cell that exists has the new counts added to it.
+    """
+    quote = connection.ops.quote_name
+    sql, params = rows.query.sql_with_params()
+    columns = ", ".join(quote(column) for column in _ROLLUP_COLUMNS)
+    statement = f"INSERT INTO {quote(ScoreRollup._meta.db_table)} ({columns}) SELECT * FROM ({sql}) AS cells"  # noqa: S608
+    if add:
+        conflict = ", ".join(quote(column) for column in ("grain", "bucket", *_KEY))
+        sums = ", ".join(
+            f"{quote(c)} = {quote(ScoreRollup._meta.db_table)}.{quote(c)} + excluded.{quote(c)}" for c in SCORE_COLUMNS
+        )
+        # WHERE true: SQLite would otherwise read ON CONFLICT as a join's ON.
+        statement += f" WHERE true ON CONFLICT ({conflict}) DO UPDATE SET {sums}"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _fold_sql_postgresql() -> str:
+    quote = connection.ops.quote_name
+    changes, rollups = quote(ScoreChange._meta.db_table), quote(ScoreRollup._meta.db_table)
+    sums = ", ".join(f"COALESCE(SUM(change) FILTER (WHERE score = {n}), 0)" for n in range(len(SCORE_COLUMNS)))
+    add = ", ".join(f"{c} = {rollups}.{c} + excluded.{c}" for c in SCORE_COLUMNS)
+    columns = ", ".join(_ROLLUP_COLUMNS)
+    key = ", ".join(_KEY)
+    conflict = f"ON CONFLICT (grain, bucket, {key}) DO UPDATE SET {add}"
+    return (
+        f"WITH moved AS (DELETE FROM {changes} WHERE id IN ("  # noqa: S608 - identifiers are ours
+        f"  SELECT id FROM {changes} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
+        f"  RETURNING (submitted_at AT TIME ZONE %s)::date AS day, {key}, score, change),"
+        f" days AS (INSERT INTO {rollups} ({columns})"
+        f"  SELECT 'day', day, {key}, {sums} FROM moved GROUP BY day, {key} {conflict}),"
+        f" months AS (INSERT INTO {rollups} ({columns})"
+        f"  SELECT 'month', date_trunc('month', day)::date, {key}, {sums} FROM moved"
+        f"  GROUP BY date_trunc('month', day)::date, {key} {conflict})"
+        " SELECT count(*) FROM moved"
+    )

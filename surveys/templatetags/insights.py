@@ -1,0 +1,19 @@
+"""Template filters of the insights dashboard."""
+
+from datetime import timedelta
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def hours(value: timedelta | None) -> str:
+    """A duration as hours under two days, else as days: "16 h", "2.9 d"."""
+    if value is None:
+        return "—"
+    total = value.total_seconds() / 3600
+    if total < 48:
+        return _("%(hours).0f h") % {"hours": total}
+    return _("%(days).1f d") % {"days": total / 24}
