@@ -45,6 +45,7 @@ def insights_dashboard(request):
         since=data["since"],
         until=data["until"],
         min_sample=settings.CX_METRICS_MIN_SAMPLE,
+        reward_cost=settings.CX_REFERRAL_REWARD_COST,
     )
     kind = SurveyKind(data["filters"].kind)
     floor, ceiling, unit = CHART_RANGE[kind]

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from closedloop import selectors as closedloop_selectors
 from feedback import selectors as feedback_selectors
 from surveys import scoring
 from surveys.models import SCORE_COLUMNS, Response, ScoreChange, ScoreRollup, Survey, Touchpoint
-from surveys.selectors import AdvocacyMetrics, ResponseRate, advocacy_metrics, invitation_response_rates
+from surveys.selectors import ReferralKpis, ResponseRate, invitation_response_rates, referral_kpis
 
 INTERVALS = ("day", "week", "month")
 DIMENSIONS = ("touchpoint", "survey", "plan", "account", "language")
@@ -78,7 +79,7 @@ class SeriesResult:
     group_by: str | None
     series: list[Series]
     total: Figure
-    previous: Figure  # the period of the same length just before
+    previous: Figure  # as many buckets, just before the period
     change: scoring.ChangeTest
     source: str  # "rollups", or "responses" when an account filter reads them directly
 
@@ -152,10 +153,18 @@ def score_series(
     """The kind's score per bucket (and per group), each bucket tested against the one before it."""
     since, until = period_align(interval=interval, since=since, until=until)
     starts = bucket_starts(interval=interval, since=since, until=until)
-    cells = _counts(filters=filters, since=since, until=until, interval=interval, group_by=group_by)
+    # One statement counts this period and the one before it (as many buckets, just before).
+    previous_since = buckets_before(interval=interval, since=since, count=len(starts))
+    filters = _with_surveys(filters)
+    cells = _counts(filters=filters, since=previous_since, until=until, interval=interval, group_by=group_by)
     by_key: dict[str, dict[date, dict[int, int]]] = defaultdict(dict)
+    previous_counts, total_counts = _sum_counts([]), _sum_counts([])
     for (bucket, key), counts in cells.items():
+        if bucket < since:
+            previous_counts = _sum_counts([previous_counts, counts])
+            continue
         by_key[key][bucket] = counts
+        total_counts = _sum_counts([total_counts, counts])
     labels = _labels(group_by, by_key)
     series = []
     for key in sorted(by_key, key=lambda k: labels.get(k, k)):
@@ -169,11 +178,6 @@ def score_series(
             buckets.append(Bucket(start=start, end=end, figure=figure(filters.kind, counts), change=change))
             before = counts
         series.append(Series(key=key, label=labels.get(key, key), buckets=buckets))
-    total_counts = _sum_counts(cells.values())
-    length = until - since
-    previous_counts = _sum_counts(
-        _counts(filters=filters, since=since - length - timedelta(days=1), until=since - timedelta(days=1)).values()
-    )
     return SeriesResult(
         kind=filters.kind,
         interval=interval,
@@ -186,6 +190,16 @@ def score_series(
         change=scoring.change_test(filters.kind, previous_counts, total_counts, min_sample=min_sample),
         source="responses" if filters.accounts else "rollups",
     )
+
+
+def buckets_before(*, interval: str, since: date, count: int) -> date:
+    """The first day of the `count` buckets just before an aligned `since`."""
+    if interval == "day":
+        return since - timedelta(days=count)
+    if interval == "week":
+        return since - timedelta(weeks=count)
+    months = since.year * 12 + since.month - 1 - count
+    return date(months // 12, months % 12 + 1, 1)
 
 
 def score_breakdown(
@@ -333,10 +347,18 @@ class Dashboard:
     drivers: DriverReport
     loop: closedloop_selectors.LoopKpis
     response_rates: list[ResponseRate]
-    advocacy: AdvocacyMetrics
+    advocacy: ReferralKpis
 
 
-def dashboard(*, filters: ScoreFilters, interval: str, since: date, until: date, min_sample: int = 30) -> Dashboard:
+def dashboard(
+    *,
+    filters: ScoreFilters,
+    interval: str,
+    since: date,
+    until: date,
+    min_sample: int = 30,
+    reward_cost: Decimal = Decimal(0),
+) -> Dashboard:
     """Everything the insights dashboard shows, for one set of filters."""
     series = score_series(filters=filters, interval=interval, since=since, until=until, min_sample=min_sample)
     since, until = series.since, series.until  # whole buckets, for every figure on the page
@@ -348,7 +370,7 @@ def dashboard(*, filters: ScoreFilters, interval: str, since: date, until: date,
         drivers=score_drivers(**period, min_sample=min_sample, limit=15),
         loop=loop_kpis(**period),
         response_rates=response_rates(**period),
-        advocacy=advocacy_metrics(since=_start(since), until=_after(until)),
+        advocacy=referral_kpis(since=_start(since), until=_after(until), reward_cost=reward_cost),
     )
 
 
@@ -380,10 +402,9 @@ def _counts(
     *, filters: ScoreFilters, since: date, until: date, interval: str | None = None, group_by: str | None = None
 ) -> dict[tuple[date | None, str], dict[int, int]]:
     """{(bucket start or None, group key): {score: answers}} over since..until, in one statement."""
-    survey_ids = filters.survey_ids or tuple(survey_ids_of_kind(filters.kind))
-    if not survey_ids:
+    filters = _with_surveys(filters)
+    if not filters.survey_ids:
         return {}
-    filters = ScoreFilters(**{**_fields(filters), "survey_ids": survey_ids})
     if filters.accounts or group_by == "account":
         parts = [_raw_cells(filters, since, until, interval, group_by)]
     else:
@@ -407,8 +428,12 @@ def _counts(
     return result
 
 
-def _fields(filters: ScoreFilters) -> dict:
-    return {name: getattr(filters, name) for name in ScoreFilters.__slots__}
+def _with_surveys(filters: ScoreFilters) -> ScoreFilters:
+    """The filters with the surveys named: all of the kind when none were chosen."""
+    if filters.survey_ids:
+        return filters
+    fields = {name: getattr(filters, name) for name in ScoreFilters.__slots__}
+    return ScoreFilters(**{**fields, "survey_ids": tuple(survey_ids_of_kind(filters.kind))})
 
 
 _GROUP_FIELD = {"survey": "survey_id", "plan": "plan", "account": "account", "language": "locale"}
@@ -449,16 +474,23 @@ def _narrow(queryset: QuerySet, filters: ScoreFilters, *, raw: bool = False) -> 
 
 
 def _rollup_cells(filters, since, until, interval, group_by) -> QuerySet:
+    # Rows kept across locales and plans serve every question that neither narrows nor groups by them.
+    segmented = bool(filters.plans or filters.locales) or group_by in ("plan", "language")
+    G = ScoreRollup.Grain
+    day, month = (G.DAY, G.MONTH) if segmented else (G.DAY_ALL, G.MONTH_ALL)
     if interval == "month":
-        cover = Q(grain=ScoreRollup.Grain.MONTH, bucket__gte=since, bucket__lte=until)
+        cover = Q(grain=month, bucket__gte=since, bucket__lte=until)
     elif interval is not None:
-        cover = Q(grain=ScoreRollup.Grain.DAY, bucket__gte=since, bucket__lte=until)
+        cover = Q(grain=day, bucket__gte=since, bucket__lte=until)
     else:
-        cover = _cover(since, until)
+        cover = _cover(since, until, day=day, month=month)
     sums = {column: Sum(column) for column in SCORE_COLUMNS}
     return (
         _narrow(ScoreRollup.objects.filter(cover), filters)
-        .annotate(bucket_start=_bucket(interval, "bucket"), group_key=_group(group_by))
+        .annotate(
+            bucket_start=_bucket("day" if interval == "month" else interval, "bucket"),  # month rows start on the 1st
+            group_key=_group(group_by),
+        )
         .values("bucket_start", "group_key")
         .annotate(**{f"n{column}": total for column, total in sums.items()})
         .values_list("bucket_start", "group_key", *(f"n{column}" for column in SCORE_COLUMNS))
@@ -494,17 +526,17 @@ def _raw_cells(filters, since, until, interval, group_by) -> QuerySet:
     )
 
 
-def _cover(since: date, until: date) -> Q:
+def _cover(since: date, until: date, *, day: str, month: str) -> Q:
     """The rollup rows that count since..until exactly: whole months as months, the days at either end as days."""
     first_full = since if since.day == 1 else (since.replace(day=28) + timedelta(days=4)).replace(day=1)
     after = until + timedelta(days=1)
     end_full = after.replace(day=1)  # months before this one end inside the period
     if first_full >= end_full:
-        return Q(grain=ScoreRollup.Grain.DAY, bucket__gte=since, bucket__lte=until)
+        return Q(grain=day, bucket__gte=since, bucket__lte=until)
     return (
-        Q(grain=ScoreRollup.Grain.MONTH, bucket__gte=first_full, bucket__lt=end_full)
-        | Q(grain=ScoreRollup.Grain.DAY, bucket__gte=since, bucket__lt=first_full)
-        | Q(grain=ScoreRollup.Grain.DAY, bucket__gte=end_full, bucket__lte=until)
+        Q(grain=month, bucket__gte=first_full, bucket__lt=end_full)
+        | Q(grain=day, bucket__gte=since, bucket__lt=first_full)
+        | Q(grain=day, bucket__gte=end_full, bucket__lte=until)
     )
 
 

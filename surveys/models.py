@@ -338,6 +338,8 @@ class ScoreChange(models.Model):
 class ScoreRollup(models.Model):
     """How many answers gave each score, per day or month (in TIME_ZONE), survey, touchpoint, locale and plan.
 
+    Each day and month is also kept across all locales and plans (grains day_all and month_all).
+
     Derived data, exact: `score_rollups_fold` adds pending ScoreChange rows, `score_rollups_rebuild`
     recounts everything from the responses. Columns s0..s10 count the answers of each score.
     """
@@ -345,8 +347,12 @@ class ScoreRollup(models.Model):
     class Grain(models.TextChoices):
         DAY = "day", _("day")
         MONTH = "month", _("month")
+        # The same counts over every locale and plan (both left blank): 12 times fewer rows to
+        # read for a series that does not narrow or group by them, the usual one.
+        DAY_ALL = "day_all", _("day, all segments")
+        MONTH_ALL = "month_all", _("month, all segments")
 
-    grain = models.CharField(max_length=5, choices=Grain.choices)
+    grain = models.CharField(max_length=9, choices=Grain.choices)
     bucket = models.DateField()  # the day, or the first day of the month
     survey_id = models.BigIntegerField()
     touchpoint_id = models.BigIntegerField(default=0)  # 0: no touchpoint

@@ -278,6 +278,42 @@ class AdvocacyMetrics:
     roi: float | None
 
 
+@dataclass(frozen=True, slots=True)
+class ReferralKpis:
+    """What advocates and their referrals brought over a period (no scan of the answers: the dashboard's share)."""
+
+    existing_customers: int
+    advocates_by_status: dict[str, int]
+    link_visits: int
+    signups: int
+    conversions: int
+    conversion_rate: float | None
+    k_factor: float | None
+    revenue: Decimal
+    reward_cost: Decimal
+    roi: float | None
+
+
+def referral_kpis(*, since: datetime | None, until: datetime, reward_cost: Decimal = Decimal(0)) -> ReferralKpis:
+    """Advocates, referrals, conversion rate, K-factor, revenue and ROI over `since <= t < until`."""
+    existing = Customer.objects.filter(created_at__lt=since or until).count()
+    figures = closedloop_selectors.referral_figures(since=since, until=until)
+    return ReferralKpis(
+        existing_customers=existing,
+        advocates_by_status=figures.advocates_by_status,
+        link_visits=figures.link_visits,
+        signups=figures.signups,
+        conversions=figures.conversions,
+        conversion_rate=closedloop_rules.ratio(figures.conversions, figures.signups),
+        k_factor=closedloop_rules.k_factor(referred_customers=figures.conversions, existing_customers=existing),
+        revenue=figures.revenue,
+        reward_cost=reward_cost,
+        roi=closedloop_rules.referral_roi(
+            revenue=figures.revenue, conversions=figures.conversions, reward_cost=reward_cost
+        ),
+    )
+
+
 def advocacy_metrics(
     *, since: datetime | None = None, until: datetime | None = None, reward_cost: Decimal = Decimal(0)
 ) -> AdvocacyMetrics:
@@ -296,24 +332,12 @@ def advocacy_metrics(
         consented=Count("customer", filter=Q(consent_to_contact=True), distinct=True),
         anonymous=Count("id", filter=Q(customer__isnull=True)),
     )
-    existing = Customer.objects.filter(created_at__lt=since or until).count()
-    figures = closedloop_selectors.referral_figures(since=since, until=until)
+    referrals = referral_kpis(since=since, until=until, reward_cost=reward_cost)
     return AdvocacyMetrics(
         since=since,
         until=until,
         promoters=counts["promoters"],
         consented_promoters=counts["consented"],
         anonymous_promoter_answers=counts["anonymous"],
-        existing_customers=existing,
-        advocates_by_status=figures.advocates_by_status,
-        link_visits=figures.link_visits,
-        signups=figures.signups,
-        conversions=figures.conversions,
-        conversion_rate=closedloop_rules.ratio(figures.conversions, figures.signups),
-        k_factor=closedloop_rules.k_factor(referred_customers=figures.conversions, existing_customers=existing),
-        revenue=figures.revenue,
-        reward_cost=reward_cost,
-        roi=closedloop_rules.referral_roi(
-            revenue=figures.revenue, conversions=figures.conversions, reward_cost=reward_cost
-        ),
+        **{name: getattr(referrals, name) for name in ReferralKpis.__slots__},
     )

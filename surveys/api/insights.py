@@ -173,7 +173,7 @@ class ScoreSeriesApi(APIView):
         group_by = serializers.CharField(allow_null=True)
         source = serializers.CharField()
         total = FigureSerializer()
-        previous = FigureSerializer(help_text="The period of the same length just before.")
+        previous = FigureSerializer(help_text="As many buckets, just before the period.")
         change = ChangeSerializer(help_text="From the previous period to this one.")
         series = SeriesLineSerializer(many=True)
 

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             name='ScoreRollup',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grain', models.CharField(choices=[('day', 'day'), ('month', 'month')], max_length=5)),
+                ('grain', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('day_all', 'day, all segments'), ('month_all', 'month, all segments')], max_length=9)),
                 ('bucket', models.DateField()),
                 ('survey_id', models.BigIntegerField()),
                 ('touchpoint_id', models.BigIntegerField(default=0)),

@@ -11,13 +11,22 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 
 from surveys.models import SCORE_COLUMNS, Response, ScoreChange, ScoreRollup
 
 FOLD_BATCH = 100_000  # pending rows folded per statement
 _KEY = ("survey_id", "touchpoint_id", "locale", "plan")
+_KEY_ALL = ("survey_id", "touchpoint_id", "blank_locale", "blank_plan")  # the *_all grains: segments left blank
+_BLANK = {"blank_locale": Value(""), "blank_plan": Value("")}
+# (grain, its bucket, kept per locale and plan)
+_GRAINS = (
+    (ScoreRollup.Grain.DAY, "day", True),
+    (ScoreRollup.Grain.MONTH, "month", True),
+    (ScoreRollup.Grain.DAY_ALL, "day", False),
+    (ScoreRollup.Grain.MONTH_ALL, "month", False),
+)
 _ROLLUP_COLUMNS = ("grain", "bucket", *_KEY, *SCORE_COLUMNS)
 
 
@@ -74,12 +83,12 @@ def score_rollups_fold() -> int:
         pending = ScoreChange.objects.filter(id__lte=last)
         counts = {column: Coalesce(Sum("change", filter=Q(score=n)), 0) for n, column in enumerate(SCORE_COLUMNS)}
         day = _local_day("submitted_at")
-        for grain, bucket in (
-            (ScoreRollup.Grain.DAY, day),
-            (ScoreRollup.Grain.MONTH, Cast(TruncMonth(day), DateField())),
-        ):
-            rows = pending.annotate(grain=Value(grain.value), bucket=bucket).values("grain", "bucket", *_KEY)
-            _insert_select(rows.annotate(**counts).values_list(*_ROLLUP_COLUMNS), add=True)
+        month = Cast(TruncMonth(day), DateField())
+        for grain, bucket, segmented in _GRAINS:
+            bucket = day if bucket == "day" else month
+            key = _KEY if segmented else _KEY_ALL
+            rows = pending.annotate(grain=Value(grain.value), bucket=bucket, **_BLANK).values("grain", "bucket", *key)
+            _insert_select(rows.annotate(**counts).values_list("grain", "bucket", *key, *SCORE_COLUMNS), add=True)
         folded, _ = pending.delete()
     return folded
 
@@ -109,16 +118,28 @@ def score_rollups_rebuild() -> int:
         .order_by()
     )
     _insert_select(days)
-    months = (
-        ScoreRollup.objects.filter(grain=ScoreRollup.Grain.DAY)
-        .annotate(month_grain=Value(ScoreRollup.Grain.MONTH.value), month=Cast(TruncMonth("bucket"), DateField()))
-        .values("month_grain", "month", *_KEY)
-        .annotate(**{f"{column}_sum": Sum(column) for column in SCORE_COLUMNS})
-        .values_list("month_grain", "month", *_KEY, *(f"{column}_sum" for column in SCORE_COLUMNS))
-        .order_by()
-    )
-    _insert_select(months)
+    sums = {f"{column}_sum": Sum(column) for column in SCORE_COLUMNS}
+    for grain, source, month, segmented in (
+        (ScoreRollup.Grain.MONTH, ScoreRollup.Grain.DAY, True, True),
+        (ScoreRollup.Grain.DAY_ALL, ScoreRollup.Grain.DAY, False, False),
+        (ScoreRollup.Grain.MONTH_ALL, ScoreRollup.Grain.DAY_ALL, True, False),
+    ):
+        bucket = Cast(TruncMonth("bucket"), DateField()) if month else F("bucket")
+        key = _KEY if segmented else _KEY_ALL
+        rows = (
+            ScoreRollup.objects.filter(grain=source)
+            .annotate(new_grain=Value(grain.value), new_bucket=bucket, **_blank_as("new"))
+            .values("new_grain", "new_bucket", *(k if k in key else f"new_{k}" for k in _KEY))
+            .annotate(**sums)
+            .values_list("new_grain", "new_bucket", *(k if k in key else f"new_{k}" for k in _KEY), *sums)
+            .order_by()
+        )
+        _insert_select(rows)
     return ScoreRollup.objects.count()
+
+
+def _blank_as(prefix: str) -> dict:
+    return {f"{prefix}_locale": Value(""), f"{prefix}_plan": Value("")}
 
 
 def _local_day(field: str):
@@ -157,15 +178,20 @@ def _fold_sql_postgresql() -> str:
     add = ", ".join(f"{c} = {rollups}.{c} + excluded.{c}" for c in SCORE_COLUMNS)
     columns = ", ".join(_ROLLUP_COLUMNS)
     key = ", ".join(_KEY)
-    conflict = f"ON CONFLICT (grain, bucket, {key}) DO UPDATE SET {add}"
+    buckets = {"day": "day", "month": "date_trunc('month', day)::date"}
+    steps = []
+    for grain, bucket, segmented in _GRAINS:
+        segments = "locale, plan" if segmented else "'', ''"
+        group = f"{buckets[bucket]}, survey_id, touchpoint_id" + (", locale, plan" if segmented else "")
+        steps.append(
+            f" {grain.value} AS (INSERT INTO {rollups} ({columns})"  # noqa: S608 - identifiers are ours
+            f"  SELECT '{grain.value}', {buckets[bucket]}, survey_id, touchpoint_id, {segments}, {sums} FROM moved"
+            f"  GROUP BY {group} ON CONFLICT (grain, bucket, {key}) DO UPDATE SET {add})"
+        )
     return (
         f"WITH moved AS (DELETE FROM {changes} WHERE id IN ("  # noqa: S608 - identifiers are ours
         f"  SELECT id FROM {changes} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
         f"  RETURNING (submitted_at AT TIME ZONE %s)::date AS day, {key}, score, change),"
-        f" days AS (INSERT INTO {rollups} ({columns})"
-        f"  SELECT 'day', day, {key}, {sums} FROM moved GROUP BY day, {key} {conflict}),"
-        f" months AS (INSERT INTO {rollups} ({columns})"
-        f"  SELECT 'month', date_trunc('month', day)::date, {key}, {sums} FROM moved"
-        f"  GROUP BY date_trunc('month', day)::date, {key} {conflict})"
-        " SELECT count(*) FROM moved"
+        + ",".join(steps)
+        + " SELECT count(*) FROM moved"
     )

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from surveys import insights, scoring
-from surveys.models import Response, ScoreChange, ScoreRollup
+from surveys.models import SCORE_COLUMNS, Response, ScoreChange, ScoreRollup
 from surveys.services import CustomerIdentity, response_submit
 from surveys.services.invitations import invitation_respond
 from surveys.services.rollups import score_rollups_fold, score_rollups_rebuild
@@ -392,3 +392,27 @@ def test_folding_while_answers_arrive_loses_and_doubles_nothing():
     assert all(total.counts[s] == Counter(i % 11 for i in range(300))[s] for s in range(11))
     assert sum(folded) <= 300
     assert not ScoreChange.objects.exists()
+
+
+def test_every_grain_counts_every_answer_once(answers):
+    for fold in (score_rollups_fold, score_rollups_rebuild):
+        fold()
+        totals = {
+            grain: sum(sum(row) for row in ScoreRollup.objects.filter(grain=grain).values_list(*SCORE_COLUMNS))
+            for grain in ScoreRollup.Grain.values
+        }
+        assert totals == dict.fromkeys(ScoreRollup.Grain.values, 401)
+        assert not ScoreRollup.objects.filter(grain__endswith="_all").exclude(locale="", plan="").exists()
+
+
+def test_the_period_before_is_as_many_buckets_just_before(answers):
+    score_rollups_fold()
+    result = insights.score_series(
+        filters=insights.ScoreFilters(kind="nps"), interval="month", since=date(2026, 3, 10), until=date(2026, 4, 2)
+    )
+    assert (result.since, result.until) == (date(2026, 3, 1), date(2026, 4, 30))
+    local = [timezone.localtime(at).date() for at in Response.objects.values_list("submitted_at", flat=True)]
+    assert result.previous.n == sum(date(2026, 1, 1) <= day < date(2026, 3, 1) for day in local) > 0
+    assert result.total.n == sum(date(2026, 3, 1) <= day <= date(2026, 4, 30) for day in local) > 0
+    assert insights.buckets_before(interval="month", since=date(2026, 1, 1), count=3) == date(2025, 10, 1)
+    assert insights.buckets_before(interval="week", since=date(2026, 3, 2), count=2) == date(2026, 2, 16)
