@@ -119,7 +119,13 @@ class ThemeTerm(models.Model):
     class Meta:
         verbose_name = _("term")
         verbose_name_plural = _("terms")
-        constraints = [models.UniqueConstraint(Lower("term"), name="theme_term_unique_any_case")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"),
+                name="theme_term_unique_any_case",
+                violation_error_message=_("This term already belongs to a theme (in any mix of cases)."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.term

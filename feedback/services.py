@@ -81,6 +81,12 @@ def _item_insert_template(
     return sql, tuple(f.attname for f in fields if f.attname not in from_relation), fresh
 
 
+def feedback_items_delete(*, source: str, source_ids: Sequence[int]) -> int:
+    """Delete the items of deleted sources (answers); return how many went."""
+    deleted, _ = FeedbackItem.objects.filter(source=source, source_id__any_of=list(source_ids)).delete()
+    return deleted
+
+
 def feedback_item_recorded() -> None:
     """Queue the analysis of a just-recorded item once the caller's transaction commits (at once outside one)."""
     transaction.on_commit(feedback_analysis_kick, robust=True)

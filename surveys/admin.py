@@ -154,6 +154,12 @@ class ResponseAdmin(ReadOnlyModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
+    def delete_model(self, request, obj):
+        services.responses_delete(response_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.responses_delete(response_ids=list(queryset.values_list("pk", flat=True)))
+
     @admin.display(description=_("comment"))
     def short_comment(self, response):
         return response.comment if len(response.comment) <= 80 else response.comment[:79] + "…"

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'term',
                 'verbose_name_plural': 'terms',
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('term'), name='theme_term_unique_any_case')],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('term'), name='theme_term_unique_any_case', violation_error_message='This term already belongs to a theme (in any mix of cases).')],
             },
         ),
         migrations.RunPython(forward, migrations.RunPython.noop),

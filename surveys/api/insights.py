@@ -24,6 +24,22 @@ class CanSeeInsights(permissions.BasePermission):
         return bool(user and user.is_authenticated and user.is_staff and user.has_perm("surveys.view_insights"))
 
 
+class InsightsApi(APIView):
+    """A metrics endpoint: `get` validates the query with `query_serializer` and answers with `answer(**query)`."""
+
+    permission_classes = (CanSeeInsights,)
+    query_serializer: type[serializers.Serializer]
+    many = False
+
+    def answer(self, **query):
+        raise NotImplementedError
+
+    def respond(self, request):
+        query = self.query_serializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(self.OutputSerializer(self.answer(**query.validated_data), many=self.many).data)
+
+
 class ScoreQuerySerializer(serializers.Serializer):
     """Which answers count, and over which days (both included, in the server's TIME_ZONE)."""
 
@@ -155,14 +171,14 @@ class SegmentSerializer(serializers.Serializer):
     versus_rest = ChangeSerializer(help_text="The segment against all other answers.")
 
 
-class ScoreSeriesApi(APIView):
+class ScoreSeriesApi(InsightsApi):
     """The score per day, week or month with its 95% margin, class counts and each change's significance.
 
     Counted in the database from exact rollups (plus answers not yet folded in); an account filter
     reads the responses themselves. Periods widen to whole weeks (Monday first) or months.
     """
 
-    permission_classes = (CanSeeInsights,)
+    query_serializer = SeriesQuerySerializer
 
     @extend_schema_serializer(component_name="ScoreSeries")
     class OutputSerializer(serializers.Serializer):
@@ -177,6 +193,9 @@ class ScoreSeriesApi(APIView):
         change = ChangeSerializer(help_text="From the previous period to this one.")
         series = SeriesLineSerializer(many=True)
 
+    def answer(self, **query):
+        return insights.score_series(**query, min_sample=settings.CX_METRICS_MIN_SAMPLE)
+
     @extend_schema(
         parameters=[SeriesQuerySerializer],
         responses={
@@ -185,20 +204,17 @@ class ScoreSeriesApi(APIView):
         },
     )
     def get(self, request):
-        query = SeriesQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        result = insights.score_series(**query.validated_data, min_sample=settings.CX_METRICS_MIN_SAMPLE)
-        return Response(self.OutputSerializer(result).data)
+        return self.respond(request)
 
 
-class ScoreBreakdownApi(APIView):
+class ScoreBreakdownApi(InsightsApi):
     """The score per touchpoint, survey, plan, account or language, the one that pulls the score down first.
 
     Each segment has its share of the answers, its contribution to the overall score
     (share × (segment − overall)) and a test of the segment against all other answers.
     """
 
-    permission_classes = (CanSeeInsights,)
+    query_serializer = BreakdownQuerySerializer
 
     @extend_schema_serializer(component_name="ScoreBreakdown")
     class OutputSerializer(serializers.Serializer):
@@ -209,6 +225,9 @@ class ScoreBreakdownApi(APIView):
         total = FigureSerializer()
         segments = SegmentSerializer(many=True)
 
+    def answer(self, **query):
+        return insights.score_breakdown(**query, min_sample=settings.CX_METRICS_MIN_SAMPLE)
+
     @extend_schema(
         parameters=[BreakdownQuerySerializer],
         responses={
@@ -217,10 +236,7 @@ class ScoreBreakdownApi(APIView):
         },
     )
     def get(self, request):
-        query = BreakdownQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        result = insights.score_breakdown(**query.validated_data, min_sample=settings.CX_METRICS_MIN_SAMPLE)
-        return Response(self.OutputSerializer(result).data)
+        return self.respond(request)
 
 
 class DriverQuerySerializer(ScoreQuerySerializer):
@@ -252,14 +268,14 @@ class DriverSerializer(serializers.Serializer):
     versus_rest = ChangeSerializer()
 
 
-class ScoreDriversApi(APIView):
+class ScoreDriversApi(InsightsApi):
     """Themes and keywords of the period's analysed comments, those that pull the score down first.
 
     The theme map (feedback admin: Themes) merges words across languages (退款 / refund → Refunds);
     a keyword no theme claims is a driver of its own.
     """
 
-    permission_classes = (CanSeeInsights,)
+    query_serializer = DriverQuerySerializer
 
     @extend_schema_serializer(component_name="ScoreDrivers")
     class OutputSerializer(serializers.Serializer):
@@ -269,6 +285,9 @@ class ScoreDriversApi(APIView):
         commented = FigureSerializer(help_text="Every analysed comment of the period.")
         drivers = DriverSerializer(many=True)
 
+    def answer(self, **query):
+        return insights.score_drivers(**query, min_sample=settings.CX_METRICS_MIN_SAMPLE)
+
     @extend_schema(
         parameters=[DriverQuerySerializer],
         responses={
@@ -277,10 +296,7 @@ class ScoreDriversApi(APIView):
         },
     )
     def get(self, request):
-        query = DriverQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        result = insights.score_drivers(**query.validated_data, min_sample=settings.CX_METRICS_MIN_SAMPLE)
-        return Response(self.OutputSerializer(result).data)
+        return self.respond(request)
 
 
 @extend_schema_serializer(component_name="DurationStats")
@@ -296,10 +312,10 @@ class DurationSerializer(serializers.Serializer):
         return stats.p90.total_seconds() / 3600 if stats.p90 is not None else None
 
 
-class LoopKpisApi(APIView):
+class LoopKpisApi(InsightsApi):
     """How fast the loop closes: first contact, resolution, SLA compliance, recovery, root causes, open cases by age."""
 
-    permission_classes = (CanSeeInsights,)
+    query_serializer = ScoreQuerySerializer
 
     @extend_schema_serializer(component_name="LoopKpis")
     class OutputSerializer(serializers.Serializer):
@@ -326,6 +342,9 @@ class LoopKpisApi(APIView):
         def get_root_causes(self, kpis) -> list[dict]:
             return [{"key": key, "name_en": en, "name_zh": zh, "cases": n} for key, en, zh, n in kpis.root_causes]
 
+    def answer(self, **query):
+        return insights.loop_kpis(**query)
+
     @extend_schema(
         parameters=[ScoreQuerySerializer],
         responses={
@@ -334,15 +353,14 @@ class LoopKpisApi(APIView):
         },
     )
     def get(self, request):
-        query = ScoreQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(self.OutputSerializer(insights.loop_kpis(**query.validated_data)).data)
+        return self.respond(request)
 
 
-class ResponseRatesApi(APIView):
+class ResponseRatesApi(InsightsApi):
     """Invitations sent, opened and answered, and the response rate, by survey, touchpoint and channel."""
 
-    permission_classes = (CanSeeInsights,)
+    query_serializer = ScoreQuerySerializer
+    many = True
 
     @extend_schema_serializer(component_name="ResponseRate")
     class OutputSerializer(serializers.Serializer):
@@ -354,6 +372,9 @@ class ResponseRatesApi(APIView):
         answered = serializers.IntegerField()
         rate = serializers.FloatField(allow_null=True, help_text="% of sent invitations answered.")
 
+    def answer(self, **query):
+        return insights.response_rates(**query)
+
     @extend_schema(
         parameters=[ScoreQuerySerializer],
         responses={
@@ -362,6 +383,4 @@ class ResponseRatesApi(APIView):
         },
     )
     def get(self, request):
-        query = ScoreQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(self.OutputSerializer(insights.response_rates(**query.validated_data), many=True).data)
+        return self.respond(request)

@@ -9,6 +9,7 @@ from surveys.services.responses import (
     response_check,
     response_feedback_record,
     response_submit,
+    responses_delete,
     responses_feedback_backfill,
 )
 from surveys.services.stats import survey_stats_refresh
@@ -23,6 +24,7 @@ __all__ = (
     "response_check",
     "response_feedback_record",
     "response_submit",
+    "responses_delete",
     "responses_feedback_backfill",
     "survey_stats_refresh",
 )

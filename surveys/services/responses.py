@@ -1,5 +1,6 @@
 """Taking in an answer: checked, classified and stored in one statement."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -278,6 +279,20 @@ def responses_feedback_backfill(*, responses: QuerySet[Response], batch: int = 5
                 )
         done += len(missing)
     return done
+
+
+@transaction.atomic
+def responses_delete(*, response_ids: Sequence[int]) -> int:
+    """Delete answers with their feedback items, counting them out of the score rollups; return how many.
+
+    Cases and advocates keep their own snapshots (the closed loop's record of what was done).
+    """
+    responses = list(Response.objects.select_for_update().filter(pk__in=list(response_ids)))
+    score_changes_record(changes=[(response, -1) for response in responses])
+    ids = [response.pk for response in responses]
+    feedback_services.feedback_items_delete(source="response", source_ids=ids)
+    Response.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def customer_get_or_create_identity(*, identity: CustomerIdentity) -> int:

@@ -416,3 +416,25 @@ def test_the_period_before_is_as_many_buckets_just_before(answers):
     assert result.total.n == sum(date(2026, 3, 1) <= day <= date(2026, 4, 30) for day in local) > 0
     assert insights.buckets_before(interval="month", since=date(2026, 1, 1), count=3) == date(2025, 10, 1)
     assert insights.buckets_before(interval="week", since=date(2026, 3, 2), count=2) == date(2026, 2, 16)
+
+
+def test_answers_deleted_in_the_admin_are_counted_out_with_their_feedback(answers, client, django_user_model):
+    from feedback.models import FeedbackItem
+
+    score_rollups_fold()
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    doomed = list(Response.objects.filter(score__lte=6).values_list("pk", flat=True)[:25])
+    response = client.post(
+        "/admin/surveys/response/", {"action": "delete_selected", "_selected_action": doomed, "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not FeedbackItem.objects.filter(source="response", source_id__in=doomed).exists()
+    filters = insights.ScoreFilters(kind="nps")
+    for _ in range(2):  # pending, then folded
+        series = insights.score_series(
+            filters=filters, interval="month", since=date(2026, 1, 1), until=date(2026, 5, 31), group_by="touchpoint"
+        )
+        assert _got(series) == _expected(answers, interval="month", group_by="touchpoint")
+        assert series.total.n == 401 - 25
+        score_rollups_fold()
