@@ -26,6 +26,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
@@ -148,8 +149,9 @@ def raw_aggregate(since: date, until: date) -> dict:
     from surveys.insights import survey_ids_of_kind
 
     ids = survey_ids_of_kind("nps")
-    start = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
-    end = datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    zone = ZoneInfo(settings.TIME_ZONE)  # days begin at midnight where the buckets are counted
+    start = datetime.combine(since, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     with connection.cursor() as cursor:
         cursor.execute(RAW_SQL, [settings.TIME_ZONE, ids, start, end])
         return {(str(m), str(tp)): (p, d, n) for m, tp, p, d, n in cursor.fetchall()}

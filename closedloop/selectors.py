@@ -315,15 +315,26 @@ def loop_kpis(
     until: datetime,
     survey_ids: Sequence[int] = (),
     touchpoint_keys: Sequence[str] = (),
+    plans: Sequence[str] = (),
+    accounts: Sequence[str] = (),
+    locales: Sequence[str] = (),
     now: datetime | None = None,
 ) -> LoopKpis:
-    """Time to first contact and to resolution, SLA compliance, recovery, root causes and open cases by age."""
+    """Time to first contact and to resolution, SLA compliance, recovery, root causes and open cases by age.
+
+    Segments are the customer's as the case's snapshot took them, when the answer was given.
+    """
     now = now or timezone.now()
     cases = Case.objects.all()
-    if survey_ids:
-        cases = cases.filter(survey_id__in=survey_ids)
-    if touchpoint_keys:
-        cases = cases.filter(touchpoint_key__in=touchpoint_keys)
+    for field, values in (
+        ("survey_id", survey_ids),
+        ("touchpoint_key", touchpoint_keys),
+        ("customer_plan", plans),
+        ("customer_account", accounts),
+        ("locale", locales),
+    ):
+        if values:
+            cases = cases.filter(**{f"{field}__in": list(values)})
     opened = cases.filter(opened_at__gte=since, opened_at__lt=until)
     resolved = cases.filter(resolved_at__gte=since, resolved_at__lt=until)
     counts = resolved.aggregate(

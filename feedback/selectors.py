@@ -107,7 +107,6 @@ def driver_counts(
         items = items.filter(customer_plan__in=plans)
     if accounts:
         items = items.filter(customer_account__in=accounts)
-    commented = dict(items.values_list("score").annotate(n=Count("id")).order_by())
     base_sql, base_params = items.values("id", "score", "keywords").query.sql_with_params()
     quote = connection.ops.quote_name
     terms, themes_table = quote(ThemeTerm._meta.db_table), quote(Theme._meta.db_table)
@@ -133,11 +132,18 @@ def driver_counts(
             f" LEFT JOIN {themes_table} AS th ON th.id = t.theme_id AND th.active"
             ") AS mentions GROUP BY driver, score"
         )
+    # The commented answers are counted in the same statement (one snapshot), so that no comment
+    # analysed meanwhile is a mention without being counted as commented.
+    everything = f"SELECT NULL, b.score, COUNT(*) FROM ({base_sql}) AS b GROUP BY b.score UNION ALL {sql}"  # noqa: S608
     drivers: dict[str, dict[int, int]] = defaultdict(dict)
+    commented: dict[int, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, base_params)
+        cursor.execute(everything, [*base_params, *base_params])
         for driver, score, n in cursor.fetchall():
-            drivers[driver][score] = n
+            if driver is None:
+                commented[score] = n
+            else:
+                drivers[driver][score] = n
     themes = {f"theme:{key}": (en, zh) for key, en, zh in Theme.objects.values_list("key", "name_en", "name_zh")}
     labels = {key: themes.get(key) or (key.split(":", 1)[1],) * 2 for key in drivers}
     return DriverCounts(commented=commented, drivers=dict(drivers), labels=labels)

@@ -188,7 +188,7 @@ def score_series(
         total=figure(filters.kind, total_counts),
         previous=figure(filters.kind, previous_counts),
         change=scoring.change_test(filters.kind, previous_counts, total_counts, min_sample=min_sample),
-        source="responses" if filters.accounts else "rollups",
+        source="responses" if filters.accounts or group_by == "account" else "rollups",
     )
 
 
@@ -325,7 +325,13 @@ def loop_kpis(*, filters: ScoreFilters, since: date, until: date) -> closedloop_
     """How fast the loop closed for the cases of these surveys and touchpoints, over the days since..until."""
     keys = list(Touchpoint.objects.filter(id__in=filters.touchpoint_ids).values_list("key", flat=True))
     return closedloop_selectors.loop_kpis(
-        since=_start(since), until=_after(until), survey_ids=filters.survey_ids, touchpoint_keys=keys
+        since=_start(since),
+        until=_after(until),
+        survey_ids=_with_surveys(filters).survey_ids or (0,),  # no survey of the kind: no case
+        touchpoint_keys=keys,
+        plans=filters.plans,
+        accounts=filters.accounts,
+        locales=filters.locales,
     )
 
 
@@ -334,8 +340,11 @@ def response_rates(*, filters: ScoreFilters, since: date, until: date) -> list[R
     return invitation_response_rates(
         since=_start(since),
         before=_after(until),
-        survey_ids=filters.survey_ids or survey_ids_of_kind(filters.kind),
+        survey_ids=_with_surveys(filters).survey_ids or (0,),  # no survey of the kind: no invitation
         touchpoint_ids=filters.touchpoint_ids,
+        plans=filters.plans,
+        accounts=filters.accounts,
+        locales=filters.locales,
     )
 
 

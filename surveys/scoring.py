@@ -307,8 +307,8 @@ def change_test(kind: str, before: Mapping[int, int], after: Mapping[int, int], 
     """Test the change of a kind's headline score from per-score counts `before` to `after`.
 
     NPS: z-test on the difference of two NPS, each with variance (p + d − (p − d)²) / n.
-    CSAT and the CES agree share are proportions: the pooled two-proportion z-test.
-    CES mean: Welch's z on two means (both samples at least `min_sample`, so z ≈ t).
+    CSAT is a proportion: the pooled two-proportion z-test.
+    CES: Welch's z on the two means, the headline score (both samples at least `min_sample`, so z ≈ t).
     """
     survey_kind = _kind(kind)
     _check_counts(survey_kind, before)

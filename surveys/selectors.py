@@ -201,10 +201,14 @@ def invitation_response_rates(
     before: datetime | None = None,
     survey_ids: Iterable[int] = (),
     touchpoint_ids: Iterable[int] = (),
+    plans: Iterable[str] = (),
+    accounts: Iterable[str] = (),
+    locales: Iterable[str] = (),
 ) -> list[ResponseRate]:
     """Return sent, opened and answered invitations by survey, touchpoint and channel, counted in the database.
 
-    Invitations count by when they were made (`since <= created_at < before`).
+    Invitations count by when they were made (`since <= created_at < before`); plan and account
+    are the customer's now (an invitation keeps no snapshot of them).
     """
     reached = Q(sent_at__isnull=False) | Q(answered_at__isnull=False)
     invitations = Invitation.objects.all()
@@ -214,8 +218,14 @@ def invitation_response_rates(
         invitations = invitations.filter(created_at__lt=before)
     if survey_ids := list(survey_ids):
         invitations = invitations.filter(survey_id__in=survey_ids)
-    if touchpoint_ids := list(touchpoint_ids):
-        invitations = invitations.filter(touchpoint_id__in=touchpoint_ids)
+    for field, values in (
+        ("touchpoint_id", touchpoint_ids),
+        ("customer__plan", plans),
+        ("customer__account", accounts),
+        ("locale", locales),
+    ):
+        if values := list(values):
+            invitations = invitations.filter(**{f"{field}__in": values})
     rows = (
         invitations.values("survey__name", "touchpoint__name", "channel")
         .annotate(

@@ -1,6 +1,6 @@
 """Insights endpoints for CX staff and leads: score series, breakdowns by touchpoint and segment."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -40,11 +40,21 @@ class InsightsApi(APIView):
         return Response(self.OutputSerializer(self.answer(**query.validated_data), many=self.many).data)
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9000, 12, 31)
+
+
+def _within_calendar(day: date) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise serializers.ValidationError(f"Must be a day from {FIRST_DAY} to {LAST_DAY}.")
+
+
 class ScoreQuerySerializer(serializers.Serializer):
     """Which answers count, and over which days (both included, in the server's TIME_ZONE)."""
 
     survey = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, help_text="Survey ids; repeat for several."
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        help_text="Survey ids; repeat for several.",
     )
     kind = serializers.ChoiceField(
         choices=[k.value for k in SurveyKind], required=False, help_text="Every survey of this kind (default nps)."
@@ -55,8 +65,8 @@ class ScoreQuerySerializer(serializers.Serializer):
     language = serializers.ListField(
         child=serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES]), required=False
     )
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
+    since = serializers.DateField(required=False, validators=[_within_calendar])
+    until = serializers.DateField(required=False, validators=[_within_calendar])
 
     def validate(self, attrs):
         survey_ids = tuple(dict.fromkeys(attrs.get("survey", ())))
@@ -76,7 +86,7 @@ class ScoreQuerySerializer(serializers.Serializer):
         if missing:
             raise serializers.ValidationError({"touchpoint": [f"Unknown touchpoint: {', '.join(missing)}."]})
         until = attrs.get("until") or timezone.localdate()
-        since = attrs.get("since") or until - DEFAULT_SPAN[attrs.get("interval", "month")]
+        since = attrs.get("since") or max(FIRST_DAY, until - DEFAULT_SPAN[attrs.get("interval", "month")])
         if since > until:
             raise serializers.ValidationError({"until": ["until must not be before since."]})
         filters = insights.ScoreFilters(

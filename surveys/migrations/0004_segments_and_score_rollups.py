@@ -11,7 +11,9 @@ def forward(apps, schema_editor):
     Response.objects.filter(customer__isnull=False).update(
         plan=Subquery(customer.values("plan")[:1]), account=Subquery(customer.values("account")[:1])
     )
-    # Count the answers already stored (a migration at install time finds none).
+    # Count the answers already stored (a migration at install time finds none). This runs the
+    # service as it is now, not a frozen copy: a later change to the rollup models must keep it
+    # working, or squash this migration.
     from surveys.services.rollups import score_rollups_rebuild
 
     score_rollups_rebuild()

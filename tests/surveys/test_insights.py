@@ -313,6 +313,9 @@ def test_an_account_filter_reads_the_responses_and_agrees_with_them(answers):
         ({"interval": "day", "since": "2020-01-01", "until": "2026-01-01"}, "since", "At most 400 buckets"),
         ({"language": "fr"}, "language", '"fr" is not a valid choice.'),
         ({"since": "yesterday"}, "since", "Date has wrong format"),
+        ({"until": "9999-12-31"}, "until", "Must be a day from 1900-01-01 to 9000-12-31."),
+        ({"since": "0001-01-01", "until": "0001-02-01"}, "since", "Must be a day from 1900-01-01"),
+        ({"survey": "99999999999999999999"}, "survey", "less than or equal to"),
     ],
 )
 def test_bad_parameters_are_a_400_naming_them(params, field, message):
@@ -438,3 +441,36 @@ def test_answers_deleted_in_the_admin_are_counted_out_with_their_feedback(answer
         assert _got(series) == _expected(answers, interval="month", group_by="touchpoint")
         assert series.total.n == 401 - 25
         score_rollups_fold()
+
+
+@pytest.mark.parametrize("endpoint", ["scores", "breakdown", "drivers", "loop", "response-rates"])
+def test_every_metrics_endpoint_bounds_its_days(endpoint):
+    SurveyFactory(kind="nps")
+    client = staff_client("lead", "CX lead")
+    assert client.get(f"/api/v1/metrics/{endpoint}/", {"until": "9999-12-31"}).status_code == 400
+    assert client.get(f"/api/v1/metrics/{endpoint}/", {"since": "1900-01-01", "until": "1900-02-01"}).status_code == 200
+
+
+def test_loop_kpis_follow_the_kind_plan_and_language_filters():
+    from tests.closedloop.factories import CaseFactory
+
+    nps, csat = SurveyFactory(kind="nps"), SurveyFactory(kind="csat")
+    CaseFactory(survey_id=nps.id, customer_plan="pro", locale="zh-hans")
+    CaseFactory(survey_id=nps.id, customer_plan="starter", locale="en")
+    CaseFactory(survey_id=csat.id, survey_kind="csat", customer_plan="pro", locale="en")
+    client = staff_client("lead", "CX lead")
+
+    def opened(**params):
+        return client.get("/api/v1/metrics/loop/", params).json()["opened"]
+
+    assert opened() == 2  # nps, the default kind
+    assert opened(kind="csat") == 1
+    assert opened(plan="pro") == 1
+    assert opened(language="zh-hans") == 1
+    assert opened(plan="enterprise") == 0
+
+
+def test_grouping_by_account_says_it_read_the_responses(answers):
+    body = staff_client("lead", "CX lead").get(SCORES, {"group_by": "account", "since": "2026-01-01"}).json()
+    assert body["source"] == "responses"
+    assert {line["label"] for line in body["series"]} == {"Acme 集团", "—"}
