@@ -193,6 +193,7 @@ CELERY_BEAT_SCHEDULE = {
     "feedback-requeue-pending": {"task": "feedback.tasks.feedback_requeue_pending", "schedule": 60.0},
     "cases-check-sla": {"task": "closedloop.tasks.cases_check_sla", "schedule": 60.0},
     "score-rollups-fold": {"task": "surveys.tasks.score_rollups_fold", "schedule": 60.0},
+    "comments-purge": {"task": "surveys.tasks.comments_purge", "schedule": 3600.0},
     "cases-resurvey-due": {"task": "surveys.tasks.case_resurveys_send", "schedule": 300.0},
 }
 
@@ -264,6 +265,10 @@ if not _reward_ok:
     raise ImproperlyConfigured("CX_REFERRAL_REWARD_COST must be an amount such as 25 or 25.50 (0 or more).")
 
 # Seconds a web process keeps a survey or touchpoint lookup before reading it again.
+# Comments (answers, feedback items, cases, advocates) older than this many days are emptied daily; 0 keeps them.
+CX_COMMENT_RETENTION_DAYS = env.int("CX_COMMENT_RETENTION_DAYS", default=0)
+if CX_COMMENT_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("CX_COMMENT_RETENTION_DAYS must be 0 (keep comments) or a number of days.")
 # Insights: a score from fewer answers than this is labelled a small sample, and its changes never significant.
 CX_METRICS_MIN_SAMPLE = env.int("CX_METRICS_MIN_SAMPLE", default=30)
 if CX_METRICS_MIN_SAMPLE < 1:

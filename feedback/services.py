@@ -87,6 +87,31 @@ def feedback_items_delete(*, source: str, source_ids: Sequence[int]) -> int:
     return deleted
 
 
+def feedback_items_forget(*, customer_ids: Sequence[int]) -> int:
+    """Drop who gave the customers' items and what they wrote; scores, classes and times stay for the figures."""
+    return FeedbackItem.objects.filter(customer_id__any_of=sorted(set(customer_ids))).update(
+        text="",
+        keywords=[],
+        customer_id=None,
+        customer_external_id="",
+        customer_name="",
+        customer_email="",
+        customer_value=None,
+        customer_account="",
+        last_error="",
+        updated_at=timezone.now(),
+    )
+
+
+def feedback_comments_purge(*, before: datetime) -> int:
+    """Empty the text and keywords of items given before a moment (the retention period); return how many."""
+    return (
+        FeedbackItem.objects.filter(given_at__lt=before)
+        .exclude(text="", keywords=[])
+        .update(text="", keywords=[], updated_at=timezone.now())
+    )
+
+
 def feedback_item_recorded() -> None:
     """Queue the analysis of a just-recorded item once the caller's transaction commits (at once outside one)."""
     transaction.on_commit(feedback_analysis_kick, robust=True)

@@ -4,8 +4,19 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from surveys import selectors, services
-from surveys.models import ContactRule, Customer, Invitation, Response, Survey, SurveyStats, Touchpoint, TouchpointEvent
+from surveys.models import (
+    ContactRule,
+    Customer,
+    Erasure,
+    Invitation,
+    Response,
+    Survey,
+    SurveyStats,
+    Touchpoint,
+    TouchpointEvent,
+)
 from surveys.policy import REASON_TEXT, Reason
+from surveys.services.privacy import erasure_reference
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
@@ -226,3 +237,22 @@ class InvitationAdmin(admin.ModelAdmin):
             "rows": selectors.invitation_response_rates(),
         }
         return TemplateResponse(request, "admin/surveys/invitation/response_rate.html", context)
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyModelAdmin):
+    """The audit of forgotten customers: who, when, how and how many rows; never whom."""
+
+    list_display = ("created_at", "via", "actor", "counts")
+    list_filter = ("via",)
+    search_fields = ("reference",)
+    date_hierarchy = "created_at"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by the external id itself: it is hashed as the audit keeps it, and matched exactly."""
+        if not search_term:
+            return queryset, False
+        return queryset.filter(reference=erasure_reference(search_term.strip())), False

@@ -1,11 +1,15 @@
 """Background tasks of the surveys app: ids in, one service call."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
+from django.utils import timezone
 
 from surveys import selectors, services
 from surveys.models import Survey
-from surveys.services import invitations, resurveys, rollups
+from surveys.services import invitations, privacy, resurveys, rollups
 
 
 @shared_task(
@@ -65,3 +69,10 @@ def case_resurveys_send() -> None:
 def score_rollups_fold() -> None:
     """Fold the answers counted since the last run into the score rollups (scheduled by beat every minute)."""
     rollups.score_rollups_fold()
+
+
+@shared_task(ignore_result=True)
+def comments_purge() -> None:
+    """Empty comments older than CX_COMMENT_RETENTION_DAYS (scheduled by beat every hour; off at 0)."""
+    if settings.CX_COMMENT_RETENTION_DAYS:
+        privacy.comments_purge(before=timezone.now() - timedelta(days=settings.CX_COMMENT_RETENTION_DAYS))

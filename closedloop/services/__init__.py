@@ -1,4 +1,4 @@
-"""Writing in the closed loop: cases (`cases`) and advocates (`advocates`).
+"""Writing in the closed loop: cases (`cases`), advocates (`advocates`) and personal data (`privacy`).
 
 `feedback_analysed` is where answers enter, once feedback has analysed them.
 """
@@ -36,6 +36,7 @@ from closedloop.services.cases import (
     note_language,
     sla_hours,
 )
+from closedloop.services.privacy import comments_purge, customers_forget
 
 __all__ = [
     "UNSET",
@@ -60,6 +61,8 @@ __all__ = [
     "cases_assign",
     "cases_check_sla",
     "cases_from_answers",
+    "comments_purge",
+    "customers_forget",
     "export_logged",
     "feedback_analysed",
     "note_language",

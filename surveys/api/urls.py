@@ -1,5 +1,6 @@
 from django.urls import path
 
+from surveys.api.customers import CustomerForgetApi
 from surveys.api.events import TouchpointEventBatchApi, TouchpointEventCreateApi
 from surveys.api.insights import LoopKpisApi, ResponseRatesApi, ScoreBreakdownApi, ScoreDriversApi, ScoreSeriesApi
 from surveys.api.metrics import AdvocacyMetricsApi
@@ -14,6 +15,7 @@ urlpatterns = [
     path("touchpoint-events/", TouchpointEventCreateApi.as_view(), name="touchpoint-event-create"),
     path("touchpoint-events/batch/", TouchpointEventBatchApi.as_view(), name="touchpoint-event-batch"),
     path("responses/", ResponseListApi.as_view(), name="response-list"),
+    path("customers/<str:external_id>/", CustomerForgetApi.as_view(), name="customer-forget"),
     path("metrics/advocates/", AdvocacyMetricsApi.as_view(), name="metrics-advocates"),
     path("metrics/scores/", ScoreSeriesApi.as_view(), name="metrics-scores"),
     path("metrics/breakdown/", ScoreBreakdownApi.as_view(), name="metrics-breakdown"),

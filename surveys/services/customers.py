@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from closedloop import services as closedloop_services
-from surveys.models import Customer
+from surveys.models import Customer, Erasure
+from surveys.services.privacy import customer_forget
 
 
 @transaction.atomic
@@ -24,13 +25,12 @@ def customer_save(*, customer: Customer, consent_was: bool, unsubscribed_was: bo
 
 @transaction.atomic
 def customers_delete(*, customer_ids: Sequence[int], actor=None) -> int:
-    """Delete customers; their advocates are opted out and emptied of personal data, never exported again.
+    """Delete customers as staff do in the admin: each is forgotten everywhere (see customer_forget).
 
-    Their answers stay, without the customer (the answer's customer is set to NULL); their
-    feedback and case snapshots are not yet anonymized. Returns how many customers were deleted.
+    Their answers stay for the figures, anonymized; their advocates are opted out for good.
+    Returns how many customers were deleted.
     """
-    customers = Customer.objects.filter(pk__in=list(customer_ids))
-    ids = list(customers.values_list("pk", flat=True))
-    closedloop_services.advocates_forget_customers(customer_ids=ids, actor=actor)
-    customers.delete()
-    return len(ids)
+    external_ids = list(Customer.objects.filter(pk__in=list(customer_ids)).values_list("external_id", flat=True))
+    for external_id in external_ids:
+        customer_forget(external_id=external_id, via=Erasure.Via.ADMIN, actor=actor)
+    return len(external_ids)

@@ -1,0 +1,77 @@
+"""Personal data in the closed loop: forgetting a customer, and purging old comments.
+
+What a case or an advocate says about the loop (statuses, times, scores, root causes, referral
+counts and revenue) stays, so that the loop's figures stay right; who the customer was and what
+they wrote goes.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from closedloop.models import Advocate, AdvocateExport, Case, CaseActivity, CaseTrigger, Referral
+from closedloop.services.advocates import advocates_forget_customers
+
+# Activity that may quote the customer: notes staff wrote and notes sent to the customer.
+_QUOTING = (CaseActivity.Kind.NOTE, CaseActivity.Kind.NOTIFIED, CaseActivity.Kind.EDITED)
+
+
+@transaction.atomic
+def customers_forget(*, customer_ids: Sequence[int], identifiers: Sequence[str], actor=None) -> dict[str, int]:
+    """Drop the customers' personal data from cases, advocates, referrals and export logs; return counts.
+
+    `identifiers` are what identified them (external id, email, name): a referral signed up under
+    one of them loses it, and an export log whose filters name one loses its filters (its
+    count stays).
+    """
+    ids = sorted(set(customer_ids))
+    cases = Case.objects.filter(customer_id__any_of=ids)
+    case_ids = list(cases.values_list("id", flat=True))
+    CaseTrigger.objects.filter(case_id__any_of=case_ids).update(comment="")
+    CaseActivity.objects.filter(case_id__any_of=case_ids, kind__in=_QUOTING).update(message="")
+    emptied = cases.update(
+        customer_id=None,
+        customer_external_id="",
+        customer_name="",
+        customer_email="",
+        customer_value=None,
+        customer_account="",
+        comment="",
+        keywords=[],
+        customer_note="",
+        updated_at=timezone.now(),
+    )
+    advocates = advocates_forget_customers(customer_ids=ids, actor=actor)
+    named = [value for value in identifiers if value]
+    referrals = 0
+    for referral in Referral.objects.filter(external_id__in=named):
+        referral.external_id = f"forgotten-{referral.pk}"
+        referral.save(update_fields=["external_id"])
+        referrals += 1
+    logs = [
+        log.pk
+        for log in AdvocateExport.objects.exclude(filters={}).only("pk", "filters")
+        if any(value in str(log.filters) for value in named)
+    ]
+    AdvocateExport.objects.filter(pk__in=logs).update(filters={})
+    return {"cases": emptied, "advocates": advocates, "referrals": referrals, "export_logs": len(logs)}
+
+
+@transaction.atomic
+def comments_purge(*, before: datetime) -> dict[str, int]:
+    """Empty the comments given before a moment from cases, their answers and advocates; return counts."""
+    triggers = CaseTrigger.objects.filter(given_at__lt=before).exclude(comment="").update(comment="")
+    cases = (
+        Case.objects.filter(given_at__lt=before)
+        .filter(~Q(comment="") | ~Q(keywords=[]))
+        .update(comment="", keywords=[], updated_at=timezone.now())
+    )
+    advocates = (
+        Advocate.objects.filter(last_answer_at__lt=before)
+        .exclude(last_comment="")
+        .update(last_comment="", updated_at=timezone.now())
+    )
+    return {"cases": cases, "case_answers": triggers, "advocates": advocates}
