@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from closedloop import exports, selectors, services
-from closedloop.api.fields import StrictCharField, StrictInputSerializer
+from closedloop.api.fields import QuerySerializer, StrictCharField, StrictInputSerializer
 from closedloop.models import Advocate, Referral
 from cxplatform.exceptions import error_body
 
@@ -71,7 +71,7 @@ class AdvocateExportApi(APIView):
     permission_classes = (HasPermission,)
     permission = "closedloop.export_advocate"
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QuerySerializer):
         format = serializers.ChoiceField(choices=list(exports.CONTENT_TYPES), default="csv")
         since = serializers.DateTimeField(required=False)
         touchpoint = serializers.CharField(required=False, max_length=64)

@@ -15,7 +15,7 @@ from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -214,6 +214,8 @@ class UTCDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time in UTC (PostgreSQL refuses offsets beyond ±15:59)."""
 
     def to_python(self, value):
+        if value == "":  # given, but empty: not the same as left out
+            raise forms.ValidationError("Enter a date-time, or leave the parameter out.", code="invalid")
         value = super().to_python(value)
         if value is None:
             return None
@@ -231,6 +233,30 @@ class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class StrictBooleanFormField(forms.NullBooleanField):
+    """true or false (also 1 / 0); anything else given is an error, not "no filter"."""
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        if str(value).lower() in ("true", "1"):
+            return True
+        if str(value).lower() in ("false", "0"):
+            return False
+        raise forms.ValidationError("Must be true or false.", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanFormField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)  # django-filter's widget maps what it does not know to None
+        super().__init__(*args, **kwargs)
+
+
 class CaseFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Case.Status.choices, help_text="Repeat for several statuses.")
     priority = filters.TypedMultipleChoiceFilter(
@@ -241,8 +267,8 @@ class CaseFilter(filters.FilterSet):
         method="filter_sla",
         help_text="Repeat for several SLA states; an open case past its due time is overdue, as in the console.",
     )
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="Open and past its due time (now).")
-    mine = filters.BooleanFilter(method="filter_mine", help_text="Owned by the user asking.")
+    overdue = StrictBooleanFilter(method="filter_overdue", help_text="Open and past its due time (now).")
+    mine = StrictBooleanFilter(method="filter_mine", help_text="Owned by the user asking.")
     owner = IdFilter(field_name="owner_id", min_value=1, max_value=MAX_ID, help_text="Owner's user id.")
     touchpoint = filters.CharFilter(field_name="touchpoint_key", max_length=64, help_text="Touchpoint key.")
     root_cause = filters.CharFilter(field_name="root_cause__key", max_length=64, help_text="Root cause key.")
@@ -282,6 +308,13 @@ class CasePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        """A page_size given but not a whole number from 1 up is a 400, not quietly the default."""
+        given = request.query_params.get(self.page_size_query_param)
+        if given is not None and not (given.isascii() and given.isdigit() and int(given) > 0):
+            raise ValidationError({"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]})
+        return super().get_page_size(request)
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["count_estimated"] = self.page.paginator.estimated
@@ -307,6 +340,16 @@ class CaseListApi(ListAPIView):
 
     def get_queryset(self):
         return selectors.case_list()
+
+    @extend_schema(
+        responses={
+            200: CaseSerializer(many=True),
+            400: OpenApiResponse(description="A filter is invalid; error.fields says which."),
+            404: OpenApiResponse(description="No such page."),
+        }
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 # --- One case ---------------------------------------------------------------------------------

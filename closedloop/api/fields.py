@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+from rest_framework.utils import html
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -46,3 +47,18 @@ class StrictInputSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(unknown)
         return value
+
+
+class QuerySerializer(serializers.Serializer):
+    """Validates a query string: a parameter given empty (`?since=`) is an error naming it, not "left out"."""
+
+    def to_internal_value(self, data):
+        if html.is_html_input(data):
+            blank = {
+                name: ["Give a value, or leave the parameter out."]
+                for name in self.fields
+                if name in data and "" in data.getlist(name)
+            }
+            if blank:
+                raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)

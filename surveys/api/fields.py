@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from rest_framework import serializers
+from rest_framework.utils import html
 from rest_framework.utils.serializer_helpers import BindingDict
 
 from surveys.locales import normalize_locale
@@ -115,3 +116,18 @@ class StrictInputSerializer(LeanSerializer):
         if unknown_errors:
             raise serializers.ValidationError(unknown_errors)
         return value
+
+
+class QuerySerializer(serializers.Serializer):
+    """Validates a query string: a parameter given empty (`?since=`) is an error naming it, not "left out"."""
+
+    def to_internal_value(self, data):
+        if html.is_html_input(data):
+            blank = {
+                name: ["Give a value, or leave the parameter out."]
+                for name in self.fields
+                if name in data and "" in data.getlist(name)
+            }
+            if blank:
+                raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from surveys import insights
+from surveys.api.fields import QuerySerializer
 from surveys.models import Survey
 from surveys.scoring import SurveyKind
 
@@ -48,7 +49,7 @@ def _within_calendar(day: date) -> None:
         raise serializers.ValidationError(f"Must be a day from {FIRST_DAY} to {LAST_DAY}.")
 
 
-class ScoreQuerySerializer(serializers.Serializer):
+class ScoreQuerySerializer(QuerySerializer):
     """Which answers count, and over which days (both included, in the server's TIME_ZONE)."""
 
     survey = serializers.ListField(

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from surveys import selectors
+from surveys.api.fields import QuerySerializer
 
 
 class CanSeeAdvocates(permissions.BasePermission):
@@ -26,7 +27,7 @@ class AdvocacyMetricsApi(APIView):
 
     permission_classes = (CanSeeAdvocates,)
 
-    class PeriodSerializer(serializers.Serializer):
+    class PeriodSerializer(QuerySerializer):
         since = serializers.DateTimeField(required=False)
         until = serializers.DateTimeField(required=False)
 

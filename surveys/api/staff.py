@@ -6,9 +6,9 @@ import django_filters
 from django import forms
 from django.utils.dateparse import parse_datetime
 from django_filters.fields import IsoDateTimeField
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 
@@ -86,6 +86,8 @@ class UTCDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time, converted to UTC (PostgreSQL refuses offsets beyond ±15:59)."""
 
     def to_python(self, value):
+        if value == "":  # given, but empty: not the same as left out
+            raise forms.ValidationError("Enter a date-time, or leave the parameter out.", code="invalid")
         value = super().to_python(value)
         if value is None:
             return None
@@ -117,6 +119,13 @@ class ResponsePagination(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request):
+        """A page_size given but not a whole number from 1 up is a 400, not quietly the default."""
+        given = request.query_params.get(self.page_size_query_param)
+        if given is not None and not (given.isascii() and given.isdigit() and int(given) > 0):
+            raise ValidationError({"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]})
+        return super().get_page_size(request)
 
     def decode_cursor(self, request):
         """Refuse a cursor whose position is not a date-time we could have issued."""
@@ -165,3 +174,13 @@ class ResponseListApi(ListAPIView):
 
     def get_queryset(self):
         return selectors.response_list()
+
+    @extend_schema(
+        responses={
+            200: OutputSerializer(many=True),
+            400: OpenApiResponse(description="A filter is invalid; error.fields says which."),
+            404: OpenApiResponse(description="The cursor is not one this API gave out."),
+        }
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
