@@ -226,6 +226,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "public_responses": env.str("CX_THROTTLE_PUBLIC_RESPONSES", default="60/min"),
         "public_surveys": env.str("CX_THROTTLE_PUBLIC_SURVEYS", default="600/min"),
+        "public_pages": env.str("CX_THROTTLE_PUBLIC_PAGES", default="120/min"),
     },
     "NUM_PROXIES": env.int("CX_NUM_PROXIES", default=0),
 }

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from surveys import selectors
+from surveys.api.throttling import PublicPageThrottle, throttled
 from surveys.forms import AnswerForm
 from surveys.identity import identity_signature
 from surveys.locales import normalize_locale
@@ -74,6 +75,7 @@ def _render_form(request, *, survey: Survey, form: AnswerForm, locale: str, reco
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@throttled(PublicPageThrottle)
 def survey_page(request, key: str):
     if len(key) >= TOKEN_MIN_LENGTH:
         return _invitation_page(request, key)
@@ -143,6 +145,7 @@ def _anonymous_page(request, public_key: str):
 
 
 @require_http_methods(["GET", "HEAD"])
+@throttled(PublicPageThrottle)
 def survey_thanks(request, key: str):
     locale = _client_locale(request) or "en"
     if len(key) >= TOKEN_MIN_LENGTH:
@@ -162,6 +165,7 @@ def survey_thanks(request, key: str):
 
 @csrf_exempt  # mail clients POST the one-click unsubscribe without a form (RFC 8058); it only ever unsubscribes
 @require_http_methods(["GET", "HEAD", "POST"])
+@throttled(PublicPageThrottle)
 def unsubscribe(request, token: str):
     """One click unsubscribes (GET from the email link, POST from mail clients per RFC 8058)."""
     locale = _client_locale(request) or "en"

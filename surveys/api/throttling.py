@@ -5,9 +5,12 @@ costs time and memory in proportion to the rate allowed. A counter costs two cac
 whatever the rate, and with CACHE_URL=redis://… it is shared by every web process.
 """
 
+import math
 import time
+from functools import wraps
 
 from django.core.cache import cache
+from django.http import HttpResponse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
@@ -52,3 +55,31 @@ class PublicResponseThrottle(FixedWindowThrottle):
     """Answers per client address (CX_THROTTLE_PUBLIC_RESPONSES, e.g. 60/min)."""
 
     scope = "public_responses"
+
+
+class PublicPageThrottle(FixedWindowThrottle):
+    """Survey pages, thanks and unsubscribe links per client address (CX_THROTTLE_PUBLIC_PAGES)."""
+
+    scope = "public_pages"
+
+
+def throttled(throttle_class: type[FixedWindowThrottle]):
+    """Rate-limit a plain Django view as the API's throttles do: 429 with Retry-After when over."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            throttle = throttle_class()
+            if not throttle.allow_request(request, None):
+                response = HttpResponse(
+                    "Too many requests from this address; try again shortly.",
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                response["Retry-After"] = str(math.ceil(throttle.wait()))
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
