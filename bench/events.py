@@ -92,6 +92,7 @@ TABLES = "surveys_touchpointevent, surveys_invitation, surveys_response, surveys
 
 SETUP_CODE = """
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 from surveys.models import ContactRule, Survey, Touchpoint
 
@@ -113,6 +114,7 @@ user, _ = get_user_model().objects.get_or_create(username="bench-events", defaul
 user.is_staff = True
 user.is_active = True
 user.save()
+user.user_permissions.add(Permission.objects.get(content_type__app_label="surveys", codename="add_touchpointevent"))
 token, _ = Token.objects.get_or_create(user=user)
 print("TOKEN", token.key)
 """

@@ -106,7 +106,16 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def staff_user(db, django_user_model):
-    return django_user_model.objects.create_user(username="cx-staff", password="pw-for-tests-only", is_staff=True)
+    """A staff account as an integration uses: it may read surveys and answers, and send events."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(username="cx-staff", password="pw-for-tests-only", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="surveys", codename__in=["view_survey", "view_response", "add_touchpointevent"]
+        )
+    )
+    return user
 
 
 @pytest.fixture

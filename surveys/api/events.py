@@ -24,6 +24,7 @@ from surveys.api.fields import (
     StrictIntegerField,
     StrictSlugField,
 )
+from surveys.api.staff import StaffWithPermission
 from surveys.emails import absolute_url
 from surveys.locales import normalize_locale
 from surveys.models import ContactRule
@@ -102,6 +103,9 @@ def _decision_body(outcome: event_services.EventOutcome) -> dict:
 
 class TouchpointEventCreateApi(APIView):
     """Record one touchpoint event: upsert the customer, apply the contact policy, say what was decided."""
+
+    permission_classes = (StaffWithPermission,)
+    permission = "surveys.add_touchpointevent"  # integration accounts; no role has it
 
     @extend_schema(
         request=EventSerializer,
@@ -239,6 +243,9 @@ def _event_or_errors(item: object, now: datetime) -> event_services.EventInput |
 
 class TouchpointEventBatchApi(APIView):
     """Record up to 500 events; each gets its own answer, in order, and a bad one does not stop the rest."""
+
+    permission_classes = (StaffWithPermission,)
+    permission = "surveys.add_touchpointevent"  # integration accounts; no role has it
 
     @extend_schema(
         request=BatchSerializer,

@@ -1,0 +1,137 @@
+"""Who may call what: every API operation in the schema and every admin list, for every role.
+
+A new endpoint or admin page fails here until it is given its row: the matrix is the policy.
+"""
+
+import json
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from tests.surveys.factories import InvitationFactory, SurveyFactory
+
+pytestmark = pytest.mark.django_db
+ROLES = ("anonymous", "respondent", "cx_staff", "cx_lead", "marketing", "superuser")
+EVERYONE = set(ROLES)
+CX = {"cx_staff", "cx_lead", "superuser"}
+ADVOCATES = {"cx_lead", "marketing", "superuser"}
+
+API = {
+    ("get", "/api/v1/public/surveys/{public_key}/"): EVERYONE,
+    ("post", "/api/v1/public/responses/"): EVERYONE,
+    ("get", "/api/v1/surveys/"): CX,
+    ("get", "/api/v1/responses/"): CX,
+    ("post", "/api/v1/touchpoint-events/"): {"superuser"},  # and integration accounts given the permission
+    ("post", "/api/v1/touchpoint-events/batch/"): {"superuser"},
+    ("get", "/api/v1/metrics/advocates/"): ADVOCATES,
+    ("get", "/api/v1/metrics/scores/"): CX,
+    ("get", "/api/v1/metrics/breakdown/"): CX,
+    ("get", "/api/v1/metrics/drivers/"): CX,
+    ("get", "/api/v1/metrics/loop/"): CX,
+    ("get", "/api/v1/metrics/response-rates/"): CX,
+    ("get", "/api/v1/cases/"): CX,
+    ("get", "/api/v1/cases/{id}/"): CX,
+    ("patch", "/api/v1/cases/{id}/"): CX,
+    ("post", "/api/v1/cases/{id}/notes/"): CX,
+    ("get", "/api/v1/advocates/export/"): ADVOCATES,
+    ("post", "/api/v1/referrals/"): ADVOCATES,
+    ("delete", "/api/v1/customers/{external_id}/"): {"superuser"},
+}
+
+CASE_DESK = {"cx_staff", "cx_lead", "superuser"}
+ADMIN = {
+    "auth.group": {"superuser"},
+    "auth.user": {"superuser"},
+    "authtoken.tokenproxy": {"superuser"},
+    "closedloop.case": CASE_DESK,
+    "closedloop.caserule": CASE_DESK,
+    "closedloop.notetemplate": CASE_DESK,
+    "closedloop.rootcause": CASE_DESK,
+    "closedloop.slapolicy": CASE_DESK,
+    "closedloop.team": CASE_DESK,
+    "closedloop.advocate": ADVOCATES,
+    "closedloop.advocateexport": ADVOCATES,
+    "closedloop.referral": ADVOCATES,
+    "feedback.feedbackitem": CASE_DESK,
+    "feedback.theme": CASE_DESK,
+    "surveys.customer": EVERYONE - {"anonymous", "respondent"},  # marketing needs the customers of its advocates
+    "surveys.response": CASE_DESK,
+    "surveys.survey": CASE_DESK,
+    "surveys.touchpoint": CASE_DESK,
+    "surveys.contactrule": {"superuser"},
+    "surveys.invitation": {"superuser"},
+    "surveys.touchpointevent": {"superuser"},
+    "surveys.erasure": {"superuser"},
+}
+
+
+@pytest.fixture
+def clients(django_user_model):
+    survey = SurveyFactory(kind="nps")
+    invitation = InvitationFactory(survey=survey)
+    made = {"anonymous": APIClient()}
+    respondent = APIClient()  # a respondent holds an invitation token; it opens nothing but their survey
+    respondent.credentials(HTTP_AUTHORIZATION=f"Token {invitation.token}")
+    made["respondent"] = respondent
+    for role, group in (("cx_staff", "CX staff"), ("cx_lead", "CX lead"), ("marketing", "Marketing")):
+        user = django_user_model.objects.create_user(role, f"{role}@example.com", "pw", is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+        client = APIClient()
+        client.force_authenticate(user)
+        made[role] = client
+    root = APIClient()
+    root.force_authenticate(django_user_model.objects.create_superuser("root", "root@example.com", "pw"))
+    made["superuser"] = root
+    return made, survey
+
+
+def _operations(client):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    return {
+        (method, path) for path, ops in paths.items() for method in ops if method in ("get", "post", "patch", "delete")
+    }
+
+
+def test_the_matrix_covers_every_operation_in_the_schema(clients):
+    made, _survey = clients
+    assert _operations(made["anonymous"]) == set(API)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(API))
+def test_each_role_gets_in_only_where_the_matrix_says(clients, method, path):
+    made, survey = clients
+    url = path.format(public_key=survey.public_key, id=999_999, external_id="nobody")
+    for role in ROLES:
+        call = getattr(made[role], method)
+        response = call(url, data=json.dumps({}), content_type="application/json") if method != "get" else call(url)
+        allowed = response.status_code not in (401, 403)
+        assert allowed == (role in API[(method, path)]), (role, method, path, response.status_code)
+        assert response.status_code < 500, (role, method, path, response.status_code)
+
+
+def test_the_admin_matrix_covers_every_registered_model():
+    assert {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry} == set(ADMIN)
+
+
+@pytest.mark.parametrize("model", sorted(ADMIN))
+def test_each_role_sees_an_admin_list_only_where_the_matrix_says(client, django_user_model, model):
+    app_label, name = model.split(".")
+    url = f"/admin/{app_label}/{name}/"
+    users = {"anonymous": None}
+    for role, group in (("cx_staff", "CX staff"), ("cx_lead", "CX lead"), ("marketing", "Marketing")):
+        user = django_user_model.objects.create_user(role, f"{role}@example.com", "pw", is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+        users[role] = user
+    users["superuser"] = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    for role, user in users.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        if role == "anonymous":
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]  # noqa: PT018
+            continue
+        assert (response.status_code == 200) == (role in ADMIN[model]), (role, model, response.status_code)
+        assert response.status_code in (200, 403), (role, model, response.status_code)
