@@ -20,6 +20,7 @@ PRODUCTION = {
 def _check(**overrides) -> subprocess.CompletedProcess:
     env = {**os.environ, **PRODUCTION, **overrides}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests set it for this process, not for a deployment
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
