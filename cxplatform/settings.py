@@ -265,8 +265,7 @@ except ArithmeticError:
 if not _reward_ok:
     raise ImproperlyConfigured("CX_REFERRAL_REWARD_COST must be an amount such as 25 or 25.50 (0 or more).")
 
-# Seconds a web process keeps a survey or touchpoint lookup before reading it again.
-# Comments (answers, feedback items, cases, advocates) older than this many days are emptied daily; 0 keeps them.
+# Comments (answers, feedback items, cases, advocates) older than this many days are emptied hourly; 0 keeps them.
 CX_COMMENT_RETENTION_DAYS = env.int("CX_COMMENT_RETENTION_DAYS", default=0)
 if CX_COMMENT_RETENTION_DAYS < 0:
     raise ImproperlyConfigured("CX_COMMENT_RETENTION_DAYS must be 0 (keep comments) or a number of days.")
@@ -274,6 +273,7 @@ if CX_COMMENT_RETENTION_DAYS < 0:
 CX_METRICS_MIN_SAMPLE = env.int("CX_METRICS_MIN_SAMPLE", default=30)
 if CX_METRICS_MIN_SAMPLE < 1:
     raise ImproperlyConfigured("CX_METRICS_MIN_SAMPLE must be 1 or more.")
+# Seconds a web process keeps a survey or touchpoint lookup before reading it again.
 CX_LOOKUP_CACHE_SECONDS = env.float("CX_LOOKUP_CACHE_SECONDS", default=10.0)
 # Largest JSON body the public response endpoint reads (a 5,000-character comment fits).
 CX_PUBLIC_MAX_BODY_BYTES = env.int("CX_PUBLIC_MAX_BODY_BYTES", default=64 * 1024)
@@ -294,5 +294,11 @@ LOGGING = {
     "filters": {"redact_secrets": {"()": "cxplatform.logfilters.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (console under DEBUG, mail to ADMINS) would print tokens unredacted.
+        "django": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO"), "propagate": False},
+    },
 }
+# Workers keep this logging set-up (and its redaction) rather than Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

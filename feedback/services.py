@@ -99,6 +99,7 @@ def feedback_items_forget(*, customer_ids: Sequence[int]) -> int:
         customer_value=None,
         customer_account="",
         last_error="",
+        claimed_by="",  # an analysis in flight loses its claim, so it cannot write the comment's words back
         updated_at=timezone.now(),
     )
 
@@ -108,7 +109,7 @@ def feedback_comments_purge(*, before: datetime) -> int:
     return (
         FeedbackItem.objects.filter(given_at__lt=before)
         .exclude(text="", keywords=[])
-        .update(text="", keywords=[], updated_at=timezone.now())
+        .update(text="", keywords=[], claimed_by="", updated_at=timezone.now())  # see feedback_items_forget
     )
 
 

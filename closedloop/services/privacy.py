@@ -20,12 +20,13 @@ _QUOTING = (CaseActivity.Kind.NOTE, CaseActivity.Kind.NOTIFIED, CaseActivity.Kin
 
 
 @transaction.atomic
-def customers_forget(*, customer_ids: Sequence[int], identifiers: Sequence[str], actor=None) -> dict[str, int]:
+def customers_forget(
+    *, customer_ids: Sequence[int], external_ids: Sequence[str], identifiers: Sequence[str], actor=None
+) -> dict[str, int]:
     """Drop the customers' personal data from cases, advocates, referrals and export logs; return counts.
 
-    `identifiers` are what identified them (external id, email, name): a referral signed up under
-    one of them loses it, and an export log whose filters name one loses its filters (its
-    count stays).
+    A referral signed up under one of `external_ids` loses it; an export log with a filter that
+    is exactly one of `identifiers` (external id, email, name) loses its filters (its count stays).
     """
     ids = sorted(set(customer_ids))
     cases = Case.objects.filter(customer_id__any_of=ids)
@@ -42,19 +43,20 @@ def customers_forget(*, customer_ids: Sequence[int], identifiers: Sequence[str],
         comment="",
         keywords=[],
         customer_note="",
+        resolution="",  # staff's words to and about the customer
         updated_at=timezone.now(),
     )
     advocates = advocates_forget_customers(customer_ids=ids, actor=actor)
-    named = [value for value in identifiers if value]
+    named = {value for value in identifiers if value}
     referrals = 0
-    for referral in Referral.objects.filter(external_id__in=named):
+    for referral in Referral.objects.filter(external_id__in=external_ids):
         referral.external_id = f"forgotten-{referral.pk}"
         referral.save(update_fields=["external_id"])
         referrals += 1
     logs = [
         log.pk
         for log in AdvocateExport.objects.exclude(filters={}).only("pk", "filters")
-        if any(value in str(log.filters) for value in named)
+        if named & {str(value) for value in log.filters.values()}  # a filter that is exactly one of them
     ]
     AdvocateExport.objects.filter(pk__in=logs).update(filters={})
     return {"cases": emptied, "advocates": advocates, "referrals": referrals, "export_logs": len(logs)}

@@ -36,7 +36,9 @@ def customer_forget(*, external_id: str, via: str, actor=None) -> Erasure:
     counts = {"responses": answers.update(customer=None, comment="", account="", client_metadata={})}
     counts["feedback_items"] = feedback_services.feedback_items_forget(customer_ids=[customer.pk])
     counts.update(
-        closedloop_services.customers_forget(customer_ids=[customer.pk], identifiers=identifiers, actor=actor)
+        closedloop_services.customers_forget(
+            customer_ids=[customer.pk], external_ids=[customer.external_id], identifiers=identifiers, actor=actor
+        )
     )
     counts["invitations"] = customer.invitations.count()
     counts["touchpoint_events"] = customer.touchpoint_events.count()

@@ -36,3 +36,20 @@ def test_the_console_handler_carries_the_filter():
     from django.conf import settings
 
     assert "redact_secrets" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_a_record_that_cannot_be_formatted_does_not_break_the_caller():
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "bad %s %s", (1,), None)
+    assert RedactSecrets().filter(record) is True
+
+
+def test_django_s_own_logger_goes_through_the_redacting_handler():
+    from django.conf import settings
+
+    assert settings.LOGGING["loggers"]["django"]["handlers"] == ["console"]
+    assert settings.LOGGING["loggers"]["django"]["propagate"] is False
+    assert settings.CELERY_WORKER_HIJACK_ROOT_LOGGER is False
+
+
+def test_a_customer_s_id_in_the_forget_path_is_redacted():
+    assert redact("Not Found: /api/v1/customers/jane@example.com/") == "Not Found: /api/v1/customers/[redacted]/"

@@ -173,3 +173,25 @@ def test_comments_past_the_retention_period_are_emptied_everywhere_and_newer_one
     assert Response.objects.filter(comment__contains="fixed").exists()  # the newer answer keeps its comment
     assert Erasure.objects.get().via == "retention"
     assert comments_purge(before=old) is None  # nothing older left: nothing recorded
+
+
+def test_forgetting_empties_the_resolution_and_keeps_unrelated_export_logs(customer):
+    from closedloop.models import AdvocateExport
+
+    Case.objects.filter(customer_id=customer.pk).update(resolution="王小明的退款已处理")
+    unrelated = AdvocateExport.objects.create(format="csv", filters={"since": "2025-01-01", "plan": "pro"}, row_count=3)
+    naming = AdvocateExport.objects.create(format="csv", filters={"q": "xiaoming@example.cn"}, row_count=1)
+    call_command("forget_customer", customer.external_id, stdout=io.StringIO())
+    assert _traces(("王小明的退款已处理",)) == []
+    unrelated.refresh_from_db()
+    naming.refresh_from_db()
+    assert unrelated.filters == {"since": "2025-01-01", "plan": "pro"}
+    assert (naming.filters, naming.row_count) == ({}, 1)
+
+
+def test_an_external_id_with_a_slash_can_be_forgotten_through_the_api(django_user_model):
+    CustomerFactory(external_id="shop/42")
+    client = staff_client("dpo-slash", None)
+    client.force_authenticate(django_user_model.objects.create_superuser("dpo2", "d@example.com", "pw"))
+    assert client.delete("/api/v1/customers/shop/42/").status_code == 200
+    assert not Customer.objects.filter(external_id="shop/42").exists()
