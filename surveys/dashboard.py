@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from surveys import charts, insights
 from surveys.api.insights import SeriesQuerySerializer
 from surveys.models import Survey, Touchpoint
-from surveys.scoring import SCALES, SurveyKind
+from surveys.scoring import SurveyKind
 
 # The y axis of each kind's chart: NPS points, CSAT %, the CES mean.
 CHART_RANGE = {SurveyKind.NPS: (-100.0, 100.0, ""), SurveyKind.CSAT: (0.0, 100.0, "%"), SurveyKind.CES: (1.0, 7.0, "")}
@@ -72,7 +72,6 @@ def insights_dashboard(request):
     context.update(
         board=board,
         kind=kind.value,
-        scale=SCALES[kind],
         chart=chart,
         interval=data["interval"],
         headline_change=_direction(board.series.change),
