@@ -411,8 +411,13 @@ def case_notify_customer(*, case_id: int) -> bool:
     except Exception:
         Case.objects.filter(pk=case_id).update(customer_notified_at=None)
         raise
-    Case.objects.filter(pk=case_id).update(customer_note=body)
-    _log(case, None, CaseActivity.Kind.NOTIFIED, f"Note sent to {case.customer_email}: {subject}")
+    # Written only while the case still has its customer: a customer forgotten meanwhile stays forgotten.
+    if (
+        Case.objects.filter(pk=case_id, customer_email=case.customer_email)
+        .exclude(customer_email="")
+        .update(customer_note=body)
+    ):
+        _log(case, None, CaseActivity.Kind.NOTIFIED, f"Note sent to {case.customer_email}: {subject}")
     return True
 
 

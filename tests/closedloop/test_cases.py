@@ -390,3 +390,23 @@ def test_reopening_while_another_case_of_the_customer_is_being_opened_is_refused
     closed.refresh_from_db()
     assert closed.status == Case.Status.CLOSED
     assert Case.objects.filter(customer_id=7, status=Case.Status.NEW).count() == 1
+
+
+def test_a_customer_forgotten_while_their_note_is_sent_stays_forgotten(monkeypatch):
+    from closedloop.services import cases as case_services
+    from tests.closedloop.factories import CaseFactory
+
+    case = CaseFactory(status="resolved", resolution="已退款", customer_email="lin@example.cn", customer_name="林")
+    real_send = case_services.send_mail
+
+    def send_then_forget(*args, **kwargs):  # the erasure lands between the read and the write
+        sent = real_send(*args, **kwargs)
+        services.customers_forget(customer_ids=[case.customer_id], external_ids=[], identifiers=[])
+        return sent
+
+    monkeypatch.setattr(case_services, "send_mail", send_then_forget)
+    assert services.case_notify_customer(case_id=case.pk) is True
+    case.refresh_from_db()
+    assert (case.customer_email, case.customer_note, case.resolution) == ("", "", "")
+    assert not CaseActivity.objects.filter(case=case, message__contains="lin@example.cn").exists()
+    assert len(mail.outbox) == 1  # it was sent before the erasure, and is not written back after it
