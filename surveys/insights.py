@@ -9,7 +9,7 @@ Days are calendar days in TIME_ZONE; `since` and `until` are days, both included
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -158,13 +158,14 @@ def score_series(
     filters = _with_surveys(filters)
     cells = _counts(filters=filters, since=previous_since, until=until, interval=interval, group_by=group_by)
     by_key: dict[str, dict[date, dict[int, int]]] = defaultdict(dict)
-    previous_counts, total_counts = _sum_counts([]), _sum_counts([])
+    previous, total = Counter(), Counter()
     for (bucket, key), counts in cells.items():
         if bucket < since:
-            previous_counts = _sum_counts([previous_counts, counts])
+            previous.update(counts)
             continue
         by_key[key][bucket] = counts
-        total_counts = _sum_counts([total_counts, counts])
+        total.update(counts)
+    previous_counts, total_counts = dict(previous), dict(total)
     labels = _labels(group_by, by_key)
     series = []
     for key in sorted(by_key, key=lambda k: labels.get(k, k)):
@@ -580,6 +581,11 @@ def _labels(group_by: str | None, keys: Iterable[str]) -> dict[str, str]:
         names = dict(Survey.objects.filter(id__in=[int(k) for k in keys if k]).values_list("id", "name"))
         return {key: names.get(int(key), key) for key in keys}
     return {key: key or "—" for key in keys}
+
+
+def survey_kinds(survey_ids: Sequence[int]) -> dict[int, str]:
+    """Map survey ids to their kinds (unknown ids are left out)."""
+    return dict(Survey.objects.filter(id__in=survey_ids).values_list("id", "kind"))
 
 
 def touchpoint_ids_for(keys: Sequence[str]) -> dict[str, int]:

@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 
 from surveys import insights
 from surveys.api.fields import QuerySerializer
-from surveys.models import Survey
 from surveys.scoring import SurveyKind
 
 DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=12), "month": timedelta(days=334)}
@@ -71,7 +70,7 @@ class ScoreQuerySerializer(QuerySerializer):
 
     def validate(self, attrs):
         survey_ids = tuple(dict.fromkeys(attrs.get("survey", ())))
-        kinds = dict(Survey.objects.filter(id__in=survey_ids).values_list("id", "kind"))
+        kinds = insights.survey_kinds(survey_ids)
         unknown = [str(i) for i in survey_ids if i not in kinds]
         if unknown:
             raise serializers.ValidationError({"survey": [f"Unknown survey: {', '.join(unknown)}."]})
