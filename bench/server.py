@@ -10,9 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_gunicorn(env, *, port: int, workers: int, threads: int, log=None) -> subprocess.Popen:
-    """Start gunicorn (gthread) on 127.0.0.1:port and wait until /healthz answers."""
-    command = [sys.executable, "-m", "gunicorn", "bench.ingest_app:application", "--bind", f"127.0.0.1:{port}"]
+def start_gunicorn(
+    env, *, port: int, workers: int, threads: int, log=None, app: str = "bench.ingest_app:application"
+) -> subprocess.Popen:
+    """Start gunicorn (gthread) serving `app` on 127.0.0.1:port and wait until /healthz answers."""
+    command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}"]
     command += ["--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads)]
     command += ["--backlog", "2048", "--timeout", "120", "--log-level", "warning"]
     output = {"stdout": log, "stderr": subprocess.STDOUT} if log is not None else {}

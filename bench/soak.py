@@ -8,14 +8,15 @@ production does. `--clients` threads post answers over keep-alive connections as
 server takes them: NPS scores 0-10, two thirds with a comment (Chinese, English, mixed, emoji),
 half from identified customers (1,000 of them), promoters often agreeing to be contacted.
 
-Then it waits for the worker to analyse everything and reconciles, counting in the database:
+Then it waits for the worker to analyse everything and reconciles (bench/reconcile.py, which
+the fault tests share), counting in the database:
 - every 201 is exactly one response row, and no response exists that was not a 201;
 - every response has exactly one feedback item, and every item is analysed;
 - every detractor answer is on exactly one case (opened by it or attached to the customer's
   open case), and no answer is on two;
 - every identified promoter who agreed to be contacted has exactly one advocate;
 - the score rollups count every answer exactly once;
-- no 5xx, no connection error.
+and on the client's side: no 5xx, no connection error.
 It prints the counts and exits non-zero on any mismatch.
 """
 
@@ -36,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
 
+from bench.reconcile import mismatches  # noqa: E402
 from bench.server import start_gunicorn  # noqa: E402
 
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cxplatform_bench_soak"
@@ -140,49 +142,8 @@ class Client(threading.Thread):
 
 RECONCILE = """
 import json
-from collections import Counter
-from django.db.models import Count
-from closedloop.models import Advocate, CaseTrigger
-from feedback.models import FeedbackItem
-from surveys.models import SCORE_COLUMNS, Response, ScoreRollup
-from surveys.services.rollups import score_rollups_fold
-
-ids = set(json.load(open({ids_file!r})))
-stored = set(Response.objects.values_list("id", flat=True))
-items = FeedbackItem.objects.filter(source="response")
-per_response = items.values("source_id").annotate(n=Count("id")).filter(n__gt=1).count()
-detractor_ids = set(Response.objects.filter(score__lte=6).values_list("id", flat=True))
-triggers = CaseTrigger.objects.filter(source="response")
-trigger_counts = triggers.values("source_id").annotate(n=Count("id"))
-on_two = sum(1 for row in trigger_counts if row["n"] > 1)
-with_case = {{row["source_id"] for row in trigger_counts}}
-consenting = set(
-    Response.objects.filter(score__gte=9, consent_to_contact=True, customer__isnull=False)
-    .values_list("customer_id", flat=True)
-)
-advocates = Counter(Advocate.objects.values_list("customer_id", flat=True))
-score_rollups_fold()
-rolled = sum(sum(row) for row in ScoreRollup.objects.filter(grain="month_all").values_list(*SCORE_COLUMNS))
-print("RESULT " + json.dumps({{
-    "accepted": len(ids),
-    "responses": len(stored),
-    "accepted_but_missing": len(ids - stored),
-    "stored_but_not_accepted": len(stored - ids),
-    "feedback_items": items.count(),
-    "responses_without_item": len(stored - set(items.values_list("source_id", flat=True))),
-    "responses_with_two_items": per_response,
-    "items_analysed": items.filter(status="analysed").count(),
-    "items_not_analysed": items.exclude(status="analysed").count(),
-    "detractor_answers": len(detractor_ids),
-    "detractor_answers_without_case": len(detractor_ids - with_case),
-    "answers_on_two_cases": on_two,
-    "cases": triggers.values("case_id").distinct().count(),
-    "consenting_promoter_customers": len(consenting),
-    "advocates": sum(advocates.values()),
-    "consenting_without_advocate": len(consenting - set(advocates)),
-    "customers_with_two_advocates": sum(1 for n in advocates.values() if n > 1),
-    "rollup_count": rolled,
-}}))
+from bench.reconcile import reconcile
+print("RESULT " + json.dumps(reconcile(json.load(open({ids_file!r})))))
 """
 
 
@@ -242,22 +203,13 @@ def main() -> None:
     result = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("RESULT "))[7:])
     for name, value in result.items():
         print(f"{name:34} {value:>9,}")
-    problems = {
+    bad = mismatches(result)
+    client_side = {
         "5xx responses": sum(n for status, n in statuses.items() if status >= 500),
         "connection errors": errors,
         "duplicate 201 ids": len(accepted) - len(set(accepted)),
-        "accepted but missing": result["accepted_but_missing"],
-        "stored but not accepted": result["stored_but_not_accepted"],
-        "responses without an item": result["responses_without_item"],
-        "responses with two items": result["responses_with_two_items"],
-        "items not analysed": result["items_not_analysed"],
-        "detractor answers without a case": result["detractor_answers_without_case"],
-        "answers on two cases": result["answers_on_two_cases"],
-        "consenting promoters without an advocate": result["consenting_without_advocate"],
-        "customers with two advocates": result["customers_with_two_advocates"],
-        "rollups off by": abs(result["rollup_count"] - result["responses"]),
     }
-    bad = {name: n for name, n in problems.items() if n}
+    bad.update({name: n for name, n in client_side.items() if n})
     print("reconciled: nothing lost, nothing duplicated" if not bad else f"MISMATCH: {bad}")
     sys.exit(1 if bad else 0)
 

@@ -222,6 +222,7 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     customer_notified_at = models.DateTimeField(_("customer notified at"), null=True, blank=True)
     customer_note = models.TextField(_("note to the customer"), blank=True)
+    customer_note_error = models.TextField(_("note not sent"), blank=True)
     resurvey_due_at = models.DateTimeField(_("re-survey due at"), null=True, blank=True)
     resurvey_sent_at = models.DateTimeField(_("re-survey sent at"), null=True, blank=True)
     recovery_score = models.SmallIntegerField(_("re-survey score"), null=True, blank=True)
@@ -294,6 +295,7 @@ class CaseActivity(models.Model):
         SLA = "sla", _("SLA")
         ESCALATED = "escalated", _("Escalated")
         NOTIFIED = "notified", _("Customer notified")
+        NOT_SENT = "not_sent", _("Email not sent")
         EDITED = "edited", _("Edited")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")

@@ -1,6 +1,7 @@
 """Background tasks of the closed loop: ids in, one service call."""
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from closedloop import services
@@ -9,11 +10,38 @@ from closedloop import services
 _TRANSIENT = (OSError, OperationalError)
 
 
+class CaseEmailTask(Task):
+    """A task that emails about a case; when it finally fails (retries spent, or an error that
+    will not pass) the case records it, for the admin and the API to show."""
+
+    email = ""  # "note" or "escalation": set by each task's options
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            if self.request.is_eager:  # run in-process, Celery propagates the error without calling on_failure
+                self.on_failure(exc, self.request.id, args, kwargs, None)
+            raise
+
+    def retry(self, *args, exc=None, **kwargs):
+        if self.request.is_eager and exc is not None:
+            raise exc  # run in-process (no broker), nothing would run it later: it fails now, visibly
+        return super().retry(*args, exc=exc, **kwargs)
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        case_id = kwargs.get("case_id", args[0] if args else None)
+        if case_id is not None:
+            services.case_email_failed(case_id=case_id, email=self.email, error=f"{exc.__class__.__name__}: {exc}")
+
+
 @shared_task(
+    base=CaseEmailTask,
+    email="note",
     ignore_result=True,
     acks_late=True,
     autoretry_for=_TRANSIENT,
-    retry_backoff=60,
+    retry_backoff=settings.CX_EMAIL_RETRY_SECONDS,  # then twice as long each time, with jitter
     retry_backoff_max=3600,
     max_retries=5,
 )
@@ -23,9 +51,11 @@ def case_notify_customer(case_id: int) -> None:
 
 
 @shared_task(
+    base=CaseEmailTask,
+    email="escalation",
     ignore_result=True,
     autoretry_for=_TRANSIENT,
-    retry_backoff=60,
+    retry_backoff=settings.CX_EMAIL_RETRY_SECONDS,  # then twice as long each time, with jitter
     retry_backoff_max=3600,
     max_retries=5,
 )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -159,6 +160,8 @@ for _key, _value in _email.items():
         globals()[_key] = _value
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cxplatform <noreply@localhost>")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; a hung mail server must not hold a worker
+# A case's email (the note to the customer, the lead's escalation) is retried 5 times, first after this.
+CX_EMAIL_RETRY_SECONDS = env.int("CX_EMAIL_RETRY_SECONDS", default=60)
 
 # --- Celery ----------------------------------------------------------------------------
 # CELERY_BROKER_URL=redis://… or amqp://… runs tasks on workers; empty runs them in-process.
@@ -247,6 +250,7 @@ SPECTACULAR_SETTINGS = {
 # survey lists (surveys.apps connects the check); each survey then accepts only its own.
 CORS_URLS_REGEX = r"^/api/v1/public/.*$"
 CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key")
 
 # --- cxplatform ------------------------------------------------------------------------
 # Serve /demo/widget/, a page embedding the widget for the demo survey (make run turns it on).

@@ -160,6 +160,8 @@ class Response(models.Model):
     # The customer's segment when they answered: a later change of plan does not rewrite history.
     plan = models.CharField(_("plan"), max_length=100, blank=True)
     account = models.CharField(_("account"), max_length=200, blank=True)
+    # The client's Idempotency-Key: a retried request with the same key is this answer again.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("response")
@@ -173,6 +175,11 @@ class Response(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=10), name="response_score_0_10"),
+            models.UniqueConstraint(
+                fields=("survey", "idempotency_key"),
+                condition=models.Q(idempotency_key__gt=""),
+                name="response_idempotency_key",
+            ),
         ]
 
     def __str__(self) -> str:

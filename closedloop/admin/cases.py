@@ -143,7 +143,15 @@ class CaseAdmin(admin.ModelAdmin):
         ),
         (
             _("Follow-up with the customer"),
-            {"fields": ("customer_notified_at", "customer_note", "resurvey_due_at", "recovery_score")},
+            {
+                "fields": (
+                    "customer_notified_at",
+                    "customer_note",
+                    "customer_note_error",
+                    "resurvey_due_at",
+                    "recovery_score",
+                )
+            },
         ),
         (_("The customer's other cases"), {"fields": ("other_cases",)}),
     )

@@ -198,6 +198,7 @@ class CaseDetailSerializer(CaseSerializer):
             "root_cause_name_zh",
             "resolution",
             "customer_note",
+            "customer_note_error",
             "resurvey_due_at",
             "resurvey_sent_at",
             "recovery_score",

@@ -415,10 +415,29 @@ def case_notify_customer(*, case_id: int) -> bool:
     if (
         Case.objects.filter(pk=case_id, customer_email=case.customer_email)
         .exclude(customer_email="")
-        .update(customer_note=body)
+        .update(customer_note=body, customer_note_error="")
     ):
         _log(case, None, CaseActivity.Kind.NOTIFIED, f"Note sent to {case.customer_email}: {subject}")
     return True
+
+
+def case_email_failed(*, case_id: int, email: str, error: str) -> None:
+    """Record on the case that an email about it could not be sent, once retries are spent.
+
+    `email` is "note" (to the customer: the error is kept on the case, and staff may tick
+    "notify customer" again) or "escalation" (to the team lead). Shown in the case's activity.
+    """
+    error = error[:1000]
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        return
+    if email == "note":
+        if not Case.objects.filter(pk=case_id, customer_notified_at__isnull=True).update(customer_note_error=error):
+            return  # sent after all, by a later attempt
+        message = f"Note to the customer not sent: {error}"
+    else:
+        message = f"Escalation email to the team lead not sent: {error}"
+    _log(case, None, CaseActivity.Kind.NOT_SENT, message)
 
 
 def note_language(locale: str) -> str:

@@ -15,8 +15,8 @@ from django.utils import timezone
 from closedloop.models import Advocate, AdvocateExport, Case, CaseActivity, CaseTrigger, Referral
 from closedloop.services.advocates import advocates_forget_customers
 
-# Activity that may quote the customer: notes staff wrote and notes sent to the customer.
-_QUOTING = (CaseActivity.Kind.NOTE, CaseActivity.Kind.NOTIFIED, CaseActivity.Kind.EDITED)
+# Activity that may quote the customer: notes staff wrote, notes sent to the customer, a mail server's refusal.
+_QUOTING = (CaseActivity.Kind.NOTE, CaseActivity.Kind.NOTIFIED, CaseActivity.Kind.EDITED, CaseActivity.Kind.NOT_SENT)
 
 
 @transaction.atomic
@@ -43,6 +43,7 @@ def customers_forget(
         comment="",
         keywords=[],
         customer_note="",
+        customer_note_error="",  # a mail server's refusal quotes the address
         resolution="",  # staff's words to and about the customer
         updated_at=timezone.now(),
     )

@@ -1,7 +1,7 @@
 """The public response endpoint: strict, lean and throttled. It is the hot path."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
@@ -31,6 +31,25 @@ COMMENT_MAX_CHARS = 5000
 class BodyTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "body_too_large"
+
+
+class IdempotencyKeyConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "idempotency_key_reused"
+
+
+IDEMPOTENCY_KEY_MAX_CHARS = 64
+
+
+def idempotency_key(request) -> str:
+    """The request's Idempotency-Key header: 1 to 64 printable ASCII characters, or none."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return ""
+    if not 0 < len(key) <= IDEMPOTENCY_KEY_MAX_CHARS or not all("!" <= char <= "~" for char in key):
+        message = f"Must be 1 to {IDEMPOTENCY_KEY_MAX_CHARS} printable ASCII characters without spaces, e.g. a UUID."
+        raise serializers.ValidationError({"Idempotency-Key": [message]})
+    return key
 
 
 class BoundedJSONParser(JSONParser):
@@ -70,6 +89,27 @@ class CustomerInputSerializer(StrictInputSerializer):
     external_id = StrictCharField(max_length=128)
     email = StrictEmailField(required=False, allow_blank=True, max_length=254)
     name = StrictCharField(required=False, allow_blank=True, max_length=200)
+
+
+def _submit(data, request, *, idempotency_key: str) -> services.SubmittedResponse:
+    customer = data.get("customer")
+    try:
+        return services.response_submit(
+            survey_key=data["survey"],
+            score=data["score"],
+            comment=data.get("comment", ""),
+            locale=data.get("locale", ""),
+            touchpoint_key=data.get("touchpoint") or None,
+            customer=services.CustomerIdentity(**customer, locale=data.get("locale", "")) if customer else None,
+            consent_to_contact=data.get("consent_to_contact", False),
+            channel=SurveyResponse.Channel.WIDGET if "HTTP_ORIGIN" in request.META else SurveyResponse.Channel.API,
+            client_metadata=_client_metadata(request),
+            signature=data.get("signature"),
+            origin=request.META.get("HTTP_ORIGIN"),
+            idempotency_key=idempotency_key,
+        )
+    except services.IdempotencyKeyReused as reused:
+        raise IdempotencyKeyConflict(str(reused)) from None
 
 
 def _respond_to_invitation(data, request) -> services.SubmittedResponse:
@@ -144,33 +184,35 @@ class PublicResponseCreateApi(APIView):
                 description="Unknown (forged) invitation, origin not allowed, or identity not signed."
             ),
             404: OpenApiResponse(description="Unknown or inactive survey."),
-            409: OpenApiResponse(description="The invitation was answered more than 24 hours ago."),
+            409: OpenApiResponse(
+                description="The invitation was answered more than 24 hours ago, or the Idempotency-Key was "
+                "used for another answer."
+            ),
             410: OpenApiResponse(description="The invitation expired."),
             413: OpenApiResponse(description="Body too large."),
             415: OpenApiResponse(description="Not application/json."),
             429: OpenApiResponse(description="Too many answers from this address; see Retry-After."),
         },
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A key of your own per answer (a UUID): a retry with the same key, after a timeout "
+                "or a 503, returns the answer stored the first time (with `Idempotent-Replayed: true`) "
+                "instead of storing it twice.",
+            )
+        ],
         auth=[],
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        key = idempotency_key(request)  # an invitation's answer is one per invitation anyway
         if data.get("invitation"):
             result = _respond_to_invitation(data, request)
         else:
-            customer = data.get("customer")
-            result = services.response_submit(
-                survey_key=data["survey"],
-                score=data["score"],
-                comment=data.get("comment", ""),
-                locale=data.get("locale", ""),
-                touchpoint_key=data.get("touchpoint") or None,
-                customer=services.CustomerIdentity(**customer, locale=data.get("locale", "")) if customer else None,
-                consent_to_contact=data.get("consent_to_contact", False),
-                channel=SurveyResponse.Channel.WIDGET if "HTTP_ORIGIN" in request.META else SurveyResponse.Channel.API,
-                client_metadata=_client_metadata(request),
-                signature=data.get("signature"),
-                origin=request.META.get("HTTP_ORIGIN"),
-            )
-        return Response(self.OutputSerializer(result).data, status=status.HTTP_201_CREATED)
+            result = _submit(data, request, idempotency_key=key)
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+        return Response(self.OutputSerializer(result).data, status=status.HTTP_201_CREATED, headers=headers)

@@ -3,6 +3,7 @@
 from surveys.services.customers import customer_save, customers_delete
 from surveys.services.responses import (
     CustomerIdentity,
+    IdempotencyKeyReused,
     SubmittedResponse,
     SurveyNotFound,
     customer_get_or_create_identity,
@@ -16,6 +17,7 @@ from surveys.services.stats import survey_stats_refresh
 
 __all__ = (
     "CustomerIdentity",
+    "IdempotencyKeyReused",
     "SubmittedResponse",
     "SurveyNotFound",
     "customer_get_or_create_identity",

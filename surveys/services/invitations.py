@@ -157,9 +157,20 @@ def _record_feedback(response: Response, invitation: Invitation) -> None:
 
 
 SEND_ATTEMPTS = 5
-# A refused recipient is final; other SMTP errors, refused connections and timeouts (all OSErrors) may pass.
-PERMANENT_SEND_ERRORS = (smtplib.SMTPRecipientsRefused,)
+# Refused connections, timeouts and SMTP errors are all OSErrors, and may pass.
 TRANSIENT_SEND_ERRORS = (OSError,)
+
+
+def send_error_is_permanent(exc: Exception) -> bool:
+    """A refused recipient, or a 5xx reply to this message (RFC 5321: do not repeat it), will not mend.
+
+    A failed login is ours to fix, not the message's: it is retried like a lost connection.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return False
+    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -220,7 +231,7 @@ def invitation_send(*, invitation_id: int) -> bool:
         invitation_email(invitation).send()
     except Exception as exc:
         error = f"{exc.__class__.__name__}: {exc}"[:1000]
-        transient = isinstance(exc, TRANSIENT_SEND_ERRORS) and not isinstance(exc, PERMANENT_SEND_ERRORS)
+        transient = isinstance(exc, TRANSIENT_SEND_ERRORS) and not send_error_is_permanent(exc)
         if transient and invitation.send_attempts < SEND_ATTEMPTS:
             later = now + retry_delay(invitation.send_attempts)
             _settle(invitation_id, status=Invitation.Status.SCHEDULED, send_at=later, last_error=error)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -39,6 +39,11 @@ class CustomerIdentity:
 class SubmittedResponse:
     id: int
     classification: str
+    replayed: bool = False  # the answer was stored by an earlier request with the same idempotency key
+
+
+class IdempotencyKeyReused(Exception):
+    """The idempotency key was given before with another answer."""
 
 
 def response_check(
@@ -105,8 +110,14 @@ def response_submit(
     submitted_at: datetime | None = None,
     signature: str | None = None,
     origin: str | None = None,
+    idempotency_key: str = "",
 ) -> SubmittedResponse:
-    """Record one answer; it is committed before this returns, before anything else happens."""
+    """Record one answer; it is committed before this returns, before anything else happens.
+
+    With an `idempotency_key`, a retry of a request whose reply was lost (a timeout, a 503 after
+    the commit) returns the answer stored the first time instead of storing it again; the same
+    key with another score or comment raises IdempotencyKeyReused.
+    """
     survey, touchpoint_id = response_check(
         survey_key=survey_key,
         score=score,
@@ -127,6 +138,7 @@ def response_submit(
         consent_to_contact=consent_to_contact,
         client_metadata=client_metadata or {},
         submitted_at=submitted_at or timezone.now(),
+        idempotency_key=idempotency_key,
     )
     # The answer's feedback item is stored with it, atomically, so that no answer is ever left
     # without one: in the answer's own statement on PostgreSQL, in one transaction elsewhere.
@@ -134,8 +146,32 @@ def response_submit(
         feedback = _feedback_source(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
-        response.id, response.customer_id = _insert_response_postgresql(response, customer, feedback=feedback)
-        return SubmittedResponse(id=response.id, classification=classification)
+        stored_ids = _insert_response_postgresql(response, customer, feedback=feedback)
+        if stored_ids is None:  # the key's answer is stored already: nothing was written
+            return _replayed(response)
+        return SubmittedResponse(id=stored_ids[0], classification=classification)
+    if idempotency_key and Response.objects.filter(survey_id=survey.id, idempotency_key=idempotency_key).exists():
+        return _replayed(response)
+    try:
+        return _insert_response_orm(response, customer, survey=survey, touchpoint_key=touchpoint_key)
+    except IntegrityError:
+        keyed = Response.objects.filter(survey_id=survey.id, idempotency_key=idempotency_key)
+        if idempotency_key and keyed.exists():  # the same key, committed meanwhile by a concurrent retry
+            return _replayed(response)
+        raise
+
+
+def _replayed(response: Response) -> SubmittedResponse:
+    first = Response.objects.only("id", "score", "comment", "classification").get(
+        survey_id=response.survey_id, idempotency_key=response.idempotency_key
+    )
+    if (first.score, first.comment) != (response.score, response.comment):
+        raise IdempotencyKeyReused("This Idempotency-Key was used for another answer; use a new key for each answer.")
+    return SubmittedResponse(id=first.id, classification=first.classification, replayed=True)
+
+
+def _insert_response_orm(response: Response, customer, *, survey, touchpoint_key) -> SubmittedResponse:
+    classification = response.classification
     with transaction.atomic():
         stored = None
         if customer is not None:
@@ -176,8 +212,11 @@ def _customer_upsert_params(identity: CustomerIdentity) -> list:
 
 def _insert_response_postgresql(
     response: Response, identity: CustomerIdentity | None, *, feedback: FeedbackSource
-) -> tuple[int, int | None]:
+) -> tuple[int, int | None] | None:
     """Store the answer in one PostgreSQL statement; return the response and customer ids.
+
+    None when the answer's idempotency key is already stored: the insert then does nothing, and
+    so neither does any step that follows from it.
 
     One statement is atomic by itself, and a transaction's BEGIN and COMMIT would double the
     round trips of the busiest endpoint. It upserts the identified customer, inserts the answer,
@@ -205,8 +244,11 @@ def _insert_response_postgresql(
     ]
     # Identifiers come from the models' metadata; every value is a bound parameter.
     columns = ", ".join(quote(field.column) for field in fields)
+    # A given key: an answer already stored under it (a retried request) makes the insert do nothing.
+    keyed = f" ON CONFLICT (survey_id, {quote('idempotency_key')}) WHERE {quote('idempotency_key')} > '' DO NOTHING"
     steps.append(
         f"answer AS (INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+        f"{keyed if response.idempotency_key else ''}"
         " RETURNING id AS source_id, customer_id, survey_id, touchpoint_id, locale, plan, submitted_at, score)"
     )
     steps.append(f"counted AS ({score_change_insert_sql(answers='answer')})")
@@ -220,9 +262,11 @@ def _insert_response_postgresql(
     with server_bound_cursor() as cursor:
         sql = f"WITH {', '.join(steps)} SELECT source_id, customer_id FROM answer"  # noqa: S608 - steps are ours
         cursor.execute(sql, params)
-        response_id, customer_id = cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return None
     feedback_services.feedback_item_recorded()
-    return response_id, customer_id
+    return row[0], row[1]
 
 
 def _feedback_source(response: Response, *, survey_kind: str, touchpoint_key: str, customer=None) -> FeedbackSource:

@@ -1,5 +1,7 @@
 """The widget and the email flow in a real browser (headless chromium against the live test server)."""
 
+import re
+
 import pytest
 
 from surveys.models import Invitation, Response, Survey
@@ -118,6 +120,7 @@ def test_the_widget_works_across_origins_the_survey_allows(live_server, page, ho
 
     response = Response.objects.get()
     assert (response.score, response.channel, response.customer.external_id) == (5, "widget", "x-1")
+    assert re.fullmatch(r"[0-9a-f]{32}", response.idempotency_key)  # sent across origins, through CORS
 
 
 def test_the_widget_stays_silent_on_an_origin_the_survey_does_not_allow(live_server, page, host_site):

@@ -24,6 +24,11 @@
       .join("&");
   }
 
+  function newKey() {  // 128 random bits, as hex: one key per answer, kept for its retries
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
@@ -79,6 +84,7 @@
     var send = el("button", { class: "send", type: "button" }, config.texts.send);
     var message = el("p", { class: "msg", role: "status", "aria-live": "polite" });
 
+    var sent = { body: null, key: null };  // what was last sent, under which Idempotency-Key
     function dismiss() { host.remove(); }
     close.addEventListener("click", dismiss);
     panel.addEventListener("keydown", function (event) { if (event.key === "Escape") dismiss(); });
@@ -93,10 +99,12 @@
       if (data.signature) body.signature = data.signature;
       if (data.touchpoint) body.touchpoint = data.touchpoint;
       send.disabled = true;
+      var json = JSON.stringify(body);
+      if (json !== sent.body) sent = { body: json, key: newKey() };  // sending the same answer again is a retry
       fetch(base + "/api/v1/public/responses/", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", "Idempotency-Key": sent.key },
+        body: json,
         credentials: "omit"
       })
         .then(function (response) {
