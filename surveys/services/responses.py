@@ -116,7 +116,7 @@ def response_submit(
 
     With an `idempotency_key`, a retry of a request whose reply was lost (a timeout, a 503 after
     the commit) returns the answer stored the first time instead of storing it again; the same
-    key with another score or comment raises IdempotencyKeyReused.
+    key with another score, comment or customer raises IdempotencyKeyReused.
     """
     survey, touchpoint_id = response_check(
         survey_key=survey_key,
@@ -148,26 +148,29 @@ def response_submit(
         )
         stored_ids = _insert_response_postgresql(response, customer, feedback=feedback)
         if stored_ids is None:  # the key's answer is stored already: nothing was written
-            return _replayed(response)
+            return _replayed(response, customer)
         return SubmittedResponse(id=stored_ids[0], classification=classification)
     if idempotency_key and Response.objects.filter(survey_id=survey.id, idempotency_key=idempotency_key).exists():
-        return _replayed(response)
+        return _replayed(response, customer)
     try:
         return _insert_response_orm(response, customer, survey=survey, touchpoint_key=touchpoint_key)
     except IntegrityError:
         keyed = Response.objects.filter(survey_id=survey.id, idempotency_key=idempotency_key)
         if idempotency_key and keyed.exists():  # the same key, committed meanwhile by a concurrent retry
-            return _replayed(response)
+            return _replayed(response, customer)
         raise
 
 
-def _replayed(response: Response) -> SubmittedResponse:
-    first = Response.objects.only("id", "score", "comment", "classification").get(
-        survey_id=response.survey_id, idempotency_key=response.idempotency_key
+def _replayed(response: Response, customer: CustomerIdentity | None) -> SubmittedResponse:
+    first = (
+        Response.objects.filter(survey_id=response.survey_id, idempotency_key=response.idempotency_key)
+        .values("id", "score", "comment", "classification", "customer__external_id")
+        .get()
     )
-    if (first.score, first.comment) != (response.score, response.comment):
+    given = (response.score, response.comment, customer.external_id if customer else None)
+    if (first["score"], first["comment"], first["customer__external_id"]) != given:
         raise IdempotencyKeyReused("This Idempotency-Key was used for another answer; use a new key for each answer.")
-    return SubmittedResponse(id=first.id, classification=first.classification, replayed=True)
+    return SubmittedResponse(id=first["id"], classification=first["classification"], replayed=True)
 
 
 def _insert_response_orm(response: Response, customer, *, survey, touchpoint_key) -> SubmittedResponse:

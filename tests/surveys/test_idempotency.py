@@ -64,6 +64,8 @@ def test_a_key_reused_for_another_answer_is_a_409_that_says_so(api_client, surve
     assert error["code"] == "idempotency_key_reused"
     assert "Idempotency-Key" in error["message"]
     assert Response.objects.get().score == 9
+    someone_else = {"survey": survey.public_key, "score": 9, "comment": "很好", "customer": {"external_id": "k-9"}}
+    assert post(api_client, someone_else, "k").status_code == 409
 
 
 @pytest.mark.parametrize("key", ["", " ", "x" * 65, "有中文", "tab\there", "line\nbreak"])
