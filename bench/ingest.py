@@ -1,6 +1,6 @@
 """Benchmark the public response API against a bare Django ORM insert, in one run.
 
-    .venv/bin/python bench/ingest.py [--seconds 15] [--rounds 3] [--connections 32]
+    .venv/bin/python bench/ingest.py [--seconds 15] [--rounds 3] [--connections 32] [--customer] [--keyed]
 
 Both endpoints run under the same gunicorn (gthread, 2 workers x 4 threads by default) on
 PostgreSQL; wrk (Debian package `wrk`) drives them from a separate process on 127.0.0.1.
@@ -8,6 +8,7 @@ Rounds alternate between the two so that noise on this shared machine hits both 
 the median round of each is reported, with the ratio of the API to the baseline.
 Every API answer carries a comment: its feedback item is written in the same transaction and its
 analysis is queued on Redis (BENCH_BROKER_URL, default redis://127.0.0.1:6379/6), as in production.
+`--keyed` adds the API with a new Idempotency-Key on every answer (the unique index it checks).
 Targets: ratio >= 0.7 at 32 connections, API p99 <= 100 ms.
 """
 
@@ -33,8 +34,17 @@ WRK_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local body = os.getenv("BENCH_BODY")
+local keyed = os.getenv("BENCH_KEYED") == "1"
+local sent = 0
 -- "CUSTOMER" in a body stands for one of 100,000 customer ids, drawn per request.
-if string.find(body, "CUSTOMER", 1, true) then
+if keyed then
+  -- a new Idempotency-Key for every answer, as a careful client sends
+  local prefix = os.time() .. "-" .. math.random(1, 1000000000) .. "-"
+  request = function()
+    sent = sent + 1
+    return wrk.format(nil, nil, {["Content-Type"] = "application/json", ["Idempotency-Key"] = prefix .. sent}, body)
+  end
+elseif string.find(body, "CUSTOMER", 1, true) then
   request = function()
     return wrk.format(nil, nil, nil, (string.gsub(body, "CUSTOMER", "c" .. math.random(1, 100000))))
   end
@@ -92,8 +102,8 @@ def prepare_database(env) -> tuple[str, int]:
     return key, int(survey_id)
 
 
-def wrk(url: str, body: str, *, seconds: int, connections: int, script: Path) -> dict:
-    env = {**os.environ, "BENCH_BODY": body}
+def wrk(url: str, body: str, *, seconds: int, connections: int, script: Path, keyed: bool = False) -> dict:
+    env = {**os.environ, "BENCH_BODY": body, "BENCH_KEYED": "1" if keyed else ""}
     out = subprocess.run(
         ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), url],
         capture_output=True,
@@ -116,6 +126,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--customer", action="store_true", help="also answer as identified customers (upsert)")
+    parser.add_argument("--keyed", action="store_true", help="also answer with an Idempotency-Key per request")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("needs wrk: apt-get install wrk")
@@ -153,19 +164,22 @@ def main() -> None:
     targets = {"api": (api_url, api_body), "bare": (f"{base}/bench/bare-insert/", bare_body)}
     if args.customer:
         targets["api+customer"] = (api_url, customer_body)
+    if args.keyed:
+        targets["api+key"] = (api_url, api_body)
 
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "post.lua"
         script.write_text(WRK_SCRIPT)
         server = start_gunicorn(env, port=args.port, workers=args.workers, threads=args.threads)
         try:
-            for url, body in targets.values():  # warm up connections, caches and the JIT-less interpreter alike
-                wrk(url, body, seconds=3, connections=args.connections, script=script)
+            for name, (url, body) in targets.items():  # warm up connections, caches and the interpreter alike
+                wrk(url, body, seconds=3, connections=args.connections, script=script, keyed=name == "api+key")
             results: dict[str, list[dict]] = {name: [] for name in targets}
             for _ in range(args.rounds):
                 for name, (url, body) in targets.items():
                     cpu_before = server_cpu_seconds(server)
-                    result = wrk(url, body, seconds=args.seconds, connections=args.connections, script=script)
+                    options = {"connections": args.connections, "script": script, "keyed": name == "api+key"}
+                    result = wrk(url, body, seconds=args.seconds, **options)
                     result["cpu_ms_per_request"] = 1000 * (server_cpu_seconds(server) - cpu_before) / result["requests"]
                     results[name].append(result)
         finally:
