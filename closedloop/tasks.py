@@ -20,7 +20,8 @@ class CaseEmailTask(Task):
         try:
             return super().__call__(*args, **kwargs)
         except Exception as exc:
-            if self.request.is_eager:  # run in-process, Celery propagates the error without calling on_failure
+            if self.request.is_eager and self.app.conf.task_eager_propagates:
+                # run in-process, Celery propagates the error without calling on_failure
                 self.on_failure(exc, self.request.id, args, kwargs, None)
             raise
 

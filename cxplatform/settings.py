@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
 CORS_URLS_REGEX = r"^/api/v1/public/.*$"
 CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key")
+CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Retry-After"]
 
 # --- cxplatform ------------------------------------------------------------------------
 # Serve /demo/widget/, a page embedding the widget for the demo survey (make run turns it on).

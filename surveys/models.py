@@ -161,7 +161,9 @@ class Response(models.Model):
     plan = models.CharField(_("plan"), max_length=100, blank=True)
     account = models.CharField(_("account"), max_length=200, blank=True)
     # The client's Idempotency-Key: a retried request with the same key is this answer again.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True, default="", editable=False)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("response")

@@ -162,13 +162,14 @@ TRANSIENT_SEND_ERRORS = (OSError,)
 
 
 def send_error_is_permanent(exc: Exception) -> bool:
-    """A refused recipient, or a 5xx reply to this message (RFC 5321: do not repeat it), will not mend.
+    """A 5xx reply to this message or its recipient (RFC 5321: do not repeat it) will not mend.
 
-    A failed login is ours to fix, not the message's: it is retried like a lost connection.
+    A 4xx (greylisting, a full mailbox) may. A failed login or a server asking for one (530) is
+    ours to fix, not the message's: it is retried like a lost connection.
     """
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return True
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return all(500 <= code < 600 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPAuthenticationError) or getattr(exc, "smtp_code", None) == 530:
         return False
     return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
 

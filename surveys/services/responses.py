@@ -116,7 +116,8 @@ def response_submit(
 
     With an `idempotency_key`, a retry of a request whose reply was lost (a timeout, a 503 after
     the commit) returns the answer stored the first time instead of storing it again; the same
-    key with another score, comment or customer raises IdempotencyKeyReused.
+    key with another answer (score, comment, customer, touchpoint, locale or consent) raises
+    IdempotencyKeyReused, and writes nothing.
     """
     survey, touchpoint_id = response_check(
         survey_key=survey_key,
@@ -146,9 +147,15 @@ def response_submit(
         feedback = _feedback_source(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
-        stored_ids = _insert_response_postgresql(response, customer, feedback=feedback)
-        if stored_ids is None:  # the key's answer is stored already: nothing was written
-            return _replayed(response, customer)
+        if not idempotency_key:
+            response_id, _ = _insert_response_postgresql(response, customer, feedback=feedback)
+            return SubmittedResponse(id=response_id, classification=classification)
+        # The statement's customer step runs even when its insert does nothing: a refused retry
+        # (IdempotencyKeyReused) rolls it back, so it leaves no customer behind.
+        with transaction.atomic():
+            stored_ids = _insert_response_postgresql(response, customer, feedback=feedback)
+            if stored_ids is None:  # the key's answer is stored already: the answer's own steps did nothing
+                return _replayed(response, customer)
         return SubmittedResponse(id=stored_ids[0], classification=classification)
     if idempotency_key and Response.objects.filter(survey_id=survey.id, idempotency_key=idempotency_key).exists():
         return _replayed(response, customer)
@@ -161,14 +168,18 @@ def response_submit(
         raise
 
 
+# What a retry must repeat to be the same answer.
+_REPLAYED_FIELDS = ("score", "comment", "touchpoint_id", "locale", "consent_to_contact")
+
+
 def _replayed(response: Response, customer: CustomerIdentity | None) -> SubmittedResponse:
     first = (
         Response.objects.filter(survey_id=response.survey_id, idempotency_key=response.idempotency_key)
-        .values("id", "score", "comment", "classification", "customer__external_id")
+        .values("id", "classification", *_REPLAYED_FIELDS, "customer__external_id")
         .get()
     )
-    given = (response.score, response.comment, customer.external_id if customer else None)
-    if (first["score"], first["comment"], first["customer__external_id"]) != given:
+    given = (*(getattr(response, name) for name in _REPLAYED_FIELDS), customer.external_id if customer else None)
+    if (*(first[name] for name in _REPLAYED_FIELDS), first["customer__external_id"]) != given:
         raise IdempotencyKeyReused("This Idempotency-Key was used for another answer; use a new key for each answer.")
     return SubmittedResponse(id=first["id"], classification=first["classification"], replayed=True)
 

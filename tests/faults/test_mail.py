@@ -84,6 +84,16 @@ def test_a_permanent_refusal_fails_at_once(smtp_server, stage, reply):
     assert reply[:3] in invitation.last_error
 
 
+def test_a_greylisted_recipient_is_tried_again_later(smtp_server):
+    smtp_server.handler.refuse_recipients = "450 4.2.0 Greylisted, please try again later"
+    invitation = InvitationFactory(survey=SurveyFactory(kind="ces"), customer=CustomerFactory(email="he@shop.example"))
+    due_now(invitation)
+    tasks.invitation_send_due.apply()
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.send_attempts) == (Invitation.Status.SCHEDULED, 1)
+    assert "Greylisted" in invitation.last_error
+
+
 @pytest.fixture
 def resolvable_case(api_client, django_capture_on_commit_callbacks):
     survey = SurveyFactory(kind="nps")

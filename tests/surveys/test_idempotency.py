@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from closedloop.models import Case
+from closedloop.models import Case, CaseTrigger
 from feedback.models import FeedbackItem
-from surveys.models import Response, ScoreChange
+from surveys.models import Customer, Response, ScoreChange
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,9 @@ def test_a_key_reused_for_another_answer_is_a_409_that_says_so(api_client, surve
     assert Response.objects.get().score == 9
     someone_else = {"survey": survey.public_key, "score": 9, "comment": "很好", "customer": {"external_id": "k-9"}}
     assert post(api_client, someone_else, "k").status_code == 409
+    consenting = {"survey": survey.public_key, "score": 9, "comment": "很好", "consent_to_contact": True}
+    assert post(api_client, consenting, "k").status_code == 409  # a changed consent is not a retry
+    assert not Customer.objects.filter(external_id="k-9").exists()  # the refused retry left no customer
 
 
 @pytest.mark.parametrize("key", ["", " ", "x" * 65, "有中文", "tab\there", "line\nbreak"])
@@ -81,7 +84,7 @@ def test_a_detractor_retried_opens_one_case(api_client, survey, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
             assert post(api_client, body, "retry-me").status_code == 201
-    assert Case.objects.count() == 1
+    assert (Response.objects.count(), CaseTrigger.objects.count(), Case.objects.count()) == (1, 1, 1)
 
 
 @pytest.mark.postgres
