@@ -233,7 +233,8 @@ def _insert_response_postgresql(
     so neither does any step that follows from it.
 
     One statement is atomic by itself, and a transaction's BEGIN and COMMIT would double the
-    round trips of the busiest endpoint. It upserts the identified customer, inserts the answer,
+    round trips of the busiest endpoint (only a keyed answer's caller adds them, to roll back a
+    refused retry). It upserts the identified customer, inserts the answer,
     and upserts its feedback item, each as a step of the same statement; the item's snapshot of
     the customer is the stored customer's row, as the upsert returns it.
     """
