@@ -230,8 +230,17 @@ class UTCDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
 
 
+class IdField(forms.IntegerField):
+    """A whole number; given but empty (`?survey=`) is an error, not "no filter"."""
+
+    def to_python(self, value):
+        if value == "":
+            raise forms.ValidationError("Enter a whole number, or leave the parameter out.", code="invalid")
+        return super().to_python(value)
+
+
 class IdFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
 class StrictBooleanFormField(forms.NullBooleanField):

@@ -112,8 +112,17 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
 
 
+class IdField(forms.IntegerField):
+    """A whole number; given but empty (`?survey=`) is an error, not "no filter"."""
+
+    def to_python(self, value):
+        if value == "":
+            raise forms.ValidationError("Enter a whole number, or leave the parameter out.", code="invalid")
+        return super().to_python(value)
+
+
 class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
 class ResponseFilter(django_filters.FilterSet):

@@ -31,6 +31,8 @@ def root(django_user_model):
         ("/api/v1/cases/?since=", "since"),
         ("/api/v1/responses/?page_size=0", "page_size"),
         ("/api/v1/responses/?until=", "until"),
+        ("/api/v1/responses/?survey=", "survey"),  # was: no filter
+        ("/api/v1/cases/?owner=", "owner"),
     ],
 )
 def test_a_parameter_given_empty_or_mistyped_is_a_400_naming_it(root, url, field):
