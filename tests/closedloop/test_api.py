@@ -1,8 +1,10 @@
 """The cases API: the queue and its filters, one case, changes and notes, who may do what."""
 
+import json
 import threading
 import time
 from datetime import timedelta
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -13,10 +15,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
-from closedloop import paging, services
-from closedloop.models import Case, CaseActivity, RootCause
+from closedloop import paging, selectors, services
+from closedloop.api.cases import CaseSerializer
+from closedloop.models import Case, CaseActivity, RootCause, Team
 from tests.closedloop.factories import CaseFactory, CaseTriggerFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +98,51 @@ def test_the_queue_is_most_urgent_first_with_what_a_row_needs(client, agent):
     assert row["keywords"] == ["同步", "订单"]
     assert (row["status"], row["priority"], row["reason"], row["sla"]) == ("new", 1, "detractor", "on_track")
     assert body["results"][1]["owner"] is None
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/Sao_Paulo"])
+def test_each_row_is_what_the_case_serializer_makes_of_the_case(client, agent, settings, zone):
+    """The list builds its rows from .values(); each must equal CaseSerializer's output for the instance."""
+    settings.TIME_ZONE = zone
+    team = Team.objects.create(name="華南 CX 團隊", group=Group.objects.create(name="south"))
+    moment = timezone.now().replace(microsecond=123456)
+    CaseFactory(
+        status="resolved",
+        priority=1,
+        owner=agent,
+        team=team,
+        root_cause=RootCause.objects.get(key="pricing-billing"),
+        comment="帳單一直錯，客服態度很差 😡 billing is wrong",
+        language="mixed",
+        polarity=-0.875,
+        keywords=["帳單", "客服", "billing"],
+        customer_value=Decimal("1234.50"),
+        customer_plan="enterprise",
+        customer_account="華南貿易",
+        locale="zh-hant",
+        escalated_at=moment,
+        first_contact_at=moment,
+        resolved_at=moment,
+        customer_notified_at=moment,
+    )
+    CaseFactory(
+        score=None,
+        polarity=None,
+        keywords=[],
+        comment="",
+        customer_email="",
+        survey_kind="ces",
+        reason=Case.Reason.HIGH_EFFORT,
+        locale="zh-hans",
+        customer_name="退款两周没处理",
+    )
+
+    res = client.get(CASES)
+
+    assert res.status_code == 200
+    expected = CaseSerializer(selectors.case_list(), many=True).data
+    assert res.json()["results"] == json.loads(JSONRenderer().render(expected))
+    assert res.json()["results"][0]["customer_value"] == "1234.50"
 
 
 def test_status_priority_and_sla_filters_take_several_values(client):
