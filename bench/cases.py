@@ -1,14 +1,15 @@
 """Benchmark the triage queue: the admin's case list and the API's, beside a bare SELECT of the same page.
 
-    .venv/bin/python bench/cases.py [--cases 100000] [--rounds 15]
+    .venv/bin/python bench/cases.py [--cases 100000] [--rounds 31]
 
 Loads 100,000 cases (PostgreSQL database cxplatform_bench_cases, created and migrated when
 missing; loaded once and kept), spread over 5 owners, 10 root causes, 5 touchpoints, three
 languages and every status and priority, each with one attached answer and two activity
 entries. Then times, in this process through Django's test client (the whole request: URL
 routing, middleware, session, permissions, template or JSON rendering), the first page of
-`/admin/closedloop/case/` (50 rows) and of `GET /api/v1/cases/?page_size=100` (100 rows), each beside a
-bare `SELECT` of the same page of rows (every column, the same order) with psycopg; and, for scale, the
+`/admin/closedloop/case/` (50 rows) and of `GET /api/v1/cases/?page_size=100` (100 rows), whole and
+filtered to the new cases (a fifth of them, counted exactly), each beside a bare `SELECT` of the same
+page of rows (every column, the same filter and order) with psycopg; and, for scale, the
 admin's page of the 10 root causes, the least an admin list page costs. Rounds alternate between
 them; the median of each is reported with its query count (counted in
 an untimed run: capturing queries slows every one of them).
@@ -152,8 +153,8 @@ def measure(rounds: int) -> None:
     client.force_login(admin)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in Case._meta.concrete_fields)
 
-    def bare(rows):
-        sql = f"SELECT {columns} FROM closedloop_case ORDER BY priority, due_at, id LIMIT {rows}"
+    def bare(rows, where=""):
+        sql = f"SELECT {columns} FROM closedloop_case {where} ORDER BY priority, due_at, id LIMIT {rows}"
 
         def select():
             with connection.cursor() as cursor:
@@ -174,8 +175,15 @@ def measure(rounds: int) -> None:
     runs = {
         "bare SELECT, 50 rows": (bare(50), None),
         "bare SELECT, 100 rows": (bare(100), None),
+        "bare SELECT, 50 rows, status new": (bare(50, "WHERE status = 'new'"), None),
+        "bare SELECT, 100 rows, status new": (bare(100, "WHERE status = 'new'"), None),
         "admin queue, 50 rows": (page("/admin/closedloop/case/"), "bare SELECT, 50 rows"),
+        "admin queue, status new": (
+            page("/admin/closedloop/case/?status__exact=new"),
+            "bare SELECT, 50 rows, status new",
+        ),
         "API list, 100 rows": (page("/api/v1/cases/?page_size=100"), "bare SELECT, 100 rows"),
+        "API list, status new": (page("/api/v1/cases/?page_size=100&status=new"), "bare SELECT, 100 rows, status new"),
         "admin root causes, 10 rows (least admin page)": (page("/admin/closedloop/rootcause/"), "bare SELECT, 50 rows"),
     }
     queries: dict[str, int] = {}
@@ -201,7 +209,7 @@ def measure(rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=31)
     args = parser.parse_args()
     setup_django(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     load(args.cases)

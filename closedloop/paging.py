@@ -20,6 +20,21 @@ class QueuePaginator(Paginator):
 
     estimated = False
 
+    def __init__(self, object_list, per_page, *args, rows=None, **kwargs):
+        """`rows`, if given, turns a page's slice of the queryset into the page's rows (`.values()`, say).
+
+        The count then reads the queryset itself: counting a `.values()` queryset keeps the joins
+        its columns need, and PostgreSQL read every matching row (20 ms for 20,000 cases) where
+        an index alone would do (3 ms).
+        """
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.rows = rows
+
+    def _get_page(self, object_list, number, paginator):
+        if self.rows is not None:
+            object_list = self.rows(object_list)
+        return super()._get_page(object_list, number, paginator)
+
     @cached_property
     def count(self) -> int:
         query = getattr(self.object_list, "query", None)

@@ -175,6 +175,12 @@ def _column(cl, name: str) -> Callable[[Any], str]:
                 related = getattr(obj, field.name)
                 return empty if related is None else related
 
+        elif field.flatchoices:  # each label translated once a page, not once a cell
+            labels = {value: str(label) for value, label in field.flatchoices}
+
+            def shown(obj):
+                return labels.get(getattr(obj, field.attname), empty)
+
         else:
 
             def shown(obj):

@@ -274,13 +274,18 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 
 class CaseFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=Case.Status.choices, help_text="Repeat for several statuses.")
+    # distinct=False: a column of the case's own row cannot repeat a case, and DISTINCT over every
+    # column of a page made a filtered queue of 100,000 cases take 140 ms instead of a few
+    status = filters.MultipleChoiceFilter(
+        choices=Case.Status.choices, distinct=False, help_text="Repeat for several statuses."
+    )
     priority = filters.TypedMultipleChoiceFilter(
-        choices=Priority.choices, coerce=int, help_text="1 (most urgent) to 4; repeat for several."
+        choices=Priority.choices, coerce=int, distinct=False, help_text="1 (most urgent) to 4; repeat for several."
     )
     sla = filters.MultipleChoiceFilter(
         choices=Case.Sla.choices,
         method="filter_sla",
+        distinct=False,
         help_text="Repeat for several SLA states; an open case past its due time is overdue, as in the console.",
     )
     overdue = StrictBooleanFilter(method="filter_overdue", help_text="Open and past its due time (now).")
@@ -319,10 +324,19 @@ class CaseFilter(filters.FilterSet):
 class CasePagination(PageNumberPagination):
     """Pages of the queue; the unfiltered queue past ESTIMATE_FROM cases gives PostgreSQL's estimate as its count."""
 
-    django_paginator_class = QueuePaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    rows = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page of the queryset; of the view's `page_rows(cases)` if it has one (see QueuePaginator's rows)."""
+        self.rows = getattr(view, "page_rows", None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset, page_size):
+        return QueuePaginator(queryset, page_size, rows=self.rows)
 
     def get_page_size(self, request):
         """A page_size given but not a whole number from 1 up is a 400, not quietly the default."""
@@ -354,15 +368,19 @@ class CaseListApi(ListAPIView):
     filterset_class = CaseFilter
     pagination_class = CasePagination
 
-    rows = ValuesRows(CaseSerializer)
+    output = ValuesRows(CaseSerializer)
 
     def get_queryset(self):
         return selectors.case_list()
 
+    def page_rows(self, cases):
+        """A page's cases as `.values()` rows: what CaseSerializer reads, without a model instance per case."""
+        return cases.values(*self.output.lookups)
+
     def list(self, request, *args, **kwargs):
         """CaseSerializer's output, built from `.values()` rows rather than case instances (see ValuesRows)."""
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values(*self.rows.lookups))
-        return self.get_paginated_response(self.rows.represent(page))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.output.represent(page))
 
     @extend_schema(
         responses={

@@ -168,9 +168,13 @@ def test_the_queue_rows_render_as_the_admins_own(console, agent):
     CaseFactory(priority=1, escalated_at=timezone.now(), root_cause=RootCause.objects.first(), polarity=None)
     CaseFactory(language="", touchpoint_key="", customer_external_id="", score=None)
     for params in ({}, {"status": "assigned", "o": "-3"}, {"q": "華東"}):
-        cl = console.get(CHANGELIST, params).context["cl"]
+        page = console.get(CHANGELIST, params)
+        cl = page.context["cl"]
         assert cl.result_list
-        assert result_rows(cl) == [list(row) for row in admin_list.results(cl)]
+        rows = [list(row) for row in admin_list.results(cl)]
+        assert result_rows(cl) == rows
+        for row in rows:  # each row reaches the page whole, as the admin's template would write it
+            assert "<tr>" + "".join(row) + "</tr>" in page.content.decode()
 
 
 def test_columns_the_queue_cannot_build_are_left_to_the_admin(console, monkeypatch):

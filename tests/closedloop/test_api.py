@@ -298,6 +298,23 @@ def test_a_page_takes_the_same_number_of_queries_for_5_or_50_cases(client, agent
     assert fifty <= 6
 
 
+def test_a_filtered_page_counts_the_cases_alone_and_repeats_none(client, agent):
+    """No DISTINCT over every column, and a count with no joins (both read every matching row at scale)."""
+    cause = RootCause.objects.get(key="product-bug")
+    CaseFactory.create_batch(3, status="assigned", owner=agent, root_cause=cause)
+    CaseFactory(status="closed", owner=agent)
+
+    with CaptureQueriesContext(connection) as queries:
+        res = client.get(CASES, {"status": ["new", "assigned"], "priority": ["2", "3"], "sla": ["on_track", "at_risk"]})
+
+    assert res.status_code == 200
+    assert res.json()["count"] == len(ids(res)) == 3
+    cases = [query["sql"] for query in queries.captured_queries if "closedloop_case" in query["sql"]]
+    assert not any("DISTINCT" in sql for sql in cases)
+    (count,) = [sql for sql in cases if "COUNT(" in sql]
+    assert "JOIN" not in count
+
+
 # --- One case -------------------------------------------------------------------------------
 
 
