@@ -301,6 +301,13 @@ class CaseFilter(filters.FilterSet):
     since = UTCDateTimeFilter(field_name="opened_at", lookup_expr="gte", help_text="Opened at or after (ISO 8601).")
     until = UTCDateTimeFilter(field_name="opened_at", lookup_expr="lt", help_text="Opened before (ISO 8601).")
 
+    def get_form_class(self):
+        """The form, built once for the class: none of its fields depend on the request."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_sla(self, queryset, name, value):
         if not value:
             return queryset
