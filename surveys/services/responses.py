@@ -157,15 +157,21 @@ def response_submit(
             if stored_ids is None:  # the key's answer is stored already: the answer's own steps did nothing
                 return _replayed(response, customer)
         return SubmittedResponse(id=stored_ids[0], classification=classification)
-    if idempotency_key and Response.objects.filter(survey_id=survey.id, idempotency_key=idempotency_key).exists():
+    if _key_stored(response):
         return _replayed(response, customer)
     try:
         return _insert_response_orm(response, customer, survey=survey, touchpoint_key=touchpoint_key)
     except IntegrityError:
-        keyed = Response.objects.filter(survey_id=survey.id, idempotency_key=idempotency_key)
-        if idempotency_key and keyed.exists():  # the same key, committed meanwhile by a concurrent retry
+        if _key_stored(response):  # the same key, committed meanwhile by a concurrent retry
             return _replayed(response, customer)
         raise
+
+
+def _key_stored(response: Response) -> bool:
+    """Whether an answer with this answer's Idempotency-Key is stored already (never, without a key)."""
+    return bool(response.idempotency_key) and (
+        Response.objects.filter(survey_id=response.survey_id, idempotency_key=response.idempotency_key).exists()
+    )
 
 
 # What a retry must repeat to be the same answer.
