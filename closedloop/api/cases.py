@@ -10,7 +10,7 @@ from functools import reduce
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
@@ -275,7 +275,7 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 class CaseFilter(filters.FilterSet):
     # distinct=False: a column of the case's own row cannot repeat a case, and DISTINCT over every
-    # column of a page made a filtered queue of 100,000 cases take 140 ms instead of a few
+    # column of a page made a filtered page of 100,000 cases take 182 ms instead of 20-25
     status = filters.MultipleChoiceFilter(
         choices=Case.Status.choices, distinct=False, help_text="Repeat for several statuses."
     )
@@ -302,11 +302,19 @@ class CaseFilter(filters.FilterSet):
     until = UTCDateTimeFilter(field_name="opened_at", lookup_expr="lt", help_text="Opened before (ISO 8601).")
 
     def get_form_class(self):
-        """The form, built once for the class: none of its fields depend on the request."""
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
+        """The form, built once per language (django-filter fixes each label in the language it is built in).
+
+        Building it took 0.9 ms of each request's 1.5 ms of filtering. None of the fields depends
+        on the request (a filter that did, such as a ModelChoiceFilter with a callable queryset,
+        would need the form built per request again; a test checks there is none).
+        """
+        forms_by_language = type(self).__dict__.get("_forms_by_language")
+        if forms_by_language is None:
+            forms_by_language = type(self)._forms_by_language = {}
+        language = translation.get_language()
+        if language not in forms_by_language:
+            forms_by_language[language] = super().get_form_class()
+        return forms_by_language[language]
 
     def filter_sla(self, queryset, name, value):
         if not value:
@@ -335,12 +343,7 @@ class CasePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    rows = None
-
-    def paginate_queryset(self, queryset, request, view=None):
-        """A page of the queryset; of the view's `page_rows(cases)` if it has one (see QueuePaginator's rows)."""
-        self.rows = getattr(view, "page_rows", None)
-        return super().paginate_queryset(queryset, request, view)
+    rows = None  # a view may set it: turns a page's slice of cases into the page's rows (QueuePaginator's rows)
 
     def django_paginator_class(self, queryset, page_size):
         return QueuePaginator(queryset, page_size, rows=self.rows)
@@ -386,6 +389,7 @@ class CaseListApi(ListAPIView):
 
     def list(self, request, *args, **kwargs):
         """CaseSerializer's output, built from `.values()` rows rather than case instances (see ValuesRows)."""
+        self.paginator.rows = self.page_rows  # the count reads the cases; the page, their rows
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.output.represent(page))
 

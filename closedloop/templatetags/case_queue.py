@@ -2,6 +2,7 @@
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import result_headers, result_list
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from closedloop.admin.queue import result_rows, rows_supported
@@ -20,6 +21,7 @@ def case_result_list(cl):
         "result_hidden_fields": [],
         "result_headers": headers,
         "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
-        # one piece of HTML per row: the template's loop then runs once a row, not once a cell
-        "results": [[mark_safe("".join(row))] for row in result_rows(cl)],  # noqa: S308 (cells are escaped)
+        # one piece of HTML per row (each cell escaped unless it is HTML already, as every cell is):
+        # the template's loop then runs once a row, not once a cell
+        "results": [[mark_safe("".join(map(conditional_escape, row)))] for row in result_rows(cl)],  # noqa: S308
     }
