@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from closedloop import exports, selectors, services
-from closedloop.api.fields import QuerySerializer, StrictCharField, StrictInputSerializer
+from closedloop.api.fields import StrictInputSerializer
 from closedloop.models import Advocate, Referral
+from cxplatform.apifields import QuerySerializer, StrictCharField
 from cxplatform.exceptions import error_body
 
 

@@ -5,14 +5,12 @@ closedloop.services and closedloop.rules, and a refused change comes back as a 4
 """
 
 import operator
-from datetime import UTC
 from functools import reduce
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone, translation
 from django_filters import rest_framework as filters
-from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -21,15 +19,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from closedloop import selectors, services
-from closedloop.api.fields import (
-    StrictBooleanField,
-    StrictCharField,
-    StrictInputSerializer,
-    StrictIntegerField,
-    ValuesRows,
-)
+from closedloop.api.fields import StrictInputSerializer, StrictIntegerField, ValuesRows
 from closedloop.models import Case, CaseActivity, CaseTrigger, Priority, RootCause
 from closedloop.paging import ESTIMATE_FROM, QueuePaginator
+from cxplatform.apifields import IdFilter, StrictBooleanField, StrictCharField, UTCDateTimeFilter
 
 MAX_ID = 2**63 - 1
 MAX_TEXT = 10_000
@@ -215,38 +208,6 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 # --- The queue --------------------------------------------------------------------------------
-
-
-class UTCDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time in UTC (PostgreSQL refuses offsets beyond ±15:59)."""
-
-    def to_python(self, value):
-        if value == "":  # given, but empty: not the same as left out
-            raise forms.ValidationError("Enter a date-time, or leave the parameter out.", code="invalid")
-        value = super().to_python(value)
-        if value is None:
-            return None
-        try:
-            return value.astimezone(UTC)
-        except OverflowError:
-            raise forms.ValidationError("Date-time out of range.", code="invalid") from None
-
-
-class UTCDateTimeFilter(filters.IsoDateTimeFilter):
-    field_class = UTCDateTimeField
-
-
-class IdField(forms.IntegerField):
-    """A whole number; given but empty (`?owner=`) is an error, not "no filter"."""
-
-    def to_python(self, value):
-        if value == "":
-            raise forms.ValidationError("Enter a whole number, or leave the parameter out.", code="invalid")
-        return super().to_python(value)
-
-
-class IdFilter(filters.NumberFilter):
-    field_class = IdField
 
 
 class StrictBooleanFormField(forms.NullBooleanField):

@@ -15,7 +15,6 @@ from django.db import models
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
-from rest_framework.utils import html
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -25,20 +24,6 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise serializers.ValidationError("Must be a string.", code="invalid")
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            raise serializers.ValidationError("Must be true or false.", code="invalid")
-        return data
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -58,21 +43,6 @@ class StrictInputSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(unknown)
         return value
-
-
-class QuerySerializer(serializers.Serializer):
-    """Validates a query string: a parameter given empty (`?since=`) is an error naming it, not "left out"."""
-
-    def to_internal_value(self, data):
-        if html.is_html_input(data):
-            blank = {
-                name: ["Give a value, or leave the parameter out."]
-                for name in self.fields
-                if name in data and "" in data.getlist(name)
-            }
-            if blank:
-                raise serializers.ValidationError(blank)
-        return super().to_internal_value(data)
 
 
 class ValuesRows:

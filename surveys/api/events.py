@@ -15,10 +15,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cxplatform.apifields import StrictCharField
 from cxplatform.exceptions import error_body, flatten_field_errors, validation_message
 from surveys.api.fields import (
     LocaleField,
-    StrictCharField,
     StrictEmailField,
     StrictInputSerializer,
     StrictIntegerField,

@@ -2,7 +2,8 @@
 
 Public clients send JSON; a value of the wrong JSON type is refused with a message rather than
 coerced (DRF turns 5 into "5" and "yes" into True), and a key we do not know is refused rather
-than dropped, so that a misspelt "coment" cannot lose a customer's words silently.
+than dropped, so that a misspelt "coment" cannot lose a customer's words silently. What every
+app's API shares is in cxplatform.apifields; this adds what the public endpoints need.
 """
 
 import copy
@@ -10,9 +11,9 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from rest_framework import serializers
-from rest_framework.utils import html
 from rest_framework.utils.serializer_helpers import BindingDict
 
+from cxplatform.apifields import StrictCharField, StrictStringMixin
 from surveys.locales import normalize_locale
 
 
@@ -30,34 +31,12 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class StrictStringMixin:
-    """Refuse anything but a JSON string."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise serializers.ValidationError("Must be a string.", code="invalid")
-        return super().to_internal_value(data)
-
-
-class StrictCharField(StrictStringMixin, serializers.CharField):
-    pass
-
-
 class StrictEmailField(StrictStringMixin, serializers.EmailField):
     pass
 
 
 class StrictSlugField(StrictStringMixin, serializers.SlugField):
     pass
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """true or false as JSON booleans; "yes", 1 and "true" are refused."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            raise serializers.ValidationError("Must be true or false.", code="invalid")
-        return data
 
 
 class LocaleField(StrictCharField):
@@ -116,18 +95,3 @@ class StrictInputSerializer(LeanSerializer):
         if unknown_errors:
             raise serializers.ValidationError(unknown_errors)
         return value
-
-
-class QuerySerializer(serializers.Serializer):
-    """Validates a query string: a parameter given empty (`?since=`) is an error naming it, not "left out"."""
-
-    def to_internal_value(self, data):
-        if html.is_html_input(data):
-            blank = {
-                name: ["Give a value, or leave the parameter out."]
-                for name in self.fields
-                if name in data and "" in data.getlist(name)
-            }
-            if blank:
-                raise serializers.ValidationError(blank)
-        return super().to_internal_value(data)

@@ -9,8 +9,8 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cxplatform.apifields import QuerySerializer
 from surveys import insights
-from surveys.api.fields import QuerySerializer
 from surveys.scoring import SurveyKind
 
 DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=12), "month": timedelta(days=334)}

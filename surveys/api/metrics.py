@@ -6,8 +6,8 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cxplatform.apifields import QuerySerializer
 from surveys import selectors
-from surveys.api.fields import QuerySerializer
 
 
 class CanSeeAdvocates(permissions.BasePermission):

@@ -10,12 +10,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cxplatform.apifields import StrictBooleanField, StrictCharField
 from surveys import services
 from surveys.api.fields import (
     LeanSerializer,
     LocaleField,
-    StrictBooleanField,
-    StrictCharField,
     StrictEmailField,
     StrictInputSerializer,
     StrictIntegerField,

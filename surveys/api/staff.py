@@ -1,17 +1,14 @@
 """Staff endpoints (token or session, staff users only): surveys and responses."""
 
-from datetime import UTC, datetime
-
 import django_filters
-from django import forms
 from django.utils.dateparse import parse_datetime
-from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 
+from cxplatform.apifields import IdFilter, UTCDateTimeFilter, to_utc
 from surveys import scoring, selectors
 from surveys.models import Response, Survey
 
@@ -85,46 +82,6 @@ class SurveyListApi(ListAPIView):
         return selectors.survey_list()
 
 
-def _to_utc(value: datetime) -> datetime:
-    """Return an aware datetime in UTC, or raise ValueError when it falls outside the calendar."""
-    try:
-        return value.astimezone(UTC)
-    except OverflowError as exc:
-        raise ValueError("out of range") from exc
-
-
-class UTCDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time, converted to UTC (PostgreSQL refuses offsets beyond ±15:59)."""
-
-    def to_python(self, value):
-        if value == "":  # given, but empty: not the same as left out
-            raise forms.ValidationError("Enter a date-time, or leave the parameter out.", code="invalid")
-        value = super().to_python(value)
-        if value is None:
-            return None
-        try:
-            return _to_utc(value)
-        except ValueError:
-            raise forms.ValidationError("Date-time out of range.", code="invalid") from None
-
-
-class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
-    field_class = UTCDateTimeField
-
-
-class IdField(forms.IntegerField):
-    """A whole number; given but empty (`?survey=`) is an error, not "no filter"."""
-
-    def to_python(self, value):
-        if value == "":
-            raise forms.ValidationError("Enter a whole number, or leave the parameter out.", code="invalid")
-        return super().to_python(value)
-
-
-class IdFilter(django_filters.NumberFilter):
-    field_class = IdField
-
-
 class ResponseFilter(django_filters.FilterSet):
     survey = IdFilter(field_name="survey_id", min_value=1, max_value=2**63 - 1, help_text="Survey id.")
     touchpoint = django_filters.CharFilter(field_name="touchpoint__key", max_length=64, help_text="Touchpoint key.")
@@ -156,7 +113,7 @@ class ResponsePagination(CursorPagination):
         if position is None or position.tzinfo is None:
             raise NotFound(self.invalid_cursor_message)
         try:
-            return cursor._replace(position=str(_to_utc(position)))
+            return cursor._replace(position=str(to_utc(position)))
         except ValueError:
             raise NotFound(self.invalid_cursor_message) from None
 

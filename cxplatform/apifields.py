@@ -1,0 +1,98 @@
+"""Input rules every app's API shares: JSON values of the right type, query parameters given in full.
+
+A value of the wrong JSON type is refused with a message rather than coerced (DRF turns 5 into
+"5" and "yes" into True), and a query parameter given but empty (`?since=`) is an error naming
+it rather than "no filter". Each app's `api/fields.py` adds what only its own endpoints need.
+Apps may import this module from their `api` packages (an import-linter contract allows it, as
+it does the API's error shape in cxplatform.exceptions).
+"""
+
+from datetime import UTC, datetime
+
+import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
+from rest_framework import serializers
+from rest_framework.utils import html
+
+# --- JSON bodies ------------------------------------------------------------------------------
+
+
+class StrictStringMixin:
+    """Refuse anything but a JSON string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Must be a string.", code="invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    pass
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false as JSON booleans; "yes", 1 and "true" are refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            raise serializers.ValidationError("Must be true or false.", code="invalid")
+        return data
+
+
+# --- Query strings ----------------------------------------------------------------------------
+
+
+class QuerySerializer(serializers.Serializer):
+    """Validates a query string: a parameter given empty (`?since=`) is an error naming it, not "left out"."""
+
+    def to_internal_value(self, data):
+        if html.is_html_input(data):
+            blank = {
+                name: ["Give a value, or leave the parameter out."]
+                for name in self.fields
+                if name in data and "" in data.getlist(name)
+            }
+            if blank:
+                raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)
+
+
+def to_utc(value: datetime) -> datetime:
+    """An aware datetime in UTC; ValueError outside the calendar (PostgreSQL refuses offsets beyond ±15:59)."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("out of range") from exc
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC; given but empty is an error, not "no filter"."""
+
+    def to_python(self, value):
+        if value == "":  # given, but empty: not the same as left out
+            raise forms.ValidationError("Enter a date-time, or leave the parameter out.", code="invalid")
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return to_utc(value)
+        except ValueError:
+            raise forms.ValidationError("Date-time out of range.", code="invalid") from None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
+
+
+class IdField(forms.IntegerField):
+    """A whole number; given but empty (`?owner=`) is an error, not "no filter"."""
+
+    def to_python(self, value):
+        if value == "":
+            raise forms.ValidationError("Enter a whole number, or leave the parameter out.", code="invalid")
+        return super().to_python(value)
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = IdField
