@@ -112,15 +112,9 @@ def figure(kind: str, counts: dict[int, int]) -> Figure:
     n = sum(counts.values())
     if kind == scoring.SurveyKind.CES:
         estimates = scoring.ces(counts)
-        estimate, agree = estimates.mean, estimates.agree
-    elif kind == scoring.SurveyKind.NPS:
-        C = scoring.Classification
-        estimate = scoring.nps(
-            promoters=classes[C.PROMOTER], passives=classes[C.PASSIVE], detractors=classes[C.DETRACTOR]
-        )
-        agree = None
+        estimate, agree = estimates.mean, estimates.agree  # CES shows the share who agree beside the mean
     else:
-        estimate, agree = scoring.csat(satisfied=classes[scoring.Classification.SATISFIED], n=n), None
+        estimate, agree = scoring.summarize(kind, counts), None
     return Figure(n=n, estimate=estimate, classes={str(c): k for c, k in classes.items()}, counts=counts, agree=agree)
 
 
