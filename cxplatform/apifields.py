@@ -1,4 +1,4 @@
-"""Input rules every app's API shares: JSON values of the right type, query parameters given in full.
+"""Input rules the apps' APIs share: JSON values of the right type, query parameters given in full.
 
 A value of the wrong JSON type is refused with a message rather than coerced (DRF turns 5 into
 "5" and "yes" into True), and a query parameter given but empty (`?since=`) is an error naming
