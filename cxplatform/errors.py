@@ -1,7 +1,7 @@
 """Error pages: JSON in the API's error shape under /api/, Django's pages elsewhere.
 
 A lost database connection is not the caller's fault nor a bug: every page answers it with
-503 and a Retry-After, as the API's own handler does (cxplatform.exceptions).
+503 and a Retry-After, as the API's own handler does (common.api.errors).
 """
 
 import sys
@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from cxplatform.exceptions import DATABASE_RETRY_AFTER_SECONDS, error_body
+from common.api.errors import DATABASE_RETRY_AFTER_SECONDS, error_body
 
 
 def not_found(request, exception):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "cxplatform",
+    "common",
     "surveys",
     "feedback",
     "closedloop",
@@ -225,7 +226,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cxplatform.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "common.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "public_responses": env.str("CX_THROTTLE_PUBLIC_RESPONSES", default="60/min"),
         "public_surveys": env.str("CX_THROTTLE_PUBLIC_SURVEYS", default="600/min"),

@@ -3,12 +3,13 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin import ReadOnlyModelAdmin
 from feedback import services
 from feedback.models import FeedbackItem, Theme, ThemeTerm
 
 
 @admin.register(FeedbackItem)
-class FeedbackItemAdmin(admin.ModelAdmin):
+class FeedbackItemAdmin(ReadOnlyModelAdmin):
     """Comments as analysed: read-only, searchable, filterable; failed analyses can be run again."""
 
     list_display = ("given_at", "excerpt", "language", "label", "polarity_shown", "keyword_tags", "score", "status")
@@ -53,15 +54,6 @@ class FeedbackItemAdmin(admin.ModelAdmin):
             {"fields": ("pending_since", "claimed_by", "claimed_at", "attempts", "updated_at")},
         ),
     )
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("comment"))
     def excerpt(self, item: FeedbackItem) -> str:

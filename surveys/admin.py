@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from surveys import selectors, services
 from surveys.models import (
     ContactRule,
@@ -19,31 +20,6 @@ from surveys.policy import REASON_TEXT, Reason
 from surveys.services.privacy import erasure_reference
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """A record of what happened: it can be looked at, searched and filtered, never edited."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.display(description=_("why"))
 def reason_text(obj) -> str:
     return REASON_TEXT.get(Reason(obj.reason), obj.reason)
@@ -52,6 +28,7 @@ def reason_text(obj) -> str:
 class TouchpointEventInline(ReadOnlyInline):
     """On a customer's page: every event, and why the policy asked them or not."""
 
+    show_change_link = True
     model = TouchpointEvent
     fields = ("received_at", "touchpoint", "survey", "decision", "reason", reason_text, "invitation")
     readonly_fields = fields

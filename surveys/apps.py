@@ -8,12 +8,6 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from corsheaders.signals import check_request_enabled
-        from django.db.models import Field, ForeignObject
-
-        from surveys.sql import AnyOf
-
-        Field.register_lookup(AnyOf)
-        ForeignObject.register_lookup(AnyOf)  # relations keep a lookup table of their own
 
         check_request_enabled.connect(_widget_origin_allowed, dispatch_uid="surveys-widget-origins")
 

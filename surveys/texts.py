@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from surveys.locales import pick_text
+from common.locales import pick_text
 from surveys.models import Survey
 from surveys.scoring import SurveyKind
 

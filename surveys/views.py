@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from common.locales import normalize_locale
 from surveys import selectors
 from surveys.api.throttling import PublicPageThrottle, throttled
 from surveys.forms import AnswerForm
 from surveys.identity import identity_signature
-from surveys.locales import normalize_locale
 from surveys.models import Response, Survey
 from surveys.services import invitations, response_submit
 from surveys.texts import scale_labels, survey_follow_up, survey_question

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from closedloop import exports, rules, selectors, services
-from closedloop.admin.cases import ReadOnlyInline
 from closedloop.models import Advocate, AdvocateExport, Referral
+from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
 
 SUMMARY_DAYS = 90
 
@@ -48,19 +48,6 @@ class SnapshotValuesFilter(admin.AllValuesFieldListFilter):
     def __init__(self, field, request, params, model, model_admin, field_path):
         super().__init__(field, request, params, model, model_admin, field_path)
         self.lookup_choices = selectors.distinct_values(model, field.name)
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """A list and pages to read: rows come from elsewhere (the API, the export) and are never edited here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReferralInline(ReadOnlyInline):
@@ -262,8 +249,10 @@ class AdvocateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ViewOnlyAdmin):
+class ReferralAdmin(ReadOnlyModelAdmin):
     """Referrals as the customer's systems reported them through the API: read here, never edited."""
+
+    deletable = False
 
     list_display = ("advocate_code", "external_id", "kind", "revenue", "occurred_at")
     list_display_links = ("external_id",)
@@ -281,8 +270,10 @@ class ReferralAdmin(ViewOnlyAdmin):
 
 
 @admin.register(AdvocateExport)
-class AdvocateExportAdmin(ViewOnlyAdmin):
+class AdvocateExportAdmin(ReadOnlyModelAdmin):
     """The export log: who exported advocates, when, how, and how many rows (never the rows)."""
+
+    deletable = False
 
     list_display = ("created_at", "actor", "format", "filters_shown", "row_count")
     list_filter = ("format",)

@@ -30,24 +30,11 @@ from closedloop.models import (
     CaseTrigger,
 )
 from closedloop.paging import QueuePaginator
+from common.admin import ReadOnlyInline
 
 HISTORY_COLUMNS = (_("case"), _("opened at"), _("reason"), _("score"), _("status"), _("root cause"), _("comment"))
 
 # --- Cases ---------------------------------------------------------------------------------------
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class CaseTriggerInline(ReadOnlyInline):

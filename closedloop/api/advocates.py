@@ -6,30 +6,22 @@ Views translate HTTP to one service or selector call; which advocates may be exp
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from closedloop import exports, selectors, services
-from closedloop.api.fields import StrictInputSerializer
 from closedloop.models import Advocate, Referral
-from cxplatform.apifields import QuerySerializer, StrictCharField
-from cxplatform.exceptions import error_body
-
-
-class HasPermission(permissions.BasePermission):
-    """Active staff with one Django permission (`view.permission`)."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_staff and user.has_perm(view.permission))
+from common.api.errors import error_body
+from common.api.fields import StrictCharField, StrictInputSerializer
+from common.api.filters import QuerySerializer
+from common.api.permissions import HasPerm
 
 
 class ReferralCreateApi(APIView):
     """Record a signup or conversion that came through an advocate's referral code (once per external id)."""
 
-    permission_classes = (HasPermission,)
-    permission = "closedloop.add_referral"
+    permission_classes = (HasPerm("closedloop.add_referral"),)
 
     class InputSerializer(StrictInputSerializer):
         code = StrictCharField(max_length=32)
@@ -69,8 +61,7 @@ class ReferralCreateApi(APIView):
 class AdvocateExportApi(APIView):
     """Export the advocates marketing may contact, as CSV (streamed) or XLSX. Every export is logged."""
 
-    permission_classes = (HasPermission,)
-    permission = "closedloop.export_advocate"
+    permission_classes = (HasPerm("closedloop.export_advocate"),)
 
     class FilterSerializer(QuerySerializer):
         format = serializers.ChoiceField(choices=list(exports.CONTENT_TYPES), default="csv")

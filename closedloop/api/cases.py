@@ -12,17 +12,19 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_serializer
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from closedloop import selectors, services
-from closedloop.api.fields import StrictInputSerializer, StrictIntegerField, ValuesRows
 from closedloop.models import Case, CaseActivity, CaseTrigger, Priority, RootCause
 from closedloop.paging import ESTIMATE_FROM, QueuePaginator
-from cxplatform.apifields import IdFilter, StrictBooleanField, StrictCharField, UTCDateTimeFilter
+from closedloop.values_rows import ValuesRows
+from common.api.fields import StrictBooleanField, StrictCharField, StrictInputSerializer, StrictIntegerField
+from common.api.filters import IdFilter, UTCDateTimeFilter
+from common.api.permissions import HasPerm
 
 MAX_ID = 2**63 - 1
 MAX_TEXT = 10_000
@@ -30,21 +32,7 @@ NOT_FOUND = "No case has this id."
 
 # --- Who may use the API ----------------------------------------------------------------------
 
-
-class CasePermission(permissions.BasePermission):
-    """Active staff whose role may see cases read them (view_case); those who may change them write (change_case).
-
-    The permissions come from the roles of migration 0002: "CX staff" and "CX lead" have both,
-    "Marketing" neither; a superuser has every permission.
-    """
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated and user.is_staff):
-            return False
-        needed = "closedloop.view_case" if request.method in permissions.SAFE_METHODS else "closedloop.change_case"
-        return user.has_perm(needed)
-
+CASE_ACCESS = HasPerm("closedloop.view_case", write="closedloop.change_case")  # the roles in common.roles
 
 # --- Output -----------------------------------------------------------------------------------
 
@@ -334,7 +322,7 @@ class CasePagination(PageNumberPagination):
 class CaseListApi(ListAPIView):
     """List cases, most urgent first (priority, then due time), filtered as the triage console asks."""
 
-    permission_classes = (CasePermission,)
+    permission_classes = (CASE_ACCESS,)
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
     pagination_class = CasePagination
@@ -412,7 +400,7 @@ class CaseDetailApi(GenericAPIView):
                 data["root_cause"] = data["root_cause"].pk
             return services.CaseChange(**{self._RENAMED.get(name, name): value for name, value in data.items()})
 
-    permission_classes = (CasePermission,)
+    permission_classes = (CASE_ACCESS,)
     serializer_class = CaseDetailSerializer
     filter_backends = ()
 
@@ -459,7 +447,7 @@ class CaseNoteCreateApi(GenericAPIView):
     class InputSerializer(StrictInputSerializer):
         text = StrictCharField(max_length=MAX_TEXT)
 
-    permission_classes = (CasePermission,)
+    permission_classes = (CASE_ACCESS,)
     serializer_class = InputSerializer
     filter_backends = ()
 

@@ -1,21 +1,14 @@
 """Customers' personal data through the API: forgetting one (PIPL / GDPR)."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.permissions import HasPerm
 from surveys.models import Customer, Erasure
 from surveys.services.privacy import customer_forget
-
-
-class CanForgetCustomers(permissions.BasePermission):
-    """Active staff allowed to delete customers (surveys.delete_customer: superusers, or a data-protection role)."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_staff and user.has_perm("surveys.delete_customer"))
 
 
 class CustomerForgetApi(APIView):
@@ -25,7 +18,7 @@ class CustomerForgetApi(APIView):
     keyed hash of the id, never the id itself. Asking again for the same id is a 404.
     """
 
-    permission_classes = (CanForgetCustomers,)
+    permission_classes = (HasPerm("surveys.delete_customer"),)
 
     @extend_schema_serializer(component_name="Erasure")
     class OutputSerializer(serializers.ModelSerializer):

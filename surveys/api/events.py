@@ -15,18 +15,18 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cxplatform.apifields import StrictCharField
-from cxplatform.exceptions import error_body, flatten_field_errors, validation_message
-from surveys.api.fields import (
+from common.api.errors import error_body, flatten_field_errors, validation_message
+from common.api.fields import (
     LocaleField,
+    StrictCharField,
     StrictEmailField,
-    StrictInputSerializer,
     StrictIntegerField,
     StrictSlugField,
 )
-from surveys.api.staff import StaffWithPermission
+from common.api.permissions import HasPerm
+from common.lean_serializers import LeanStrictInputSerializer
+from common.locales import normalize_locale
 from surveys.emails import absolute_url
-from surveys.locales import normalize_locale
 from surveys.models import ContactRule
 from surveys.policy import REASON_TEXT, Reason
 from surveys.services import events as event_services
@@ -37,7 +37,7 @@ OCCURRED_AT_FUTURE = timedelta(days=1)
 
 
 @extend_schema_serializer(component_name="EventCustomer")
-class EventCustomerSerializer(StrictInputSerializer):
+class EventCustomerSerializer(LeanStrictInputSerializer):
     external_id = StrictCharField(max_length=128)
     email = StrictEmailField(required=False, allow_blank=True, max_length=254)
     name = StrictCharField(required=False, allow_blank=True, max_length=200)
@@ -48,7 +48,7 @@ class EventCustomerSerializer(StrictInputSerializer):
 
 
 @extend_schema_serializer(component_name="TouchpointEvent")
-class EventSerializer(StrictInputSerializer):
+class EventSerializer(LeanStrictInputSerializer):
     touchpoint = StrictSlugField(max_length=64)
     event_id = StrictCharField(required=False, max_length=128, help_text="Repeat it and nothing changes.")
     occurred_at = serializers.DateTimeField(required=False)
@@ -104,8 +104,7 @@ def _decision_body(outcome: event_services.EventOutcome) -> dict:
 class TouchpointEventCreateApi(APIView):
     """Record one touchpoint event: upsert the customer, apply the contact policy, say what was decided."""
 
-    permission_classes = (StaffWithPermission,)
-    permission = "surveys.add_touchpointevent"  # integration accounts; no role has it
+    permission_classes = (HasPerm("surveys.add_touchpointevent"),)  # integration accounts; no role has it
 
     @extend_schema(
         request=EventSerializer,
@@ -244,8 +243,7 @@ def _event_or_errors(item: object, now: datetime) -> event_services.EventInput |
 class TouchpointEventBatchApi(APIView):
     """Record up to 500 events; each gets its own answer, in order, and a bad one does not stop the rest."""
 
-    permission_classes = (StaffWithPermission,)
-    permission = "surveys.add_touchpointevent"  # integration accounts; no role has it
+    permission_classes = (HasPerm("surveys.add_touchpointevent"),)  # integration accounts; no role has it
 
     @extend_schema(
         request=BatchSerializer,

@@ -5,29 +5,22 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cxplatform.apifields import QuerySerializer
+from common.api.filters import QuerySerializer
+from common.api.permissions import HasPerm
 from surveys import insights
 from surveys.scoring import SurveyKind
 
 DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=12), "month": timedelta(days=334)}
 
 
-class CanSeeInsights(permissions.BasePermission):
-    """Active staff with the insights permission: the "CX staff" and "CX lead" groups."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_staff and user.has_perm("surveys.view_insights"))
-
-
 class InsightsApi(APIView):
     """A metrics endpoint: `get` validates the query with `query_serializer` and answers with `answer(**query)`."""
 
-    permission_classes = (CanSeeInsights,)
+    permission_classes = (HasPerm("surveys.view_insights"),)
     query_serializer: type[serializers.Serializer]
     many = False
 

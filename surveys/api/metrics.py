@@ -2,20 +2,13 @@
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cxplatform.apifields import QuerySerializer
+from common.api.filters import QuerySerializer
+from common.api.permissions import HasPerm
 from surveys import selectors
-
-
-class CanSeeAdvocates(permissions.BasePermission):
-    """Active staff who may see advocates: the "Marketing" and "CX lead" groups."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_staff and user.has_perm("closedloop.view_advocate"))
 
 
 class AdvocacyMetricsApi(APIView):
@@ -25,7 +18,7 @@ class AdvocacyMetricsApi(APIView):
     advocate statuses and link visits are as they stand now. ROI needs CX_REFERRAL_REWARD_COST.
     """
 
-    permission_classes = (CanSeeAdvocates,)
+    permission_classes = (HasPerm("closedloop.view_advocate"),)
 
     class PeriodSerializer(QuerySerializer):
         since = serializers.DateTimeField(required=False)

@@ -10,16 +10,16 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cxplatform.apifields import StrictBooleanField, StrictCharField
-from surveys import services
-from surveys.api.fields import (
-    LeanSerializer,
+from common.api.fields import (
     LocaleField,
+    StrictBooleanField,
+    StrictCharField,
     StrictEmailField,
-    StrictInputSerializer,
     StrictIntegerField,
     StrictSlugField,
 )
+from common.lean_serializers import LeanSerializer, LeanStrictInputSerializer
+from surveys import services
 from surveys.api.throttling import PublicResponseThrottle
 from surveys.models import Response as SurveyResponse
 from surveys.services import invitations
@@ -84,7 +84,7 @@ def _client_metadata(request) -> dict[str, str]:
 
 
 @extend_schema_serializer(component_name="PublicResponseCustomer")
-class CustomerInputSerializer(StrictInputSerializer):
+class CustomerInputSerializer(LeanStrictInputSerializer):
     external_id = StrictCharField(max_length=128)
     email = StrictEmailField(required=False, allow_blank=True, max_length=254)
     name = StrictCharField(required=False, allow_blank=True, max_length=200)
@@ -139,7 +139,7 @@ class PublicResponseCreateApi(APIView):
     content_negotiation_class = JSONOnlyNegotiation
 
     @extend_schema_serializer(component_name="PublicResponseInput")
-    class InputSerializer(StrictInputSerializer):
+    class InputSerializer(LeanStrictInputSerializer):
         survey = StrictCharField(required=False, max_length=64, help_text="The survey's public key (or `invitation`).")
         invitation = StrictCharField(
             required=False,

@@ -3,29 +3,21 @@
 import django_filters
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 
-from cxplatform.apifields import IdFilter, UTCDateTimeFilter, to_utc
+from common.api.filters import IdFilter, UTCDateTimeFilter, to_utc
+from common.api.permissions import HasPerm
 from surveys import scoring, selectors
 from surveys.models import Response, Survey
-
-
-class StaffWithPermission(permissions.BasePermission):
-    """Active staff holding the view's `permission` (CX staff and leads read surveys and answers; Marketing not)."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_staff and user.has_perm(view.permission))
 
 
 class SurveyListApi(ListAPIView):
     """List every survey with its public key, scale and current headline score."""
 
-    permission_classes = (StaffWithPermission,)
-    permission = "surveys.view_survey"
+    permission_classes = (HasPerm("surveys.view_survey"),)
 
     @extend_schema_serializer(component_name="Survey")
     class OutputSerializer(serializers.ModelSerializer):
@@ -121,8 +113,7 @@ class ResponsePagination(CursorPagination):
 class ResponseListApi(ListAPIView):
     """List responses, newest first, filtered by survey, touchpoint and period."""
 
-    permission_classes = (StaffWithPermission,)
-    permission = "surveys.view_response"
+    permission_classes = (HasPerm("surveys.view_response"),)
 
     @extend_schema_serializer(component_name="Response")
     class OutputSerializer(serializers.ModelSerializer):

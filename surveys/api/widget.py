@@ -9,9 +9,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.locales import normalize_locale
 from surveys import scoring, selectors
 from surveys.api.throttling import FixedWindowThrottle
-from surveys.locales import normalize_locale
 from surveys.services.responses import response_check_identity
 from surveys.texts import scale_labels, survey_follow_up, survey_question
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from common.sql import server_bound_cursor
 from feedback import selectors as feedback_selectors
 from feedback import services as feedback_services
 from feedback.contracts import FeedbackSource
@@ -18,7 +19,6 @@ from surveys.identity import identity_verified
 from surveys.models import Customer, Response
 from surveys.selectors import SurveyRef, survey_get_active, touchpoint_get_id
 from surveys.services.rollups import score_change_insert_sql, score_changes_record
-from surveys.sql import server_bound_cursor
 
 
 class SurveyNotFound(ObjectDoesNotExist):

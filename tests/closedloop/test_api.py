@@ -24,8 +24,8 @@ from rest_framework.test import APIClient
 
 from closedloop import paging, selectors, services
 from closedloop.api.cases import CaseSerializer
-from closedloop.api.fields import ValuesRows
 from closedloop.models import Case, CaseActivity, RootCause, Team
+from closedloop.values_rows import ValuesRows
 from tests.closedloop.factories import CaseFactory, CaseTriggerFactory
 
 pytestmark = pytest.mark.django_db

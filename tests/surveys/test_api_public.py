@@ -84,9 +84,12 @@ def test_score_must_be_a_json_integer(api_client, nps_survey, score):
     assert list(res.json()["error"]["fields"]) == ["score"]
 
 
-def test_whole_number_float_is_accepted(api_client, nps_survey):
-    res = post(api_client, {"survey": nps_survey.public_key, "score": 9.0})
-    assert res.status_code == 201
+@pytest.mark.parametrize("score", ["10.0", "1e1", "-0.0", "9.0"])
+def test_a_number_with_a_fraction_or_exponent_is_refused_as_the_error_says(api_client, nps_survey, score):
+    body = f'{{"survey": "{nps_survey.public_key}", "score": {score}}}'
+    res = api_client.post(URL, data=body, content_type="application/json")
+    assert res.status_code == 400
+    assert res.json()["error"]["fields"] == {"score": ["Must be an integer (a JSON number without a fraction)."]}
 
 
 def test_comment_limit_is_5000_characters_not_bytes(api_client, nps_survey):

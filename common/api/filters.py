@@ -1,10 +1,6 @@
-"""Input rules the apps' APIs share: JSON values of the right type, query parameters given in full.
+"""Query strings: parameters given in full, date-times in UTC, ids as whole numbers.
 
-A value of the wrong JSON type is refused with a message rather than coerced (DRF turns 5 into
-"5" and "yes" into True), and a query parameter given but empty (`?since=`) is an error naming
-it rather than "no filter". Each app's `api/fields.py` adds what only its own endpoints need.
-Apps may import this module from their `api` packages (an import-linter contract allows it, as
-it does the API's error shape in cxplatform.exceptions).
+A parameter given but empty (`?since=`, `?owner=`) is an error naming it rather than "no filter".
 """
 
 from datetime import UTC, datetime
@@ -14,33 +10,6 @@ from django import forms
 from django_filters.fields import IsoDateTimeField
 from rest_framework import serializers
 from rest_framework.utils import html
-
-# --- JSON bodies ------------------------------------------------------------------------------
-
-
-class StrictStringMixin:
-    """Refuse anything but a JSON string."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise serializers.ValidationError("Must be a string.", code="invalid")
-        return super().to_internal_value(data)
-
-
-class StrictCharField(StrictStringMixin, serializers.CharField):
-    pass
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """true or false as JSON booleans; "yes", 1 and "true" are refused."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            raise serializers.ValidationError("Must be true or false.", code="invalid")
-        return data
-
-
-# --- Query strings ----------------------------------------------------------------------------
 
 
 class QuerySerializer(serializers.Serializer):
