@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+
+from common.snapshot import CustomerSnapshot
 
 
-@dataclass(frozen=True, slots=True)
-class AnalysedFeedback:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnalysedFeedback(CustomerSnapshot):
     """An answer once its comment (if any) was analysed, with the snapshot of its source, as the closed loop reads it.
 
     `polarity` and `label` are None and blank for an answer without a comment.
@@ -24,13 +25,6 @@ class AnalysedFeedback:
     classification: str
     touchpoint_id: int | None
     touchpoint_key: str
-    customer_id: int | None
-    customer_external_id: str
-    customer_name: str
-    customer_email: str
-    customer_value: Decimal | None
-    customer_plan: str
-    customer_account: str
     consent_to_contact: bool
     locale: str
     language: str

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from closedloop import rules
+from common.models import CustomerSnapshotModel
 
 
 class Priority(models.IntegerChoices):
@@ -147,7 +148,7 @@ class NoteTemplate(models.Model):
         return self.get_language_display()
 
 
-class Case(models.Model):
+class Case(CustomerSnapshotModel):
     """A follow-up owed to one customer, opened by an answer, with a snapshot of it as it was."""
 
     class Status(models.TextChoices):
@@ -188,13 +189,6 @@ class Case(models.Model):
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     given_at = models.DateTimeField(_("answered at"))
     touchpoint_key = models.CharField(_("touchpoint"), max_length=64, blank=True)
-    customer_id = models.BigIntegerField(_("customer id"), null=True, blank=True)
-    customer_external_id = models.CharField(_("customer"), max_length=128, blank=True)
-    customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
-    customer_email = models.EmailField(_("customer email"), blank=True)
-    customer_value = models.DecimalField(_("customer value"), max_digits=14, decimal_places=2, null=True, blank=True)
-    customer_plan = models.CharField(_("plan"), max_length=100, blank=True)
-    customer_account = models.CharField(_("account"), max_length=200, blank=True)
     locale = models.CharField(_("locale"), max_length=16, blank=True)
 
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
@@ -318,7 +312,7 @@ class CaseActivity(models.Model):
 # --- Advocates -----------------------------------------------------------------------------------
 
 
-class Advocate(models.Model):
+class Advocate(CustomerSnapshotModel):
     """A customer who gave a promoter answer and agreed to be contacted: one per customer, with their referral code.
 
     A snapshot of the customer and of their latest promoter answer, as marketing exports it.
@@ -335,13 +329,9 @@ class Advocate(models.Model):
     # Who marketing may contact: consented, not opted out, not declined, not retired by a detractor answer.
     EXPORTABLE_STATUSES = rules.ADVOCATE_LIVE
 
+    # The snapshot's id and external id, kept as the advocate's identity: one advocate per customer, found by id.
     customer_id = models.BigIntegerField(_("customer id"), unique=True)
     customer_external_id = models.CharField(_("customer"), max_length=200, db_index=True)
-    customer_name = models.CharField(max_length=200, blank=True)
-    customer_email = models.CharField(max_length=254, blank=True)
-    customer_plan = models.CharField(_("plan"), max_length=100, blank=True)
-    customer_account = models.CharField(_("account"), max_length=200, blank=True)
-    customer_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     locale = models.CharField(_("locale"), max_length=16, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CANDIDATE)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+
+from common.snapshot import CustomerSnapshot
 
 
-@dataclass(frozen=True, slots=True)
-class FeedbackSource:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedbackSource(CustomerSnapshot):
     """An answer as its source gives it (its comment may be blank), with the context later steps need, as it was then.
 
     Every answer is handed over, with or without a comment: the closed loop acts on scores too.
@@ -22,12 +23,5 @@ class FeedbackSource:
     classification: str = ""
     touchpoint_id: int | None = None
     touchpoint_key: str = ""
-    customer_id: int | None = None
-    customer_external_id: str = ""
-    customer_name: str = ""
-    customer_email: str = ""
-    customer_value: Decimal | None = None
-    customer_plan: str = ""
-    customer_account: str = ""
     consent_to_contact: bool = False
     locale: str = ""

@@ -5,8 +5,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.models import CustomerSnapshotModel
 
-class FeedbackItem(models.Model):
+
+class FeedbackItem(CustomerSnapshotModel):
     """One answer from one source, its free-text comment (may be blank), a snapshot of its context, and its analysis.
 
     The snapshot (survey kind, score, touchpoint, customer reference …) is copied from the source
@@ -43,13 +45,6 @@ class FeedbackItem(models.Model):
     classification = models.CharField(_("classification"), max_length=16, blank=True)
     touchpoint_id = models.BigIntegerField(_("touchpoint id"), null=True, blank=True)
     touchpoint_key = models.CharField(_("touchpoint"), max_length=64, blank=True)
-    customer_id = models.BigIntegerField(_("customer id"), null=True, blank=True)
-    customer_external_id = models.CharField(_("customer"), max_length=128, blank=True)
-    customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
-    customer_email = models.EmailField(_("customer email"), blank=True)
-    customer_value = models.DecimalField(_("customer value"), max_digits=14, decimal_places=2, null=True, blank=True)
-    customer_plan = models.CharField(_("plan"), max_length=100, blank=True)
-    customer_account = models.CharField(_("account"), max_length=200, blank=True)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
     locale = models.CharField(_("locale"), max_length=16, blank=True)
 

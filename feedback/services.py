@@ -5,7 +5,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, fields
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,13 +15,15 @@ from django.utils import timezone
 
 from closedloop import services as closedloop_services
 from closedloop.contracts import AnalysedFeedback
+from common.snapshot import snapshot_forgotten
 from feedback import selectors
 from feedback.contracts import FeedbackSource
 from feedback.models import FeedbackItem
 
 logger = logging.getLogger(__name__)
 
-_SNAPSHOT_FIELDS = tuple(name for name in FeedbackSource.__slots__ if name not in ("source", "source_id"))
+_SOURCE_FIELDS = tuple(f.name for f in fields(FeedbackSource))
+_SNAPSHOT_FIELDS = tuple(name for name in _SOURCE_FIELDS if name not in ("source", "source_id"))
 _QUEUE_FIELDS = ("status", "pending_since", "claimed_by", "claimed_at", "attempts", "updated_at")
 REPEAT_WINDOW = timedelta(days=90)  # an earlier detractor answer within this makes a repeat detractor
 _RESULT_FIELDS = ("status", "language", "polarity", "label", "keywords", "analyzer", "analysed_at", "last_error")
@@ -54,7 +56,7 @@ def feedback_item_insert_sql(
     """
     sql, names, fresh = _item_insert_template(ids_from, tuple(from_relation))
     now = timezone.now()
-    values = {**fresh, **{name: getattr(source, name) for name in FeedbackSource.__slots__}}
+    values = {**fresh, **{name: getattr(source, name) for name in _SOURCE_FIELDS}}
     values.update(pending_since=now, created_at=now, updated_at=now)
     return sql, [values[name] for name in names]
 
@@ -76,7 +78,7 @@ def _item_insert_template(
     fresh = {
         f.attname: f.get_db_prep_save(getattr(blank, f.attname), connection)
         for f in fields
-        if f.attname not in FeedbackSource.__slots__
+        if f.attname not in _SOURCE_FIELDS
     }
     return sql, tuple(f.attname for f in fields if f.attname not in from_relation), fresh
 
@@ -90,14 +92,9 @@ def feedback_items_delete(*, source: str, source_ids: Sequence[int]) -> int:
 def feedback_items_forget(*, customer_ids: Sequence[int]) -> int:
     """Drop who gave the customers' items and what they wrote; scores, classes and times stay for the figures."""
     return FeedbackItem.objects.filter(customer_id__any_of=sorted(set(customer_ids))).update(
+        **snapshot_forgotten(),
         text="",
         keywords=[],
-        customer_id=None,
-        customer_external_id="",
-        customer_name="",
-        customer_email="",
-        customer_value=None,
-        customer_account="",
         last_error="",
         claimed_by="",  # an analysis in flight loses its claim, so it cannot write the comment's words back
         updated_at=timezone.now(),
@@ -406,5 +403,5 @@ def _handed_over(items: list[FeedbackItem]) -> list[AnalysedFeedback]:
 
 
 _HANDED_OVER_FIELDS = tuple(
-    name for name in AnalysedFeedback.__slots__ if name not in ("feedback_id", "keywords", "detractor_recently")
+    f.name for f in fields(AnalysedFeedback) if f.name not in ("feedback_id", "keywords", "detractor_recently")
 )

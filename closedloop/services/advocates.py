@@ -14,6 +14,7 @@ from django.utils import timezone
 from closedloop import rules
 from closedloop.contracts import AnalysedFeedback
 from closedloop.models import Advocate, AdvocateExport, AdvocateOptOut, Referral
+from common.snapshot import snapshot_forgotten, snapshot_values
 
 
 class AdvocateRefused(ValidationError):
@@ -77,12 +78,8 @@ def _advocate_refresh(advocate: Advocate, item: AnalysedFeedback, *, promoter: b
 
 
 def _snapshot(advocate: Advocate, item: AnalysedFeedback) -> None:
-    advocate.customer_external_id = item.customer_external_id
-    advocate.customer_name = item.customer_name
-    advocate.customer_email = item.customer_email
-    advocate.customer_plan = item.customer_plan
-    advocate.customer_account = item.customer_account
-    advocate.customer_value = item.customer_value
+    for name, value in snapshot_values(item).items():
+        setattr(advocate, name, value)
     advocate.locale = item.locale
     advocate.source = item.source
     advocate.source_id = item.source_id
@@ -159,12 +156,7 @@ def advocates_forget_customers(*, customer_ids: Sequence[int], actor=None) -> in
     """
     advocates_opt_out(customer_ids=customer_ids, actor=actor)
     return Advocate.objects.filter(customer_id__any_of=sorted(set(customer_ids))).update(
-        customer_external_id="",
-        customer_name="",
-        customer_email="",
-        customer_account="",
-        customer_plan="",
-        customer_value=None,
+        **snapshot_forgotten(keep_id=True),
         last_comment="",
         updated_at=timezone.now(),
     )

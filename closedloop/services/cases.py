@@ -17,6 +17,7 @@ from django.utils import timezone
 from closedloop import rules, selectors
 from closedloop.contracts import AnalysedFeedback
 from closedloop.models import Case, CaseActivity, CaseRule, CaseTrigger, NoteTemplate, RootCause, SlaPolicy, Team
+from common.snapshot import snapshot_values
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -92,13 +93,7 @@ def case_open_or_attach(*, item: AnalysedFeedback, decision: rules.Decision) -> 
         keywords=list(item.keywords),
         given_at=item.given_at,
         touchpoint_key=item.touchpoint_key,
-        customer_id=item.customer_id,
-        customer_external_id=item.customer_external_id,
-        customer_name=item.customer_name,
-        customer_email=item.customer_email,
-        customer_value=item.customer_value,
-        customer_plan=item.customer_plan,
-        customer_account=item.customer_account,
+        **snapshot_values(item),
         locale=item.locale,
         reason=decision.reason,
         priority=decision.priority,

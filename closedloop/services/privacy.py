@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from closedloop.models import Advocate, AdvocateExport, Case, CaseActivity, CaseTrigger, Referral
 from closedloop.services.advocates import advocates_forget_customers
+from common.snapshot import snapshot_forgotten
 
 # Activity that may quote the customer: notes staff wrote, notes sent to the customer, a mail server's refusal.
 _QUOTING = (CaseActivity.Kind.NOTE, CaseActivity.Kind.NOTIFIED, CaseActivity.Kind.EDITED, CaseActivity.Kind.NOT_SENT)
@@ -34,12 +35,7 @@ def customers_forget(
     CaseTrigger.objects.filter(case_id__any_of=case_ids).update(comment="")
     CaseActivity.objects.filter(case_id__any_of=case_ids, kind__in=_QUOTING).update(message="")
     emptied = cases.update(
-        customer_id=None,
-        customer_external_id="",
-        customer_name="",
-        customer_email="",
-        customer_value=None,
-        customer_account="",
+        **snapshot_forgotten(),
         comment="",
         keywords=[],
         customer_note="",
