@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint migrations-check worker clean messages
+.PHONY: run test setup lint migrations-check docs worker clean messages
 
 run: export CX_DEMO_PAGES ?= true
 run: setup
@@ -21,7 +21,7 @@ run: setup
 		exec $(PY) manage.py runserver --noreload $(HOST):$(PORT); \
 	fi
 
-test: setup lint migrations-check
+test: setup lint migrations-check docs
 	$(VENV)/bin/pytest
 
 setup: $(STAMP)
@@ -37,6 +37,11 @@ lint: $(STAMP)
 
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The documentation site (mkdocs.yml), built into var/site/; --strict fails on a broken link.
+docs: export NO_MKDOCS_2_WARNING = 1
+docs: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict --quiet
 
 worker: setup
 	$(VENV)/bin/celery -A cxplatform worker --beat -Q default,analysis,email,webhooks --loglevel=info

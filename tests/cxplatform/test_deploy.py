@@ -1,4 +1,4 @@
-"""Django's deployment checklist passes with the production settings the README gives."""
+"""Django's deployment checklist passes with the production settings docs/deployment.md gives."""
 
 import os
 import secrets
