@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint migrations-check docs worker clean messages
+.PHONY: run test test-sqlite setup lint types sizes migrations-check docs worker clean messages
 
 run: export CX_DEMO_PAGES ?= true
 run: setup
@@ -21,7 +21,7 @@ run: setup
 		exec $(PY) manage.py runserver --noreload $(HOST):$(PORT); \
 	fi
 
-test: setup lint migrations-check docs
+test: setup lint types migrations-check docs
 	$(VENV)/bin/pytest
 
 setup: $(STAMP)
@@ -34,6 +34,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+# No module over 400 lines (migrations aside): split it by concept before it grows past that.
+sizes:
+	@big=$$(find cxplatform common insights surveys feedback closedloop -name '*.py' -not -path '*/migrations/*' \
+		-exec wc -l {} + 2>/dev/null | awk '$$2 != "total" && $$1 > 400 {print "  " $$2 " (" $$1 " lines)"}'); \
+	if [ -n "$$big" ]; then echo "Modules over 400 lines; split them by concept:"; echo "$$big"; exit 1; fi
+
+types: $(STAMP)
+	$(VENV)/bin/mypy
 
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run

@@ -22,7 +22,9 @@ def server_bound_cursor() -> CursorWrapper:
     connection.ensure_connection()
     with connection.wrap_database_errors:
         raw = psycopg.Cursor(connection.connection)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    # Django wraps a DB-API cursor; the stubs name only its own wrapper as the argument.
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    return wrap(raw)  # type: ignore[arg-type]
 
 
 class AnyOf(Lookup):

@@ -17,8 +17,8 @@ class QuerySerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         if html.is_html_input(data):
-            blank = {
-                name: ["Give a value, or leave the parameter out."]
+            blank: dict[str, list[str]] = {
+                str(name): ["Give a value, or leave the parameter out."]
                 for name in self.fields
                 if name in data and "" in data.getlist(name)
             }
