@@ -1,0 +1,82 @@
+"""The roles CX teams are given: each a Django group and the permissions it holds, declared once.
+
+Read it as a table: a role, then what it may see and do. The migration that applies it is
+`insights/migrations/0003_roles.py` (the top app's, so that every app's permissions exist); a
+change here needs a new migration that calls `roles_apply` again. Applying only adds: a
+permission an administrator gave a group by hand stays. A superuser has every permission.
+"""
+
+from collections.abc import Iterable, Mapping
+
+STAFF = "CX staff"
+LEAD = "CX lead"
+MARKETING = "Marketing"
+
+_CASE_DESK = {  # triage: read every answer's context, work the cases
+    "closedloop.view_case",
+    "closedloop.change_case",
+    "closedloop.view_caseactivity",
+    "closedloop.add_caseactivity",
+    "closedloop.view_casetrigger",
+    "closedloop.view_rootcause",
+    "closedloop.view_team",
+    "closedloop.view_teamtouchpoint",
+    "closedloop.view_slapolicy",
+    "closedloop.view_caserule",
+    "closedloop.view_notetemplate",
+    "feedback.view_feedbackitem",
+    "surveys.view_customer",
+    "surveys.view_response",
+    "surveys.view_touchpoint",
+    "surveys.view_survey",
+}
+_INSIGHTS = {"insights.view_insights", "feedback.view_theme", "feedback.view_themeterm"}
+_LOOP_SETTINGS = {  # how the loop runs: rules, SLAs, root causes, note templates, teams
+    f"closedloop.{action}_{model}"
+    for model in ("caserule", "slapolicy", "rootcause", "notetemplate", "team", "teamtouchpoint")
+    for action in ("add", "change", "delete")
+}
+_THEME_MAP = {
+    f"feedback.{action}_{model}" for model in ("theme", "themeterm") for action in ("add", "change", "delete")
+}
+_ADVOCATES = {
+    "closedloop.view_advocate",
+    "closedloop.change_advocate",
+    "closedloop.export_advocate",
+    "closedloop.view_referral",
+    "closedloop.add_referral",
+    "closedloop.view_advocateexport",
+}
+
+ROLES: dict[str, frozenset[str]] = {
+    STAFF: frozenset(_CASE_DESK | _INSIGHTS),
+    LEAD: frozenset(_CASE_DESK | _INSIGHTS | _LOOP_SETTINGS | _THEME_MAP | _ADVOCATES),
+    MARKETING: frozenset({"surveys.view_customer"} | _ADVOCATES),
+}
+
+
+def roles_apply(apps, roles: Mapping[str, Iterable[str]] = ROLES) -> None:
+    """Create each role's group and grant it its permissions (in a migration: `apps` is the historical registry).
+
+    Permissions are otherwise created only after every migration ran, so they are created here
+    first. A permission named here that no app declares is an error, not a silent gap.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        models_module, app_config.models_module = getattr(app_config, "models_module", None), True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = models_module
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, permissions in roles.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        wanted = {tuple(permission.split(".", 1)) for permission in permissions}
+        found = permission_model.objects.filter(
+            content_type__app_label__in={app for app, _ in wanted}, codename__in={code for _, code in wanted}
+        ).select_related("content_type")
+        granted = [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in granted}
+        if missing:
+            raise RuntimeError(f"Permissions not found for {name}: {sorted('.'.join(m) for m in missing)}")
+        group.permissions.add(*granted)
