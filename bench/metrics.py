@@ -146,7 +146,7 @@ def raw_aggregate(since: date, until: date) -> dict:
     from django.conf import settings
     from django.db import connection
 
-    from surveys.insights import survey_ids_of_kind
+    from insights.filters import survey_ids_of_kind
 
     ids = survey_ids_of_kind("nps")
     zone = ZoneInfo(settings.TIME_ZONE)  # days begin at midnight where the buckets are counted

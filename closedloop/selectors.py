@@ -216,7 +216,7 @@ def advocate_list() -> QuerySet[Advocate]:
 
 @dataclass(frozen=True, slots=True)
 class ReferralFigures:
-    """What the advocates and their referrals add up to: statuses now, referrals within a period."""
+    """What the advocates and their referrals add up to: statuses now, referrals within a period, their return."""
 
     advocates_by_status: dict[str, int]
     link_visits: int  # all time: visits are counted, not dated one by one
@@ -224,10 +224,15 @@ class ReferralFigures:
     conversions: int
     revenue: Decimal
     converting_advocates: int  # advocates with at least one conversion in the period
+    conversion_rate: float | None  # conversions per signup
+    reward_cost: Decimal  # per conversion, as configured
+    roi: float | None  # (revenue − reward cost) / reward cost; None when nothing was spent
 
 
-def referral_figures(*, since: datetime | None = None, until: datetime | None = None) -> ReferralFigures:
-    """Advocates by status, and the referrals recorded with `since <= occurred_at < until`, in two queries."""
+def referral_figures(
+    *, since: datetime | None = None, until: datetime | None = None, reward_cost: Decimal = Decimal(0)
+) -> ReferralFigures:
+    """Advocates by status, the referrals recorded with `since <= occurred_at < until` and their ROI, in two queries."""
     by_status, visits = dict.fromkeys(Advocate.Status.values, 0), 0
     for status, count, status_visits in (
         Advocate.objects.order_by().values_list("status").annotate(n=Count("id"), v=Sum("visits"))
@@ -246,13 +251,17 @@ def referral_figures(*, since: datetime | None = None, until: datetime | None = 
         revenue=Sum("revenue"),
         converting=Count("advocate_id", filter=conversion, distinct=True),
     )
+    revenue = totals["revenue"] or Decimal("0.00")
     return ReferralFigures(
         advocates_by_status=by_status,
         link_visits=visits,
         signups=totals["signups"],
         conversions=totals["conversions"],
-        revenue=totals["revenue"] or Decimal("0.00"),
+        revenue=revenue,
         converting_advocates=totals["converting"],
+        conversion_rate=rules.ratio(totals["conversions"], totals["signups"]),
+        reward_cost=reward_cost,
+        roi=rules.referral_roi(revenue=revenue, conversions=totals["conversions"], reward_cost=reward_cost),
     )
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "surveys",
     "feedback",
     "closedloop",
+    "insights",
 ]
 
 MIDDLEWARE = [

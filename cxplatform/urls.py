@@ -4,15 +4,15 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cxplatform import health
-from surveys.dashboard import insights_dashboard
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("healthz", health.healthz, name="healthz"),
-    path("admin/insights/", admin.site.admin_view(insights_dashboard), name="insights"),
+    path("", include("insights.urls")),  # /admin/insights/, before the admin's own pages
     path("admin/", admin.site.urls),
     path("api/v1/", include("surveys.api.urls")),
     path("api/v1/", include("closedloop.api.urls")),
+    path("api/v1/", include("insights.api.urls")),
     path("", include("surveys.urls")),
     path("", include("closedloop.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -387,7 +387,6 @@ class ScoreRollup(models.Model):
                 fields=("grain", "bucket", "survey_id", "touchpoint_id", "locale", "plan"), name="score_rollup_cell"
             )
         ]
-        permissions = [("view_insights", _("Can see the insights dashboard and metrics"))]
 
     def __str__(self) -> str:
         return f"{self.grain} {self.bucket}"

@@ -4,13 +4,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from closedloop import rules as closedloop_rules
-from closedloop import selectors as closedloop_selectors
 from surveys.lookups import TTLCache
 from surveys.models import INVITATION_CLAIM_TIMEOUT, ContactRule, Customer, Invitation, Response, Survey, Touchpoint
 from surveys.policy import CAP_WINDOW, CustomerFacts, Decision, PastInvitation, Rule, decide
@@ -264,90 +261,3 @@ def survey_for_widget_demo(*, public_key: str | None) -> Survey | None:
 def invitation_answer_score(*, invitation_id: int) -> int | None:
     """Return the score given through an invitation, if any."""
     return Response.objects.filter(invitation_id=invitation_id).values_list("score", flat=True).first()
-
-
-# --- Advocacy: promoters, advocates and what their referrals brought -----------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AdvocacyMetrics:
-    since: datetime | None
-    until: datetime
-    promoters: int  # customers with an NPS promoter answer in the period
-    consented_promoters: int  # of those, customers who agreed to be contacted (the rest are never exported)
-    anonymous_promoter_answers: int  # promoter answers from nobody we know: counted, never advocates
-    existing_customers: int  # customers known when the period began
-    advocates_by_status: dict[str, int]
-    link_visits: int
-    signups: int
-    conversions: int
-    conversion_rate: float | None  # conversions / signups
-    k_factor: float | None
-    revenue: Decimal
-    reward_cost: Decimal  # per conversion, as configured
-    roi: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralKpis:
-    """What advocates and their referrals brought over a period (no scan of the answers: the dashboard's share)."""
-
-    existing_customers: int
-    advocates_by_status: dict[str, int]
-    link_visits: int
-    signups: int
-    conversions: int
-    conversion_rate: float | None
-    k_factor: float | None
-    revenue: Decimal
-    reward_cost: Decimal
-    roi: float | None
-
-
-def referral_kpis(*, since: datetime | None, until: datetime, reward_cost: Decimal = Decimal(0)) -> ReferralKpis:
-    """Advocates, referrals, conversion rate, K-factor, revenue and ROI over `since <= t < until`."""
-    existing = Customer.objects.filter(created_at__lt=since or until).count()
-    figures = closedloop_selectors.referral_figures(since=since, until=until)
-    return ReferralKpis(
-        existing_customers=existing,
-        advocates_by_status=figures.advocates_by_status,
-        link_visits=figures.link_visits,
-        signups=figures.signups,
-        conversions=figures.conversions,
-        conversion_rate=closedloop_rules.ratio(figures.conversions, figures.signups),
-        k_factor=closedloop_rules.k_factor(referred_customers=figures.conversions, existing_customers=existing),
-        revenue=figures.revenue,
-        reward_cost=reward_cost,
-        roi=closedloop_rules.referral_roi(
-            revenue=figures.revenue, conversions=figures.conversions, reward_cost=reward_cost
-        ),
-    )
-
-
-def advocacy_metrics(
-    *, since: datetime | None = None, until: datetime | None = None, reward_cost: Decimal = Decimal(0)
-) -> AdvocacyMetrics:
-    """Promoters and advocates, referrals, conversion rate, K-factor, revenue and ROI over `since <= t < until`.
-
-    The K-factor divides the customers won through referrals (conversions) by the customers
-    there were when the period began (all customers known before `until` without `since`).
-    Reads surveys (customers, answers) and the closed loop's referral figures.
-    """
-    until = until or timezone.now()
-    answers = Response.objects.filter(survey__kind="nps", classification="promoter", submitted_at__lt=until)
-    if since is not None:
-        answers = answers.filter(submitted_at__gte=since)
-    counts = answers.aggregate(
-        promoters=Count("customer", distinct=True),
-        consented=Count("customer", filter=Q(consent_to_contact=True), distinct=True),
-        anonymous=Count("id", filter=Q(customer__isnull=True)),
-    )
-    referrals = referral_kpis(since=since, until=until, reward_cost=reward_cost)
-    return AdvocacyMetrics(
-        since=since,
-        until=until,
-        promoters=counts["promoters"],
-        consented_promoters=counts["consented"],
-        anonymous_promoter_answers=counts["anonymous"],
-        **{name: getattr(referrals, name) for name in ReferralKpis.__slots__},
-    )

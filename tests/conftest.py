@@ -56,6 +56,7 @@ def _shipped_data(request):
     from django.apps import apps
 
     importlib.import_module("closedloop.migrations.0009_insights_roles").forward(apps, None)
+    importlib.import_module("insights.migrations.0002_view_insights_from_surveys").forward(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from closedloop import exports, rules, selectors, services
+from closedloop import exports, selectors, services
 from closedloop.models import Advocate, AdvocateExport, Referral
 from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
 
@@ -152,9 +152,9 @@ class AdvocateAdmin(admin.ModelAdmin):
 
     def _summary(self) -> dict:
         """Advocates by status now, and what their referrals brought in the last SUMMARY_DAYS days."""
-        figures = selectors.referral_figures(since=timezone.now() - timedelta(days=SUMMARY_DAYS))
-        cost = settings.CX_REFERRAL_REWARD_COST
-        roi = rules.referral_roi(revenue=figures.revenue, conversions=figures.conversions, reward_cost=cost)
+        figures = selectors.referral_figures(
+            since=timezone.now() - timedelta(days=SUMMARY_DAYS), reward_cost=settings.CX_REFERRAL_REWARD_COST
+        )
         return {
             "statuses": [
                 (status.label, figures.advocates_by_status.get(status.value, 0)) for status in Advocate.Status
@@ -163,8 +163,8 @@ class AdvocateAdmin(admin.ModelAdmin):
             "signups": figures.signups,
             "conversions": figures.conversions,
             "revenue": figures.revenue,
-            "reward_cost": cost if cost > 0 else None,
-            "roi_percent": None if roi is None else roi * 100,
+            "reward_cost": figures.reward_cost if figures.reward_cost > 0 else None,
+            "roi_percent": None if figures.roi is None else figures.roi * 100,
         }
 
     # --- columns and read-only fields

@@ -1,4 +1,8 @@
-"""CX staff and CX leads see the insights dashboard and the metrics API; CX leads edit the theme map."""
+"""CX staff and CX leads see the insights dashboard and the metrics API; CX leads edit the theme map.
+
+The dashboard's permission, `view_insights`, now belongs to the insights app: insights 0002
+grants it to these roles (surveys no longer declares it, so a new database has none to grant here).
+"""
 
 import importlib
 
@@ -7,7 +11,7 @@ from django.db import migrations
 ADVOCATES = importlib.import_module("closedloop.migrations.0005_advocate_roles")
 ROLES = ADVOCATES.ROLES
 
-INSIGHTS_PERMISSIONS = {"surveys": ["view_insights"], "feedback": ["view_theme", "view_themeterm"]}
+INSIGHTS_PERMISSIONS = {"feedback": ["view_theme", "view_themeterm"]}
 THEME_EDITING = {
     "feedback": ["add_theme", "change_theme", "delete_theme", "add_themeterm", "change_themeterm", "delete_themeterm"]
 }

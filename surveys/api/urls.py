@@ -2,8 +2,6 @@ from django.urls import path
 
 from surveys.api.customers import CustomerForgetApi
 from surveys.api.events import TouchpointEventBatchApi, TouchpointEventCreateApi
-from surveys.api.insights import LoopKpisApi, ResponseRatesApi, ScoreBreakdownApi, ScoreDriversApi, ScoreSeriesApi
-from surveys.api.metrics import AdvocacyMetricsApi
 from surveys.api.public import PublicResponseCreateApi
 from surveys.api.staff import ResponseListApi, SurveyListApi
 from surveys.api.widget import PublicSurveyApi
@@ -16,10 +14,4 @@ urlpatterns = [
     path("touchpoint-events/batch/", TouchpointEventBatchApi.as_view(), name="touchpoint-event-batch"),
     path("responses/", ResponseListApi.as_view(), name="response-list"),
     path("customers/<path:external_id>/", CustomerForgetApi.as_view(), name="customer-forget"),
-    path("metrics/advocates/", AdvocacyMetricsApi.as_view(), name="metrics-advocates"),
-    path("metrics/scores/", ScoreSeriesApi.as_view(), name="metrics-scores"),
-    path("metrics/breakdown/", ScoreBreakdownApi.as_view(), name="metrics-breakdown"),
-    path("metrics/drivers/", ScoreDriversApi.as_view(), name="metrics-drivers"),
-    path("metrics/loop/", LoopKpisApi.as_view(), name="metrics-loop"),
-    path("metrics/response-rates/", ResponseRatesApi.as_view(), name="metrics-response-rates"),
 ]

@@ -3,7 +3,7 @@
 An answer writes one ScoreChange row (+1 for its score) in its own statement or transaction; a
 changed answer writes -1 for the old score and +1 for the new. `score_rollups_fold` moves the
 pending rows into ScoreRollup, one row per day and per month of each survey, touchpoint, locale
-and plan. Reads (surveys.insights) add whatever is still pending, so no figure is ever stale.
+and plan. Reads (insights.counting) add whatever is still pending, so no figure is ever stale.
 """
 
 from collections.abc import Iterable

@@ -1,4 +1,4 @@
-"""Who may call what: every API operation in the schema and every admin list, for every role.
+"""Who may call what: every API operation in the schema, every admin list and the admin's other pages, for every role.
 
 A new endpoint or admin page fails here until it is given its row: the matrix is the policy.
 """
@@ -65,6 +65,8 @@ ADMIN = {
     "surveys.touchpointevent": {"superuser"},
     "surveys.erasure": {"superuser"},
 }
+# Admin pages that are no model's list: the insights dashboard needs insights.view_insights.
+ADMIN_PAGES = {"/admin/insights/": CX}
 
 
 @pytest.fixture
@@ -115,16 +117,17 @@ def test_the_admin_matrix_covers_every_registered_model():
     assert {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry} == set(ADMIN)
 
 
-@pytest.mark.parametrize("model", sorted(ADMIN))
-def test_each_role_sees_an_admin_list_only_where_the_matrix_says(client, django_user_model, model):
-    app_label, name = model.split(".")
-    url = f"/admin/{app_label}/{name}/"
+def _admin_users(django_user_model) -> dict:
     users = {"anonymous": None}
     for role, group in (("cx_staff", "CX staff"), ("cx_lead", "CX lead"), ("marketing", "Marketing")):
         user = django_user_model.objects.create_user(role, f"{role}@example.com", "pw", is_staff=True)
         user.groups.add(Group.objects.get(name=group))
         users[role] = user
     users["superuser"] = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    return users
+
+
+def _check_admin_page(client, users, url, allowed):
     for role, user in users.items():
         client.logout()
         if user is not None:
@@ -133,5 +136,17 @@ def test_each_role_sees_an_admin_list_only_where_the_matrix_says(client, django_
         if role == "anonymous":
             assert response.status_code == 302 and "/admin/login/" in response["Location"]  # noqa: PT018
             continue
-        assert (response.status_code == 200) == (role in ADMIN[model]), (role, model, response.status_code)
-        assert response.status_code in (200, 403), (role, model, response.status_code)
+        assert (response.status_code == 200) == (role in allowed), (role, url, response.status_code)
+        assert response.status_code in (200, 403), (role, url, response.status_code)
+
+
+@pytest.mark.parametrize("model", sorted(ADMIN))
+def test_each_role_sees_an_admin_list_only_where_the_matrix_says(client, django_user_model, model):
+    app_label, name = model.split(".")
+    _check_admin_page(client, _admin_users(django_user_model), f"/admin/{app_label}/{name}/", ADMIN[model])
+
+
+@pytest.mark.parametrize("url", sorted(ADMIN_PAGES))
+def test_each_role_sees_an_admin_page_only_where_the_matrix_says(client, django_user_model, url):
+    SurveyFactory(kind="nps")
+    _check_admin_page(client, _admin_users(django_user_model), url, ADMIN_PAGES[url])

@@ -168,6 +168,10 @@ def test_referral_figures_count_the_period_and_the_rules_make_the_rates():
     assert rules.k_factor(referred_customers=3, existing_customers=0) is None
     assert rules.referral_roi(revenue=figures.revenue, conversions=2, reward_cost=Decimal("25")) == pytest.approx(3.01)
     assert rules.referral_roi(revenue=figures.revenue, conversions=2, reward_cost=Decimal("0")) is None
+    assert (figures.conversion_rate, figures.reward_cost, figures.roi) == (2.0, Decimal(0), None)
+    costed = selectors.referral_figures(since=now - timedelta(days=30), until=now, reward_cost=Decimal("25"))
+    assert costed.roi == pytest.approx(3.01)  # (200.50 − 2 × 25) / (2 × 25), the admin's and the insights' ROI
+    assert costed.reward_cost == Decimal("25")
 
 
 def test_a_control_character_before_a_formula_does_not_make_a_live_xlsx_formula():

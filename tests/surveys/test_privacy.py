@@ -12,7 +12,8 @@ from django.utils import timezone
 from closedloop.models import Advocate, Case, CaseTrigger, Referral
 from feedback import services as feedback_services
 from feedback.models import FeedbackItem
-from surveys import insights
+from insights.filters import ScoreFilters
+from insights.series import score_series
 from surveys.models import Customer, Erasure, Invitation, Response
 from surveys.services import CustomerIdentity, response_submit
 from surveys.services.privacy import comments_purge, erasure_reference
@@ -77,7 +78,7 @@ def _traces(bits=SECRET_BITS) -> list[str]:
 
 def _figures():
     today = timezone.localdate()
-    series = insights.score_series(filters=insights.ScoreFilters(kind="nps"), interval="day", since=today, until=today)
+    series = score_series(filters=ScoreFilters(kind="nps"), interval="day", since=today, until=today)
     return series.total.counts, series.total.estimate
 
 

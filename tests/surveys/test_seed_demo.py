@@ -86,28 +86,30 @@ def test_seed_demo_tells_the_dashboard_s_story_onboarding_dips_and_sync_explains
 
     from django.utils import timezone
 
-    from surveys import insights
+    from insights.drivers import score_drivers
+    from insights.filters import ScoreFilters
+    from insights.series import score_breakdown
     from surveys.models import ScoreChange
 
     call_command("seed_demo", stdout=io.StringIO())
     assert not ScoreChange.objects.exists()  # folded: the embedded setup has no beat
     until = timezone.localdate()
     recent = {"since": until - timedelta(days=41), "until": until}
-    nps = insights.ScoreFilters(kind="nps")
+    nps = ScoreFilters(kind="nps")
 
-    breakdown = insights.score_breakdown(filters=nps, by="touchpoint", **recent)
+    breakdown = score_breakdown(filters=nps, by="touchpoint", **recent)
     worst = breakdown.segments[0]
     assert worst.label == "Onboarding"
     assert worst.contribution < 0
     assert worst.versus_rest.significant
-    earlier = insights.score_breakdown(
+    earlier = score_breakdown(
         filters=nps, by="touchpoint", since=until - timedelta(days=180), until=until - timedelta(days=42)
     )
     before = next(s for s in earlier.segments if s.label == "Onboarding")
     assert worst.figure.estimate.value < before.figure.estimate.value - 20  # a dip, not the usual
 
-    onboarding = insights.ScoreFilters(kind="nps", touchpoint_ids=(int(worst.key),))
-    drivers = insights.score_drivers(filters=onboarding, **recent)
+    onboarding = ScoreFilters(kind="nps", touchpoint_ids=(int(worst.key),))
+    drivers = score_drivers(filters=onboarding, **recent)
     assert drivers.drivers[0].key == "theme:sync"
     assert drivers.drivers[0].name_zh == "数据同步"
     assert drivers.drivers[0].negative_share > 0.5

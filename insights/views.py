@@ -7,9 +7,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from surveys import charts, insights
-from surveys.api.insights import SeriesQuerySerializer
-from surveys.models import Survey, Touchpoint
+from insights import charts
+from insights.api.queries import SeriesQuerySerializer
+from insights.dashboard import dashboard
+from insights.filters import segment_values, survey_choices, touchpoint_choices
+from insights.periods import INTERVALS
 from surveys.scoring import SurveyKind
 
 # The y axis of each kind's chart: NPS points, CSAT %, the CES mean.
@@ -18,7 +20,7 @@ CHART_RANGE = {SurveyKind.NPS: (-100.0, 100.0, ""), SurveyKind.CSAT: (0.0, 100.0
 
 def insights_dashboard(request):
     """Render the dashboard for the filters in the query string; bad filters are shown, with a 400."""
-    if not request.user.has_perm("surveys.view_insights"):
+    if not request.user.has_perm("insights.view_insights"):
         raise PermissionDenied
     params = request.GET.copy()
     for name in [name for name, value in params.items() if value == ""]:
@@ -27,19 +29,19 @@ def insights_dashboard(request):
     context = {
         **admin.site.each_context(request),
         "title": _("Insights"),
-        "surveys": Survey.objects.order_by("name").values("id", "name", "kind"),
-        "touchpoints": Touchpoint.objects.order_by("name").values("key", "name"),
-        "plans": insights.segment_values("plan"),
+        "surveys": survey_choices(),
+        "touchpoints": touchpoint_choices(),
+        "plans": segment_values("plan"),
         "languages": settings.LANGUAGES,
         "kinds": [kind.value for kind in SurveyKind],
-        "intervals": insights.INTERVALS,
+        "intervals": INTERVALS,
         "chosen": request.GET,
     }
     if not query.is_valid():
         context["errors"] = {name: " ".join(str(e) for e in _flat(errors)) for name, errors in query.errors.items()}
-        return TemplateResponse(request, "admin/surveys/insights.html", context, status=400)
+        return TemplateResponse(request, "admin/insights/dashboard.html", context, status=400)
     data = query.validated_data
-    board = insights.dashboard(
+    board = dashboard(
         filters=data["filters"],
         interval=data["interval"],
         since=data["since"],
@@ -82,7 +84,7 @@ def insights_dashboard(request):
         ],
         min_sample=settings.CX_METRICS_MIN_SAMPLE,
     )
-    return TemplateResponse(request, "admin/surveys/insights.html", context)
+    return TemplateResponse(request, "admin/insights/dashboard.html", context)
 
 
 def _direction(change) -> str:

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from common.api.filters import QuerySerializer
 from common.api.permissions import HasPerm
-from surveys import selectors
+from insights.advocacy import advocacy_metrics
 
 
 class AdvocacyMetricsApi(APIView):
@@ -57,5 +57,5 @@ class AdvocacyMetricsApi(APIView):
     def get(self, request):
         period = self.PeriodSerializer(data=request.query_params)
         period.is_valid(raise_exception=True)
-        metrics = selectors.advocacy_metrics(**period.validated_data, reward_cost=settings.CX_REFERRAL_REWARD_COST)
+        metrics = advocacy_metrics(**period.validated_data, reward_cost=settings.CX_REFERRAL_REWARD_COST)
         return Response(self.OutputSerializer(metrics).data)

@@ -1,26 +1,27 @@
 """Insights endpoints for CX staff and leads: score series, breakdowns by touchpoint and segment."""
 
-from datetime import date, timedelta
-
 from django.conf import settings
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.filters import QuerySerializer
 from common.api.permissions import HasPerm
-from surveys import insights
-from surveys.scoring import SurveyKind
-
-DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=12), "month": timedelta(days=334)}
+from insights.api.queries import (
+    BreakdownQuerySerializer,
+    DriverQuerySerializer,
+    ScoreQuerySerializer,
+    SeriesQuerySerializer,
+)
+from insights.drivers import score_drivers
+from insights.loop import loop_kpis, response_rates
+from insights.series import score_breakdown, score_series
 
 
 class InsightsApi(APIView):
     """A metrics endpoint: `get` validates the query with `query_serializer` and answers with `answer(**query)`."""
 
-    permission_classes = (HasPerm("surveys.view_insights"),)
+    permission_classes = (HasPerm("insights.view_insights"),)
     query_serializer: type[serializers.Serializer]
     many = False
 
@@ -31,93 +32,6 @@ class InsightsApi(APIView):
         query = self.query_serializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(self.OutputSerializer(self.answer(**query.validated_data), many=self.many).data)
-
-
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9000, 12, 31)
-
-
-def _within_calendar(day: date) -> None:
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise serializers.ValidationError(f"Must be a day from {FIRST_DAY} to {LAST_DAY}.")
-
-
-class ScoreQuerySerializer(QuerySerializer):
-    """Which answers count, and over which days (both included, in the server's TIME_ZONE)."""
-
-    survey = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
-        required=False,
-        help_text="Survey ids; repeat for several.",
-    )
-    kind = serializers.ChoiceField(
-        choices=[k.value for k in SurveyKind], required=False, help_text="Every survey of this kind (default nps)."
-    )
-    touchpoint = serializers.ListField(child=serializers.SlugField(max_length=64), required=False)
-    plan = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
-    account = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
-    language = serializers.ListField(
-        child=serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES]), required=False
-    )
-    since = serializers.DateField(required=False, validators=[_within_calendar])
-    until = serializers.DateField(required=False, validators=[_within_calendar])
-
-    def validate(self, attrs):
-        survey_ids = tuple(dict.fromkeys(attrs.get("survey", ())))
-        kinds = insights.survey_kinds(survey_ids)
-        unknown = [str(i) for i in survey_ids if i not in kinds]
-        if unknown:
-            raise serializers.ValidationError({"survey": [f"Unknown survey: {', '.join(unknown)}."]})
-        found = set(kinds.values())
-        if len(found) > 1:
-            raise serializers.ValidationError({"survey": ["Surveys of different kinds cannot be scored together."]})
-        kind = attrs.get("kind") or (found.pop() if found else SurveyKind.NPS.value)
-        if kinds and kind not in kinds.values():
-            raise serializers.ValidationError({"kind": [f"The surveys chosen are not {kind} surveys."]})
-        keys = tuple(dict.fromkeys(attrs.get("touchpoint", ())))
-        ids = insights.touchpoint_ids_for(keys)
-        missing = [key for key in keys if key not in ids]
-        if missing:
-            raise serializers.ValidationError({"touchpoint": [f"Unknown touchpoint: {', '.join(missing)}."]})
-        until = attrs.get("until") or timezone.localdate()
-        since = attrs.get("since") or max(FIRST_DAY, until - DEFAULT_SPAN[attrs.get("interval", "month")])
-        if since > until:
-            raise serializers.ValidationError({"until": ["until must not be before since."]})
-        filters = insights.ScoreFilters(
-            kind=kind,
-            survey_ids=survey_ids,
-            touchpoint_ids=tuple(ids[key] for key in keys),
-            plans=tuple(attrs.get("plan", ())),
-            accounts=tuple(attrs.get("account", ())),
-            locales=tuple(attrs.get("language", ())),
-        )
-        return {
-            "filters": filters,
-            "since": since,
-            "until": until,
-            **{k: attrs[k] for k in ("interval", "group_by", "by") if k in attrs},
-        }
-
-
-class SeriesQuerySerializer(ScoreQuerySerializer):
-    interval = serializers.ChoiceField(choices=insights.INTERVALS, default="month")
-    group_by = serializers.ChoiceField(choices=insights.DIMENSIONS, required=False)
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        since, until = insights.period_align(interval=attrs["interval"], since=attrs["since"], until=attrs["until"])
-        if len(insights.bucket_starts(interval=attrs["interval"], since=since, until=until)) > insights.MAX_BUCKETS:
-            raise serializers.ValidationError(
-                {
-                    "since": [
-                        f"At most {insights.MAX_BUCKETS} buckets at once; choose a longer interval or a shorter period."
-                    ]
-                }
-            )
-        return attrs
-
-
-class BreakdownQuerySerializer(ScoreQuerySerializer):
-    by = serializers.ChoiceField(choices=insights.DIMENSIONS, default="touchpoint")
 
 
 @extend_schema_serializer(component_name="ScoreEstimate")
@@ -197,7 +111,7 @@ class ScoreSeriesApi(InsightsApi):
         series = SeriesLineSerializer(many=True)
 
     def answer(self, **query):
-        return insights.score_series(**query, min_sample=settings.CX_METRICS_MIN_SAMPLE)
+        return score_series(**query, min_sample=settings.CX_METRICS_MIN_SAMPLE)
 
     @extend_schema(
         parameters=[SeriesQuerySerializer],
@@ -229,7 +143,7 @@ class ScoreBreakdownApi(InsightsApi):
         segments = SegmentSerializer(many=True)
 
     def answer(self, **query):
-        return insights.score_breakdown(**query, min_sample=settings.CX_METRICS_MIN_SAMPLE)
+        return score_breakdown(**query, min_sample=settings.CX_METRICS_MIN_SAMPLE)
 
     @extend_schema(
         parameters=[BreakdownQuerySerializer],
@@ -240,21 +154,6 @@ class ScoreBreakdownApi(InsightsApi):
     )
     def get(self, request):
         return self.respond(request)
-
-
-class DriverQuerySerializer(ScoreQuerySerializer):
-    comment_language = serializers.ListField(
-        child=serializers.ChoiceField(choices=["zh", "en", "mixed"]),
-        required=False,
-        help_text="The comments' language as analysed.",
-    )
-    min_mentions = serializers.IntegerField(min_value=1, max_value=10_000, default=3)
-
-    def validate(self, attrs):
-        validated = super().validate(attrs)
-        validated["comment_languages"] = tuple(attrs.get("comment_language", ()))
-        validated["min_mentions"] = attrs["min_mentions"]
-        return validated
 
 
 @extend_schema_serializer(component_name="ScoreDriver")
@@ -289,7 +188,7 @@ class ScoreDriversApi(InsightsApi):
         drivers = DriverSerializer(many=True)
 
     def answer(self, **query):
-        return insights.score_drivers(**query, min_sample=settings.CX_METRICS_MIN_SAMPLE)
+        return score_drivers(**query, min_sample=settings.CX_METRICS_MIN_SAMPLE)
 
     @extend_schema(
         parameters=[DriverQuerySerializer],
@@ -346,7 +245,7 @@ class LoopKpisApi(InsightsApi):
             return [{"key": key, "name_en": en, "name_zh": zh, "cases": n} for key, en, zh, n in kpis.root_causes]
 
     def answer(self, **query):
-        return insights.loop_kpis(**query)
+        return loop_kpis(**query)
 
     @extend_schema(
         parameters=[ScoreQuerySerializer],
@@ -376,7 +275,7 @@ class ResponseRatesApi(InsightsApi):
         rate = serializers.FloatField(allow_null=True, help_text="% of sent invitations answered.")
 
     def answer(self, **query):
-        return insights.response_rates(**query)
+        return response_rates(**query)
 
     @extend_schema(
         parameters=[ScoreQuerySerializer],

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from insights.api.advocacy import AdvocacyMetricsApi
+from insights.api.metrics import LoopKpisApi, ResponseRatesApi, ScoreBreakdownApi, ScoreDriversApi, ScoreSeriesApi
+
+urlpatterns = [
+    path("metrics/advocates/", AdvocacyMetricsApi.as_view(), name="metrics-advocates"),
+    path("metrics/scores/", ScoreSeriesApi.as_view(), name="metrics-scores"),
+    path("metrics/breakdown/", ScoreBreakdownApi.as_view(), name="metrics-breakdown"),
+    path("metrics/drivers/", ScoreDriversApi.as_view(), name="metrics-drivers"),
+    path("metrics/loop/", LoopKpisApi.as_view(), name="metrics-loop"),
+    path("metrics/response-rates/", ResponseRatesApi.as_view(), name="metrics-response-rates"),
+]

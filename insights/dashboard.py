@@ -1,0 +1,49 @@
+"""Everything the insights dashboard shows, read for one set of filters."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from closedloop.selectors import LoopKpis
+from insights.advocacy import ReferralKpis, referral_kpis
+from insights.drivers import DriverReport, score_drivers
+from insights.filters import ScoreFilters
+from insights.loop import loop_kpis, response_rates
+from insights.periods import day_after, day_start
+from insights.series import Breakdown, SeriesResult, score_breakdown, score_series
+from surveys.selectors import ResponseRate
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    series: SeriesResult
+    touchpoints: Breakdown
+    plans: Breakdown
+    drivers: DriverReport
+    loop: LoopKpis
+    response_rates: list[ResponseRate]
+    advocacy: ReferralKpis
+
+
+def dashboard(
+    *,
+    filters: ScoreFilters,
+    interval: str,
+    since: date,
+    until: date,
+    min_sample: int = 30,
+    reward_cost: Decimal = Decimal(0),
+) -> Dashboard:
+    """Everything the insights dashboard shows, for one set of filters."""
+    series = score_series(filters=filters, interval=interval, since=since, until=until, min_sample=min_sample)
+    since, until = series.since, series.until  # whole buckets, for every figure on the page
+    period = {"filters": filters, "since": since, "until": until}
+    return Dashboard(
+        series=series,
+        touchpoints=score_breakdown(**period, by="touchpoint", min_sample=min_sample),
+        plans=score_breakdown(**period, by="plan", min_sample=min_sample),
+        drivers=score_drivers(**period, min_sample=min_sample, limit=15),
+        loop=loop_kpis(**period),
+        response_rates=response_rates(**period),
+        advocacy=referral_kpis(since=day_start(since), until=day_after(until), reward_cost=reward_cost),
+    )
