@@ -88,7 +88,9 @@ def trend_chart(
         return round(top + plot_height * (high - value) / (high - low), 2)
 
     slot = plot_width / max(len(buckets), 1)
-    points, lines, run = [], [], []
+    points: list[Point] = []
+    lines: list[list[Point]] = []
+    run: list[Point] = []
     for index, bucket in enumerate(buckets):
         x = round(left + slot * (index + 0.5), 2)
         if bucket.value is None:

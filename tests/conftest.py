@@ -4,7 +4,6 @@ Tests marked `postgres` or `broker` skip, naming the variable to set, when the s
 not configured. With CX_REQUIRE_SERVICES=1 (as in CI) a skip of any kind fails the run.
 """
 
-import importlib
 import os
 
 import pytest
@@ -55,8 +54,11 @@ def _shipped_data(request):
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    importlib.import_module("closedloop.migrations.0009_insights_roles").forward(apps, None)
-    importlib.import_module("insights.migrations.0002_view_insights_from_surveys").forward(apps, None)
+    from closedloop.defaults import defaults_apply
+    from common.roles import roles_apply
+
+    defaults_apply(apps)
+    roles_apply(apps)
 
 
 @pytest.fixture(autouse=True)
