@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
@@ -143,6 +143,17 @@ def test_each_row_is_what_the_case_serializer_makes_of_the_case(client, agent, s
     expected = CaseSerializer(selectors.case_list(), many=True).data
     assert res.json()["results"] == json.loads(JSONRenderer().render(expected))
     assert res.json()["results"][0]["customer_value"] == "1234.50"
+
+
+def test_the_filter_form_speaks_the_language_of_each_request():
+    from closedloop.api.filters import CaseFilter
+
+    def label(language: str) -> str:
+        with translation.override(language):
+            return str(CaseFilter(data={}, queryset=Case.objects.none()).form.fields["since"].label)
+
+    assert label("zh-hans") != label("en") == label("en")
+    assert label("zh-hans") == label("zh-hans")
 
 
 def test_status_priority_and_sla_filters_take_several_values(client):
