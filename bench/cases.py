@@ -2,12 +2,12 @@
 
     .venv/bin/python bench/cases.py [--cases 100000] [--rounds 31]
 
-Loads 100,000 cases (PostgreSQL database cxplatform_bench_cases, or BENCH_DATABASE_URL; created and migrated when
-missing; loaded once and kept, and vacuumed), spread over 5 owners, 10 root causes, 5 touchpoints, three
-languages and every status and priority, each with one attached answer and two activity
-entries. Then times, in this process through Django's test client (the whole request: URL
-routing, middleware, session, permissions, template or JSON rendering), the first page of
-`/admin/closedloop/case/` (50 rows) and of `GET /api/v1/cases/?page_size=100` (100 rows),
+Loads 100,000 cases (PostgreSQL database cxplatform_bench_cases, or BENCH_DATABASE_URL; created
+and migrated when missing; loaded once, kept and vacuumed), spread over 5 owners, 10 root
+causes, 5 touchpoints, three languages and every status and priority, each with one attached
+answer and two activity entries. Then times, in this process through Django's test client
+(the whole request: URL routing, middleware, session, permissions, template or JSON rendering),
+the first page of `/admin/closedloop/case/` (50 rows) and of `GET /api/v1/cases/?page_size=100` (100 rows),
 whole and filtered to the new cases (a fifth of them, counted exactly), each beside a bare
 `SELECT` of the same page of rows (every column, the same filter and order) with psycopg. For
 scale it also times the admin's page of the 10 root causes, the least an admin list page costs,

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from closedloop import paging, selectors, services
 from closedloop.api.serializers import CaseSerializer
 from closedloop.models import Case, CaseActivity, RootCause, Team
+from closedloop.services import changes as case_changes
 from tests.closedloop.factories import CaseFactory, CaseTriggerFactory
 
 pytestmark = pytest.mark.django_db
@@ -724,7 +725,7 @@ def test_two_staff_changing_one_case_at_once_both_land():
     changes = {"assigner": {"owner": colleague.id}, "worker": {"status": "contacted", "priority": 1}}
     barrier = threading.Barrier(2)
     results, errors = {}, []
-    check_owner = services.cases._staff_member
+    check_owner = case_changes.check_owner
 
     def slow_check_owner(user_id):
         time.sleep(0.3)  # hold the row lock a while, so the other request must wait for it
@@ -740,7 +741,7 @@ def test_two_staff_changing_one_case_at_once_both_land():
             connection.close()
 
     threads = [threading.Thread(target=patch, args=(name,)) for name in changes]
-    with mock.patch.object(services.cases, "_staff_member", slow_check_owner):
+    with mock.patch.object(case_changes, "check_owner", slow_check_owner):
         for thread in threads:
             thread.start()
         for thread in threads:
