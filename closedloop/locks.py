@@ -18,7 +18,7 @@ another transaction that inserted an open case of the same customer (one open ca
 a batch of answers opens its cases customer by customer, after locking its teams and the cases
 it may change. A bulk UPDATE locks the rows it changes in whatever order it meets them, so an
 UPDATE of several cases or advocates that may run beside ordered locks (the SLA sweep,
-forgetting customers) locks them here first.
+forgetting customers, purging comments, opting out) locks them here first.
 
 Each function says what its caller may already hold. They need a transaction. On SQLite,
 which locks the whole database for each writing transaction, they are plain reads.
