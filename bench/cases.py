@@ -2,21 +2,29 @@
 
     .venv/bin/python bench/cases.py [--cases 100000] [--rounds 31]
 
-Loads 100,000 cases (PostgreSQL database cxplatform_bench_cases, created and migrated when
-missing; loaded once and kept), spread over 5 owners, 10 root causes, 5 touchpoints, three
-languages and every status and priority, each with one attached answer and two activity
-entries. Then times, in this process through Django's test client (the whole request: URL
-routing, middleware, session, permissions, template or JSON rendering), the first page of
-`/admin/closedloop/case/` (50 rows) and of `GET /api/v1/cases/?page_size=100` (100 rows),
+Loads 100,000 cases (PostgreSQL database cxplatform_bench_cases, or BENCH_DATABASE_URL; created
+and migrated when missing; loaded once, kept and vacuumed), spread over 5 owners, 10 root
+causes, 5 touchpoints, three languages and every status and priority, each with one attached
+answer and two activity entries. Then times, in this process through Django's test client
+(the whole request: URL routing, middleware, session, permissions, template or JSON rendering),
+the first page of `/admin/closedloop/case/` (50 rows) and of `GET /api/v1/cases/?page_size=100` (100 rows),
 whole and filtered to the new cases (a fifth of them, counted exactly), each beside a bare
 `SELECT` of the same page of rows (every column, the same filter and order) with psycopg. For
 scale it also times the admin's page of the 10 root causes, the least an admin list page costs,
 and the admin's index. Rounds alternate between them; the median of each is reported with its
 query count (counted in an untimed run: capturing queries slows every one of them).
 Targets: each page <= 5x the bare select, and <= 300 ms.
+
+    .venv/bin/python bench/cases.py --helpers
+
+also times each speed helper of the queue off and on in the same rounds (`helpers()`: each
+page with the helper, and the same page the plain Django/DRF way), and reports the wall time
+and this process's CPU time per request, and the gain (the median of the per-round
+differences). A helper that saves under 1 ms per request is not worth its code.
 """
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -57,6 +65,7 @@ def load(count: int) -> None:
     from closedloop.models import Case, CaseActivity, CaseTrigger, RootCause
 
     if Case.objects.count() == count:
+        vacuum()
         return
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE closedloop_case, closedloop_casetrigger, closedloop_caseactivity")
@@ -134,12 +143,51 @@ def load(count: int) -> None:
                 ),
             )
         )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE closedloop_case")
+    vacuum()
     print(f"loaded {count:,} cases in {time.perf_counter() - started:.1f} s")
 
 
-def measure(rounds: int) -> None:
+def vacuum() -> None:
+    """VACUUM ANALYZE the cases and their rows, as autovacuum keeps them (quick when they are already clean).
+
+    A PostgreSQL server with autovacuum off (a shared development server, say) never sets the
+    visibility map of freshly loaded rows: every exact count then reads the table itself.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) closedloop_case, closedloop_casetrigger, closedloop_caseactivity")
+
+
+def helpers() -> dict:
+    """Each speed helper: the page it speeds up, and how to switch it on or off for one request.
+
+    "On" patches the helper with itself, so that both sides pay the same for the patching.
+    """
+    from unittest import mock
+
+    from rest_framework.generics import ListAPIView
+
+    from closedloop import queue_rows
+    from closedloop.api.cases import CaseListApi
+
+    def switch(target, name, plain):
+        own = getattr(target, name)
+        return lambda on: mock.patch.object(target, name, own if on else plain)
+
+    return {
+        "ValuesRows (values_rows.py)": (
+            "/api/v1/cases/?page_size=100",
+            switch(CaseListApi, "list", ListAPIView.list),  # off: instances through CaseSerializer
+        ),
+        "queue rows (queue_rows.py)": (
+            "/admin/closedloop/case/",
+            switch(queue_rows, "rows_supported", lambda cl: False),  # off: the admin's own result_list
+        ),
+    }
+
+
+def measure(rounds: int, with_helpers: bool = False) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -163,9 +211,10 @@ def measure(rounds: int) -> None:
 
         return select
 
-    def page(url):
+    def page(url, patched=None):
         def get():
-            response = client.get(url)
+            with patched() if patched else contextlib.nullcontext():
+                response = client.get(url)
             assert response.status_code == 200, (url, response.status_code, response.content[:500])
             return response
 
@@ -187,6 +236,13 @@ def measure(rounds: int) -> None:
         "admin root causes, 10 rows (least admin page)": (page("/admin/closedloop/rootcause/"), "bare SELECT, 50 rows"),
         "admin index (no list at all)": (page("/admin/"), "bare SELECT, 50 rows"),
     }
+    switched = {}
+    if with_helpers:
+        for helper, (url, switch) in helpers().items():
+            for on in (True, False):
+                name = f"{helper} {'on' if on else 'off'}"
+                runs[name] = (page(url, lambda switch=switch, on=on: switch(on)), None)
+                switched[helper] = (f"{helper} on", f"{helper} off")
     queries: dict[str, int] = {}
     for name, (run, _base) in runs.items():  # warm up (templates, caches, connections) and count queries, untimed
         run()
@@ -194,27 +250,40 @@ def measure(rounds: int) -> None:
             run()
         queries[name] = len(captured)
     times: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(rounds):
         for name, (run, _base) in runs.items():
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             run()
             times[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - started_cpu)
     print(f"{Case.objects.count():,} cases on PostgreSQL; median of {rounds} rounds, in-process")
     for name, (_run, base) in runs.items():
         median = statistics.median(times[name])
         ratio = f"{median / statistics.median(times[base]):5.1f}x {base}" if base else ""
         print(f"{name:46} {median * 1000:7.1f} ms  queries {queries[name]}  {ratio}")
     print("targets: each page <= 5x the bare select of its rows, and <= 300 ms")
+    if switched:
+        print("speed helpers, on and off in the same rounds: median ms per request, wall (this process's CPU)")
+        for helper, (on, off) in switched.items():
+            gain = statistics.median(b - a for a, b in zip(times[on], times[off], strict=True))
+            gain_cpu = statistics.median(b - a for a, b in zip(cpu[on], cpu[off], strict=True))
+            print(
+                f"{helper:44} on {statistics.median(times[on]) * 1000:6.1f} ({statistics.median(cpu[on]) * 1000:5.1f})"
+                f"  off {statistics.median(times[off]) * 1000:6.1f} ({statistics.median(cpu[off]) * 1000:5.1f})"
+                f"  gain {gain * 1000:5.1f} ({gain_cpu * 1000:5.1f})  queries {queries[on]} / {queries[off]}"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=31)
+    parser.add_argument("--helpers", action="store_true", help="also time each speed helper off and on")
     args = parser.parse_args()
     setup_django(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     load(args.cases)
-    measure(args.rounds)
+    measure(args.rounds, with_helpers=args.helpers)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,15 @@
-"""Writing in the closed loop: cases (`cases`), advocates (`advocates`) and personal data (`privacy`).
+"""Writing in the closed loop, by concept; import the services from here (`from closedloop import services`).
 
+- `opening`: analysed answers open cases or join the customer's open case;
+- `assignment`: round robin as cases open, and assigning many at once;
+- `changes`: staff change a case (owner, priority, root cause, resolution, status) and add notes;
+- `sla`: the SLA sweep and escalation;
+- `notes`: the resolution note to the customer and the re-survey after it;
+- `activity`: the case's log, written by all of the above;
+- `advocates`: advocates, referrals and export logs;
+- `privacy`: forgetting customers and purging old comments.
+
+Their row locks are taken through `closedloop.locks`, in the one order it documents.
 `feedback_analysed` is where answers enter, once feedback has analysed them.
 """
 
@@ -18,26 +28,18 @@ from closedloop.services.advocates import (
     export_logged,
     referral_record,
 )
-from closedloop.services.cases import (
-    UNSET,
-    CaseChange,
-    CaseChangeRefused,
-    case_change,
+from closedloop.services.assignment import cases_assign
+from closedloop.services.changes import UNSET, CaseChange, CaseChangeRefused, case_change, case_note_add
+from closedloop.services.notes import (
     case_email_failed,
-    case_escalate,
-    case_escalation_email_send,
-    case_note_add,
     case_note_render,
     case_notify_customer,
-    case_open_or_attach,
     case_resurvey_sent,
-    cases_assign,
-    cases_check_sla,
-    cases_from_answers,
     note_language,
-    sla_hours,
 )
+from closedloop.services.opening import case_open_or_attach, cases_from_answers
 from closedloop.services.privacy import comments_purge, customers_forget
+from closedloop.services.sla import case_escalate, case_escalation_email_send, cases_check_sla, sla_hours
 
 __all__ = [
     "UNSET",
@@ -78,6 +80,7 @@ def feedback_analysed(*, items: Sequence[AnalysedFeedback]) -> None:
 
     Unhappy answers open or join cases; consented promoters become advocates, and a later
     detractor answer retires them. Both are idempotent: an answer seen again changes nothing new.
+    Cases first, then advocates: the order in which `closedloop.locks` has them locked.
     """
     if not items:
         return

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from closedloop import rules
+from closedloop import locks, rules
 from closedloop.contracts import AnalysedFeedback
 from closedloop.models import Advocate, AdvocateExport, AdvocateOptOut, Referral
 from common.snapshot import snapshot_forgotten, snapshot_values
@@ -40,12 +40,10 @@ def advocates_from_answers(*, items: Sequence[AnalysedFeedback]) -> None:
     if not answers:
         return
     customers = sorted({item.customer_id for item in answers})
-    held = {
-        advocate.customer_id: advocate
-        for advocate in Advocate.objects.select_for_update().filter(customer_id__any_of=customers)
-    }
+    held = {advocate.customer_id: advocate for advocate in locks.advocates_of_customers(customers)}
     opted_out = set(AdvocateOptOut.objects.filter(customer_id__any_of=customers).values_list("customer_id", flat=True))
-    for item in sorted(answers, key=lambda item: item.given_at):
+    # customer by customer, as `locks` orders advocates (a new one is locked as it is inserted)
+    for item in sorted(answers, key=lambda item: (item.customer_id, item.given_at)):
         promoter = item.classification == "promoter"
         advocate = held.get(item.customer_id)
         if advocate is None:
@@ -56,7 +54,7 @@ def advocates_from_answers(*, items: Sequence[AnalysedFeedback]) -> None:
                 held[item.customer_id] = created
                 continue
             # another worker made this customer an advocate meanwhile: refresh theirs instead
-            advocate = held[item.customer_id] = Advocate.objects.select_for_update().get(customer_id=item.customer_id)
+            advocate = held[item.customer_id] = locks.advocate_of_customer(item.customer_id)
         _advocate_refresh(advocate, item, promoter=promoter)
 
 
@@ -122,6 +120,7 @@ def advocates_forget_consent(*, customer_id: int, at: datetime | None = None) ->
     return advocates_opt_out(customer_ids=[customer_id], at=at)
 
 
+@transaction.atomic
 def advocates_opt_out(*, customer_ids: Sequence[int], at: datetime | None = None, actor=None) -> int:
     """Opt these customers out for good (unsubscribed, consent withdrawn, customer deleted); see above.
 
@@ -134,8 +133,11 @@ def advocates_opt_out(*, customer_ids: Sequence[int], at: datetime | None = None
     AdvocateOptOut.objects.bulk_create(
         [AdvocateOptOut(customer_id=customer_id, opted_out_at=now) for customer_id in ids], ignore_conflicts=True
     )
+    locked = locks.advocates_in_order(Advocate.objects.filter(customer_id__any_of=ids))
+    if not locked:
+        return 0
     return (
-        Advocate.objects.filter(customer_id__any_of=ids)
+        Advocate.objects.filter(id__any_of=locked)
         .exclude(status=Advocate.Status.OPTED_OUT)
         .update(
             status=Advocate.Status.OPTED_OUT,
@@ -219,7 +221,7 @@ def advocates_move(*, ids: Sequence[int], to: str, actor=None) -> AdvocatesMoved
         raise ValidationError({"status": [rules.advocate_move_error(current="", target=to)]})
     now = timezone.now()
     moved, refused = [], {}
-    for advocate in Advocate.objects.select_for_update().filter(pk__any_of=list(ids)).order_by("pk"):
+    for advocate in locks.advocates(ids):
         if advocate.status == to:
             continue
         error = rules.advocate_move_error(current=advocate.status, target=to)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from closedloop import locks
 from closedloop.models import Advocate, AdvocateExport, Case, CaseActivity, CaseTrigger, Referral
 from closedloop.services.advocates import advocates_forget_customers
 from common.snapshot import snapshot_forgotten
@@ -31,7 +32,7 @@ def customers_forget(
     """
     ids = sorted(set(customer_ids))
     cases = Case.objects.filter(customer_id__any_of=ids)
-    case_ids = list(cases.values_list("id", flat=True))
+    case_ids = locks.cases_in_order(cases)  # the cases, then their answers and log (`locks`)
     CaseTrigger.objects.filter(case_id__any_of=case_ids).update(comment="")
     CaseActivity.objects.filter(case_id__any_of=case_ids, kind__in=_QUOTING).update(message="")
     emptied = cases.update(
@@ -61,16 +62,13 @@ def customers_forget(
 
 @transaction.atomic
 def comments_purge(*, before: datetime) -> dict[str, int]:
-    """Empty the comments given before a moment from cases, their answers and advocates; return counts."""
+    """Empty the comments given before a moment from cases, their answers and advocates; return counts.
+
+    Cases first, then answers, then advocates, each locked in the order `locks` gives.
+    """
+    said = locks.cases_in_order(Case.objects.filter(given_at__lt=before).filter(~Q(comment="") | ~Q(keywords=[])))
+    cases = Case.objects.filter(id__any_of=said).update(comment="", keywords=[], updated_at=timezone.now())
     triggers = CaseTrigger.objects.filter(given_at__lt=before).exclude(comment="").update(comment="")
-    cases = (
-        Case.objects.filter(given_at__lt=before)
-        .filter(~Q(comment="") | ~Q(keywords=[]))
-        .update(comment="", keywords=[], updated_at=timezone.now())
-    )
-    advocates = (
-        Advocate.objects.filter(last_answer_at__lt=before)
-        .exclude(last_comment="")
-        .update(last_comment="", updated_at=timezone.now())
-    )
+    wrote = locks.advocates_in_order(Advocate.objects.filter(last_answer_at__lt=before).exclude(last_comment=""))
+    advocates = Advocate.objects.filter(id__any_of=wrote).update(last_comment="", updated_at=timezone.now())
     return {"cases": cases, "case_answers": triggers, "advocates": advocates}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from closedloop import services
 from closedloop.models import Case, CaseActivity, CaseTrigger, RootCause, Team, TeamTouchpoint
-from closedloop.services import CaseChange, CaseChangeRefused
+from closedloop.services import CaseChange, CaseChangeRefused, assignment
 from feedback import services as feedback_services
 from feedback.models import FeedbackItem
 from surveys.models import Invitation
@@ -352,7 +352,7 @@ def test_round_robin_gives_cases_only_to_staff():
     clerk.groups.add(team.group)
     agent = staff("li")
 
-    owners = {services.cases._next_owner(team) for _ in range(3)}
+    owners = {assignment.next_owner(team) for _ in range(3)}
 
     assert owners == {agent}
 
@@ -393,18 +393,18 @@ def test_reopening_while_another_case_of_the_customer_is_being_opened_is_refused
 
 
 def test_a_customer_forgotten_while_their_note_is_sent_stays_forgotten(monkeypatch):
-    from closedloop.services import cases as case_services
+    from closedloop.services import notes
     from tests.closedloop.factories import CaseFactory
 
     case = CaseFactory(status="resolved", resolution="已退款", customer_email="lin@example.cn", customer_name="林")
-    real_send = case_services.send_mail
+    real_send = notes.send_mail
 
     def send_then_forget(*args, **kwargs):  # the erasure lands between the read and the write
         sent = real_send(*args, **kwargs)
         services.customers_forget(customer_ids=[case.customer_id], external_ids=[], identifiers=[])
         return sent
 
-    monkeypatch.setattr(case_services, "send_mail", send_then_forget)
+    monkeypatch.setattr(notes, "send_mail", send_then_forget)
     assert services.case_notify_customer(case_id=case.pk) is True
     case.refresh_from_db()
     assert (case.customer_email, case.customer_note, case.resolution) == ("", "", "")

@@ -1,0 +1,144 @@
+"""What leads configure: teams and the touchpoints they own, when answers open cases, SLAs, root causes, notes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Priority(models.IntegerChoices):
+    P1 = 1, "P1"
+    P2 = 2, "P2"
+    P3 = 3, "P3"
+    P4 = 4, "P4"
+
+
+class Team(models.Model):
+    """The people (a Django group) who work the cases of some touchpoints, and their lead."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    group = models.OneToOneField("auth.Group", on_delete=models.PROTECT, verbose_name=_("group"))
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead"),
+        help_text=_("Emailed when one of the team's cases is escalated."),
+    )
+    is_default = models.BooleanField(
+        _("default team"), default=False, help_text=_("Works the cases of touchpoints no team owns.")
+    )
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(fields=("is_default",), condition=Q(is_default=True), name="one_default_team")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamTouchpoint(models.Model):
+    """A touchpoint (by its key) whose cases a team owns."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="touchpoints", verbose_name=_("team"))
+    touchpoint_key = models.SlugField(_("touchpoint key"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("owned touchpoint")
+        verbose_name_plural = _("owned touchpoints")
+
+    def __str__(self) -> str:
+        return self.touchpoint_key
+
+
+class CaseRule(models.Model):
+    """When an answer opens a case: thresholds for one survey, or the defaults (no survey)."""
+
+    survey_id = models.BigIntegerField(
+        _("survey id"), null=True, blank=True, unique=True, help_text=_("Empty: the defaults for every survey.")
+    )
+    enabled = models.BooleanField(_("open cases"), default=True)
+    nps_detractor_max = models.PositiveSmallIntegerField(_("NPS: open a case at or below"), default=6)
+    ces_hard_max = models.PositiveSmallIntegerField(_("CES: open a case at or below"), default=3)
+    csat_dissatisfied_max = models.PositiveSmallIntegerField(_("CSAT: open a case at or below"), default=2)
+    negative_polarity = models.FloatField(
+        _("negative comment at or below"),
+        default=-0.3,
+        help_text=_("A passive answer whose comment is this negative opens a lower-priority case."),
+    )
+    high_value = models.DecimalField(
+        _("high-value customer from"),
+        max_digits=14,
+        decimal_places=2,
+        default=10000,
+        help_text=_("A customer worth this much or more raises the priority by one."),
+    )
+
+    class Meta:
+        verbose_name = _("case rule")
+        verbose_name_plural = _("case rules")
+        ordering = ("survey_id",)
+
+    def __str__(self) -> str:
+        return f"Survey {self.survey_id}" if self.survey_id else str(_("Defaults"))
+
+
+class SlaPolicy(models.Model):
+    """How long a case of a priority may take to be resolved."""
+
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, unique=True)
+    hours = models.PositiveIntegerField(_("hours to resolve"))
+
+    class Meta:
+        verbose_name = _("SLA")
+        verbose_name_plural = _("SLAs")
+        ordering = ("priority",)
+
+    def __str__(self) -> str:
+        return f"P{self.priority}: {self.hours} h"
+
+
+class RootCause(models.Model):
+    """An entry of the root-cause taxonomy."""
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("root cause")
+        verbose_name_plural = _("root causes")
+        ordering = ("position", "key")
+
+    def __str__(self) -> str:
+        return f"{self.name_en} / {self.name_zh}" if self.name_zh else self.name_en
+
+
+class NoteTemplate(models.Model):
+    """The note that tells a customer their case was resolved, in one language."""
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, unique=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("body"),
+        help_text=_("Placeholders: {name}, {resolution}, {case}. Plain text."),
+    )
+
+    class Meta:
+        verbose_name = _("note template")
+        verbose_name_plural = _("note templates")
+        ordering = ("language",)
+
+    def __str__(self) -> str:
+        return self.get_language_display()
