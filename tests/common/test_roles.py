@@ -32,5 +32,5 @@ def test_applying_again_keeps_what_an_administrator_added():
 
 
 def test_a_permission_no_app_declares_is_an_error():
-    with pytest.raises(RuntimeError, match="closedloop.fly_case"):
+    with pytest.raises(RuntimeError, match=r"closedloop\.fly_case"):
         roles_apply(apps, {STAFF: {"closedloop.fly_case"}})
