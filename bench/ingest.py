@@ -9,9 +9,6 @@ the median round of each is reported, with the ratio of the API to the baseline.
 Every API answer carries a comment: its feedback item is written in the same transaction and its
 analysis is queued on Redis (BENCH_BROKER_URL, default redis://127.0.0.1:6379/6), as in production.
 `--keyed` adds the API with a new Idempotency-Key on every answer (the unique index it checks).
-`--without-lean` adds the API served by a second, identical gunicorn (port + 1) whose serializers are
-DRF's own rather than common.lean_serializers' (fields deep-copied per instance), in the same rounds:
-the difference in web CPU per request is what LeanSerializer saves.
 Targets: ratio >= 0.7 at 32 connections, API p99 <= 100 ms.
 """
 
@@ -130,9 +127,6 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--customer", action="store_true", help="also answer as identified customers (upsert)")
     parser.add_argument("--keyed", action="store_true", help="also answer with an Idempotency-Key per request")
-    parser.add_argument(
-        "--without-lean", action="store_true", help="also answer through a second server without LeanSerializer"
-    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("needs wrk: apt-get install wrk")
@@ -172,19 +166,12 @@ def main() -> None:
         targets["api+customer"] = (api_url, customer_body)
     if args.keyed:
         targets["api+key"] = (api_url, api_body)
-    if args.without_lean:
-        targets["api-plain"] = (f"http://127.0.0.1:{args.port + 1}/api/v1/public/responses/", api_body)
 
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "post.lua"
         script.write_text(WRK_SCRIPT)
         server = start_gunicorn(env, port=args.port, workers=args.workers, threads=args.threads)
         servers = dict.fromkeys(targets, server)
-        if args.without_lean:
-            plain_env = {**env, "BENCH_WITHOUT": "lean-serializers"}
-            servers["api-plain"] = start_gunicorn(
-                plain_env, port=args.port + 1, workers=args.workers, threads=args.threads
-            )
         try:
             for name, (url, body) in targets.items():  # warm up connections, caches and the interpreter alike
                 wrk(url, body, seconds=3, connections=args.connections, script=script, keyed=name == "api+key")
@@ -224,13 +211,6 @@ def main() -> None:
         print(
             f"ratio {name}/bare: throughput {statistics.median(ratios):.2f} (median of the per-round ratios: "
             f"{', '.join(f'{r:.2f}' for r in ratios)}); bare/{name} web CPU per request {cpu_ratio:.2f}"
-        )
-    if args.without_lean:
-        pairs = zip(results["api"], results["api-plain"], strict=True)
-        saved = [plain["cpu_ms_per_request"] - lean["cpu_ms_per_request"] for lean, plain in pairs]
-        print(
-            f"LeanSerializer saves {statistics.median(saved):.2f} ms of web CPU per request (median of the per-round "
-            f"differences api-plain - api: {', '.join(f'{d:.2f}' for d in saved)})"
         )
     print("targets: ratio >= 0.70 at 32 connections, api p99 <= 100 ms")
 

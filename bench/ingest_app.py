@@ -21,11 +21,7 @@ application = get_wsgi_application()
 
 # A same-run comparison starts a second gunicorn with one speed helper switched off (BENCH_WITHOUT):
 # process-wide, before any request, so the two servers differ in that helper only.
-if os.environ.get("BENCH_WITHOUT") == "lean-serializers":
-    from common.lean_serializers import LeanSerializer
-
-    del LeanSerializer.fields  # DRF's own property: every instance deep-copies its declared fields
-elif os.environ.get("BENCH_WITHOUT") == "event-fast-path":
+if os.environ.get("BENCH_WITHOUT") == "event-fast-path":
     from surveys.api import events as _events_api
 
     _events_api.well_formed_event = lambda item, now=None: None  # every event goes through EventSerializer

@@ -15,11 +15,11 @@ from common.api.fields import (
     LocaleField,
     StrictCharField,
     StrictEmailField,
+    StrictInputSerializer,
     StrictIntegerField,
     StrictSlugField,
 )
 from common.api.permissions import HasPerm
-from common.lean_serializers import LeanStrictInputSerializer
 from surveys.emails import absolute_url
 from surveys.event_validation import OCCURRED_AT_FUTURE, OCCURRED_AT_PAST, well_formed_event
 from surveys.models import ContactRule
@@ -30,7 +30,7 @@ BATCH_MAX = 500
 
 
 @extend_schema_serializer(component_name="EventCustomer")
-class EventCustomerSerializer(LeanStrictInputSerializer):
+class EventCustomerSerializer(StrictInputSerializer):
     external_id = StrictCharField(max_length=128)
     email = StrictEmailField(required=False, allow_blank=True, max_length=254)
     name = StrictCharField(required=False, allow_blank=True, max_length=200)
@@ -41,7 +41,7 @@ class EventCustomerSerializer(LeanStrictInputSerializer):
 
 
 @extend_schema_serializer(component_name="TouchpointEvent")
-class EventSerializer(LeanStrictInputSerializer):
+class EventSerializer(StrictInputSerializer):
     touchpoint = StrictSlugField(max_length=64)
     event_id = StrictCharField(required=False, max_length=128, help_text="Repeat it and nothing changes.")
     occurred_at = serializers.DateTimeField(required=False)
