@@ -4,7 +4,7 @@ A function that has a PostgreSQL fast path and a portable path (the ORM, or SQL 
 reads) chooses with `postgresql_paths()`, never with `connection.vendor` itself. Tests run both
 paths on the same data by wrapping the portable run in `portable_paths()`; see
 tests/*/test_sql.py. PostgreSQL-only statements that have no portable twin (advisory locks,
-COPY's autocommit rule, the planner's row estimate) still ask `connection.vendor`.
+LOCK TABLE, the planner's row estimate) still ask `connection.vendor`.
 """
 
 from collections.abc import Iterator
