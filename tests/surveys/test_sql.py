@@ -1,4 +1,9 @@
-"""The any_of lookup: one array parameter on PostgreSQL, IN elsewhere, the same rows either way; prepared statements."""
+"""surveys' SQL: any_of, the prepared answer statement, and each PostgreSQL fast path against its portable twin.
+
+The both-paths tests run every scenario on the fast path and on the portable path (forced with
+common.sql.portable_paths) from the same rows and compare what they return and store; on SQLite
+only the portable path runs (tests/sql_paths.py).
+"""
 
 import pytest
 from django.db import connection
