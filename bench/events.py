@@ -23,6 +23,9 @@ the same batch bodies with the same concurrency, so that it also gets HTTP, JSON
 two worker processes. All start from empty tables (touchpoint events, invitations, responses,
 customers are truncated before every run), and rounds alternate between them; the median
 round of each is reported, with the ratio endpoint / baseline.
+`--without-fast-path` also posts every round's batches to a second, identical gunicorn (port + 1) on
+which every event goes through EventSerializer (the hand validator switched off), from empty tables:
+the difference in web CPU and latency per batch is what surveys.event_validation saves.
 Target: ratio >= 0.5, no error, no 5xx. When a batch gets a 5xx or an event an error, the run still
 prints its figures, then the exceptions of the gunicorn log (/tmp/cxplatform-bench-events-gunicorn.log),
 and exits 1.
@@ -339,6 +342,24 @@ def orm_baseline(env, events: list[tuple[dict, float]], batch: int) -> tuple[flo
     return float(seconds), int(stored)
 
 
+def print_fast_path_gain(fast: list[dict], slow: list[dict], *, batches: int, events: int) -> None:
+    """What the hand validator saves per batch request: web CPU, and wall time at the same concurrency."""
+    pairs = list(zip(fast, slow, strict=True))
+    fast_cpu = [f["cpu_ms_per_event"] * events / batches for f in fast]
+    cpu = [s["cpu_ms_per_batch"] - f_cpu for (_, s), f_cpu in zip(pairs, fast_cpu, strict=True)]
+    p50 = [1000 * (percentile(s["latencies"], 0.5) - percentile(f["latencies"], 0.5)) for f, s in pairs]
+    wall = [1000 * (s["elapsed"] - f["elapsed"]) / batches for f, s in pairs]
+    failed = sum(len(s["failures"]) + len(s["errors"]) for s in slow)
+    print(
+        f"hand validator: web CPU per batch request {statistics.median(fast_cpu):.1f} ms with it, "
+        f"{statistics.median(s['cpu_ms_per_batch'] for s in slow):.1f} ms without: "
+        f"saves {statistics.median(cpu):.1f} ms "
+        f"(per round {', '.join(f'{d:.1f}' for d in cpu)}); batch p50 latency {statistics.median(p50):.1f} ms lower, "
+        f"run time {statistics.median(wall):.1f} ms lower per batch; without it "
+        f"{statistics.median(events / s['elapsed'] for s in slow):.0f} events/s, {failed} failures"
+    )
+
+
 def deadlocks(name: str) -> int:
     return int(psql(f"SELECT deadlocks FROM pg_stat_database WHERE datname='{name}'", database="postgres") or 0)
 
@@ -354,6 +375,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument(
+        "--without-fast-path", action="store_true", help="also post to a second server without the hand validator"
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("BENCH_EVENTS_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -378,17 +402,24 @@ def main() -> None:
     endpoint_rounds: list[dict] = []
     baseline_rounds: list[dict] = []
     orm_rounds: list[dict] = []
+    slow_rounds: list[dict] = []
     deadlocks_before = deadlocks(database)
     with GUNICORN_LOG.open("w") as log:
         server = start_gunicorn(env, port=args.port, workers=args.workers, threads=args.threads, log=log)
+        slow = None
+        if args.without_fast_path:
+            slow_env = {**env, "BENCH_WITHOUT": "event-fast-path"}
+            slow = start_gunicorn(slow_env, port=args.port + 1, workers=args.workers, threads=args.threads, log=log)
         try:
             truncate(database)
-            post_all(
-                batch_bodies(warmup, args.batch, datetime.now(UTC)),
-                port=args.port,
-                token=token,
-                concurrency=args.concurrency,
-            )
+            for port in (args.port, args.port + 1) if slow else (args.port,):
+                truncate(database)
+                post_all(
+                    batch_bodies(warmup, args.batch, datetime.now(UTC)),
+                    port=port,
+                    token=token,
+                    concurrency=args.concurrency,
+                )
             for _ in range(args.rounds):
                 truncate(database)
                 bodies = batch_bodies(events, args.batch, datetime.now(UTC))
@@ -405,6 +436,13 @@ def main() -> None:
                 result["stored"] = tuple(int(n) for n in stored.split("|"))
                 endpoint_rounds.append(result)
 
+                if slow:
+                    truncate(database)
+                    cpu_before = server_cpu_seconds(slow)
+                    other = post_all(bodies, port=args.port + 1, token=token, concurrency=args.concurrency)
+                    other["cpu_ms_per_batch"] = 1000 * (server_cpu_seconds(slow) - cpu_before) / len(bodies)
+                    slow_rounds.append(other)
+
                 truncate(database)
                 bare = post_all(bodies, port=args.port, token=token, concurrency=args.concurrency, path=BASELINE_PATH)
                 if bare["failures"]:
@@ -418,8 +456,9 @@ def main() -> None:
                 seconds, _stored = orm_baseline(env, events, args.batch)
                 orm_rounds.append({"elapsed": seconds, "rate": len(events) / seconds})
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            for running in (server, slow) if slow else (server,):
+                running.send_signal(signal.SIGTERM)
+                running.wait(timeout=30)
     new_deadlocks = deadlocks(database) - deadlocks_before
 
     print(
@@ -464,6 +503,9 @@ def main() -> None:
         f"stricter: the same upsert in a bare view on the same gunicorn {bare_rate:7.0f} events/s; ratio "
         f"endpoint/that {statistics.median(ratios):.2f} (per round: {', '.join(f'{r:.2f}' for r in ratios)})"
     )
+
+    if slow_rounds:
+        print_fast_path_gain(endpoint_rounds, slow_rounds, batches=len(bodies), events=len(events))
 
     decided = sum(endpoint["reasons"].values())
     answered = decided + endpoint["duplicates"]

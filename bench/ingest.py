@@ -9,6 +9,9 @@ the median round of each is reported, with the ratio of the API to the baseline.
 Every API answer carries a comment: its feedback item is written in the same transaction and its
 analysis is queued on Redis (BENCH_BROKER_URL, default redis://127.0.0.1:6379/6), as in production.
 `--keyed` adds the API with a new Idempotency-Key on every answer (the unique index it checks).
+`--against DIR` also serves the API from a second checkout (another commit, `git worktree add DIR
+COMMIT`) on a second gunicorn (port + 1), on the same database, in the same alternating rounds:
+before and after a change, measured side by side ("@base" targets).
 Targets: ratio >= 0.7 at 32 connections, API p99 <= 100 ms.
 """
 
@@ -127,6 +130,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--customer", action="store_true", help="also answer as identified customers (upsert)")
     parser.add_argument("--keyed", action="store_true", help="also answer with an Idempotency-Key per request")
+    parser.add_argument("--against", type=Path, help="also serve the API from this other checkout (port + 1)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("needs wrk: apt-get install wrk")
@@ -166,25 +170,37 @@ def main() -> None:
         targets["api+customer"] = (api_url, customer_body)
     if args.keyed:
         targets["api+key"] = (api_url, api_body)
+    if args.against:
+        other_url = f"http://127.0.0.1:{args.port + 1}/api/v1/public/responses/"
+        for name in [name for name in targets if name != "bare"]:
+            targets[f"{name}@base"] = (other_url, targets[name][1])
 
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "post.lua"
         script.write_text(WRK_SCRIPT)
         server = start_gunicorn(env, port=args.port, workers=args.workers, threads=args.threads)
+        servers = dict.fromkeys(targets, server)
+        if args.against:
+            other = start_gunicorn(
+                env, port=args.port + 1, workers=args.workers, threads=args.threads, root=args.against.resolve()
+            )
+            servers.update({name: other for name in targets if name.endswith("@base")})
         try:
             for name, (url, body) in targets.items():  # warm up connections, caches and the interpreter alike
-                wrk(url, body, seconds=3, connections=args.connections, script=script, keyed=name == "api+key")
+                wrk(url, body, seconds=3, connections=args.connections, script=script, keyed="api+key" in name)
             results: dict[str, list[dict]] = {name: [] for name in targets}
             for _ in range(args.rounds):
                 for name, (url, body) in targets.items():
-                    cpu_before = server_cpu_seconds(server)
-                    options = {"connections": args.connections, "script": script, "keyed": name == "api+key"}
+                    cpu_before = server_cpu_seconds(servers[name])
+                    options = {"connections": args.connections, "script": script, "keyed": "api+key" in name}
                     result = wrk(url, body, seconds=args.seconds, **options)
-                    result["cpu_ms_per_request"] = 1000 * (server_cpu_seconds(server) - cpu_before) / result["requests"]
+                    cpu = server_cpu_seconds(servers[name]) - cpu_before
+                    result["cpu_ms_per_request"] = 1000 * cpu / result["requests"]
                     results[name].append(result)
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            for running in set(servers.values()):
+                running.send_signal(signal.SIGTERM)
+                running.wait(timeout=30)
 
     print(
         f"gunicorn gthread {args.workers}x{args.threads}, {args.connections} connections, "
@@ -208,6 +224,17 @@ def main() -> None:
         print(
             f"ratio {name}/bare: throughput {statistics.median(ratios):.2f} (median of the per-round ratios: "
             f"{', '.join(f'{r:.2f}' for r in ratios)}); bare/{name} web CPU per request {cpu_ratio:.2f}"
+        )
+    for name in (name for name in results if name.endswith("@base")):
+        mine = name.removesuffix("@base")
+        extra = [
+            a["cpu_ms_per_request"] - b["cpu_ms_per_request"] for a, b in zip(results[mine], results[name], strict=True)
+        ]
+        ratios = [a["rps"] / b["rps"] for a, b in zip(results[mine], results[name], strict=True)]
+        print(
+            f"{mine} against {name}: throughput {statistics.median(ratios):.2f} (per round "
+            f"{', '.join(f'{r:.2f}' for r in ratios)}); web CPU per request {statistics.median(extra):+.2f} ms "
+            f"(per round {', '.join(f'{d:+.2f}' for d in extra)})"
         )
     print("targets: ratio >= 0.70 at 32 connections, api p99 <= 100 ms")
 

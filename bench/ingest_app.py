@@ -19,6 +19,13 @@ from django.core.wsgi import get_wsgi_application
 
 application = get_wsgi_application()
 
+# A same-run comparison starts a second gunicorn with one speed helper switched off (BENCH_WITHOUT):
+# process-wide, before any request, so the two servers differ in that helper only.
+if os.environ.get("BENCH_WITHOUT") == "event-fast-path":
+    from surveys.api import events as _events_api
+
+    _events_api.well_formed_event = lambda item, now=None: None  # every event goes through EventSerializer
+
 from surveys.models import Customer, Response  # noqa: E402
 
 CUSTOMER_FIELDS = ("email", "name", "locale", "account", "plan", "value")

@@ -11,14 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_gunicorn(
-    env, *, port: int, workers: int, threads: int, log=None, app: str = "bench.ingest_app:application"
+    env, *, port: int, workers: int, threads: int, log=None, app: str = "bench.ingest_app:application", root=ROOT
 ) -> subprocess.Popen:
-    """Start gunicorn (gthread) serving `app` on 127.0.0.1:port and wait until /healthz answers."""
+    """Start gunicorn (gthread) serving `app` of the checkout `root` on 127.0.0.1:port; wait until /healthz answers."""
     command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}"]
     command += ["--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads)]
     command += ["--backlog", "2048", "--timeout", "120", "--log-level", "warning"]
     output = {"stdout": log, "stderr": subprocess.STDOUT} if log is not None else {}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, **output)
+    process = subprocess.Popen(command, cwd=root, env={**env, "PYTHONPATH": str(root)}, **output)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

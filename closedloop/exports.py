@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from django.db import connection
-from django.db.models import Case, CharField, F, Func, Value, When
+from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Concat, Left, NullIf
 from django.db.models.lookups import In
 from django.http import FileResponse, StreamingHttpResponse
@@ -27,6 +27,8 @@ from django.utils import timezone
 
 from closedloop import selectors, services
 from closedloop.models import Advocate
+from closedloop.sql import UtcText, copy_csv_sql
+from common.sql import postgresql_paths
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,7 +76,7 @@ def csv_stream(filters: selectors.AdvocateFilters, *, actor, logged: dict, ids=N
     sent = 0
     # A COPY cut short is cancelled, which inside a transaction aborts it (and the log with it):
     # COPY only in autocommit, as a streamed response runs.
-    copy = connection.vendor == "postgresql" and not connection.in_atomic_block
+    copy = postgresql_paths() and not connection.in_atomic_block
     rows = _copy_blocks(filters, ids) if copy else _python_blocks(filters, ids)
     try:
         yield ("\ufeff" + _csv_line(selectors.EXPORT_COLUMNS)).encode()
@@ -115,13 +117,6 @@ def _python_blocks(filters, ids) -> Iterator[tuple[bytes, int]]:
         yield "".join(lines).encode(), len(lines)
 
 
-class _UtcText(Func):
-    """A timestamp as the export writes it: UTC, to the second, ISO 8601 with a Z (PostgreSQL)."""
-
-    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-    output_field = CharField()
-
-
 def _defused(name: str):
     """A text column with formulas defused, and empty text as NULL (COPY then writes it unquoted, like csv)."""
     field = F(name)
@@ -141,14 +136,14 @@ def _copy_query(filters, ids) -> tuple[str, tuple]:
     for name in selectors.EXPORT_COLUMNS:
         field = Advocate._meta.get_field(name)
         if field.get_internal_type() == "DateTimeField":
-            columns[f"x_{name}"] = _UtcText(F(name))
+            columns[f"x_{name}"] = UtcText(F(name))
         elif field.get_internal_type() in ("CharField", "TextField"):
             columns[f"x_{name}"] = _defused(name)
         else:
             columns[f"x_{name}"] = F(name)
     rows = selectors.advocates_export_queryset(filters, ids=ids).annotate(**columns).values_list(*columns)
     sql, params = rows.query.sql_with_params()
-    return f"COPY ({sql}) TO STDOUT (FORMAT csv)", params
+    return copy_csv_sql(sql), params
 
 
 def _copy_blocks(filters, ids) -> Iterator[tuple[bytes, int]]:

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Avg,
     Count,
     DurationField,
@@ -26,6 +25,8 @@ from django.utils import timezone
 
 from closedloop import rules
 from closedloop.models import Advocate, AdvocateOptOut, Case, CaseActivity, Referral
+from closedloop.sql import ROW_ESTIMATE_SQL, Percentile, loose_index_scan_sql
+from common.sql import postgresql_paths
 
 
 def case_list() -> QuerySet[Case]:
@@ -44,21 +45,10 @@ def distinct_values(model, field_name: str) -> list:
     On PostgreSQL a loose index scan over the column's index: one index probe per value, rather
     than a DISTINCT over every row (0.05 s at 100,000 rows). Elsewhere a plain DISTINCT.
     """
-    if connection.vendor != "postgresql":
+    if not postgresql_paths():
         return list(model.objects.order_by(field_name).values_list(field_name, flat=True).distinct())
-    table, column = model._meta.db_table, model._meta.get_field(field_name).column
-    quote = connection.ops.quote_name
-    sql = f"""
-        WITH RECURSIVE keys(k) AS (
-            (SELECT {quote(column)} FROM {quote(table)} ORDER BY 1 LIMIT 1)
-            UNION ALL
-            SELECT (SELECT {quote(column)} FROM {quote(table)} WHERE {quote(column)} > keys.k ORDER BY 1 LIMIT 1)
-            FROM keys WHERE keys.k IS NOT NULL
-        )
-        SELECT k FROM keys WHERE k IS NOT NULL
-    """  # noqa: S608 - identifiers from the model's metadata, no values
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(loose_index_scan_sql(model, field_name))
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -70,12 +60,7 @@ def case_count_estimate() -> int | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT CASE WHEN c.reltuples < 0 OR c.relpages = 0 THEN NULL"
-            " ELSE (c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::int))::bigint"
-            " END FROM pg_class c WHERE c.oid = %s::regclass",
-            [Case._meta.db_table],
-        )
+        cursor.execute(ROW_ESTIMATE_SQL, [Case._meta.db_table])
         row = cursor.fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
@@ -294,19 +279,14 @@ class LoopKpis:
     root_causes: list[tuple[str, str, str, int]]  # (key, English, Chinese, cases resolved in the period)
 
 
-class _Percentile(Aggregate):
-    function = "percentile_cont"
-    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-
 def _durations(cases: QuerySet[Case], end: str) -> DurationStats:
     elapsed = ExpressionWrapper(F(end) - F("opened_at"), output_field=DurationField())
     cases = cases.filter(**{f"{end}__isnull": False})
-    if connection.vendor == "postgresql":
+    if postgresql_paths():
         row = cases.aggregate(
             n=Count("id"),
-            median=_Percentile(elapsed, percentile=0.5, output_field=DurationField()),
-            p90=_Percentile(elapsed, percentile=0.9, output_field=DurationField()),
+            median=Percentile(elapsed, percentile=0.5, output_field=DurationField()),
+            p90=Percentile(elapsed, percentile=0.9, output_field=DurationField()),
         )
         return DurationStats(n=row["n"], median=row["median"], p90=row["p90"])
     seconds = [(done - opened).total_seconds() for opened, done in cases.values_list("opened_at", end)]

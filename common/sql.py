@@ -1,9 +1,41 @@
-"""Database helpers the ORM lacks."""
+"""Database helpers the ORM lacks, and the one switch between PostgreSQL's fast paths and the portable ones.
+
+A function that has a PostgreSQL fast path and a portable path (the ORM, or SQL every backend
+reads) chooses with `postgresql_paths()`, never with `connection.vendor` itself. Tests run both
+paths on the same data by wrapping the portable run in `portable_paths()`; see
+tests/*/test_sql.py. PostgreSQL-only statements that have no portable twin (advisory locks,
+LOCK TABLE, the planner's row estimate) still ask `connection.vendor`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Lookup
+
+_portable_only: ContextVar[bool] = ContextVar("portable_only", default=False)
+
+
+def postgresql_paths() -> bool:
+    """Whether to take the PostgreSQL fast paths: on PostgreSQL, unless `portable_paths()` is in force."""
+    return connection.vendor == "postgresql" and not _portable_only.get()
+
+
+@contextmanager
+def portable_paths() -> Iterator[None]:
+    """Take the portable paths inside this block, on PostgreSQL too (in this thread or task only).
+
+    For tests that compare a fast path with its portable twin on the same rows; production code
+    never uses it.
+    """
+    token = _portable_only.set(True)
+    try:
+        yield
+    finally:
+        _portable_only.reset(token)
 
 
 def server_bound_cursor() -> CursorWrapper:
@@ -53,6 +85,8 @@ class AnyOf(Lookup):
         return f"{lhs} IN ({placeholders})", [*lhs_params, *self._values(connection)]
 
     def as_postgresql(self, compiler, connection):
+        if not postgresql_paths():
+            return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         array_type = self.lhs.output_field.cast_db_type(connection)
         return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, self._values(connection)]

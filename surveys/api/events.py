@@ -1,14 +1,9 @@
 """Touchpoint events from the customer's systems (staff token): one, or a batch of up to 500."""
 
-import re
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -20,24 +15,22 @@ from common.api.fields import (
     LocaleField,
     StrictCharField,
     StrictEmailField,
+    StrictInputSerializer,
     StrictIntegerField,
     StrictSlugField,
 )
 from common.api.permissions import HasPerm
-from common.lean_serializers import LeanStrictInputSerializer
-from common.locales import normalize_locale
 from surveys.emails import absolute_url
+from surveys.event_validation import OCCURRED_AT_FUTURE, OCCURRED_AT_PAST, well_formed_event
 from surveys.models import ContactRule
 from surveys.policy import REASON_TEXT, Reason
 from surveys.services import events as event_services
 
 BATCH_MAX = 500
-OCCURRED_AT_PAST = timedelta(days=365)
-OCCURRED_AT_FUTURE = timedelta(days=1)
 
 
 @extend_schema_serializer(component_name="EventCustomer")
-class EventCustomerSerializer(LeanStrictInputSerializer):
+class EventCustomerSerializer(StrictInputSerializer):
     external_id = StrictCharField(max_length=128)
     email = StrictEmailField(required=False, allow_blank=True, max_length=254)
     name = StrictCharField(required=False, allow_blank=True, max_length=200)
@@ -48,7 +41,7 @@ class EventCustomerSerializer(LeanStrictInputSerializer):
 
 
 @extend_schema_serializer(component_name="TouchpointEvent")
-class EventSerializer(LeanStrictInputSerializer):
+class EventSerializer(StrictInputSerializer):
     touchpoint = StrictSlugField(max_length=64)
     event_id = StrictCharField(required=False, max_length=128, help_text="Repeat it and nothing changes.")
     occurred_at = serializers.DateTimeField(required=False)
@@ -131,106 +124,8 @@ class BatchSerializer(serializers.Serializer):
     events = serializers.ListField(child=ParsedJSONField(allow_null=True), min_length=1, max_length=BATCH_MAX)
 
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
-_PLAIN_DECIMAL = re.compile(r"\d{1,10}(\.\d{1,2})?\Z")
-_EVENT_KEYS = frozenset(("touchpoint", "event_id", "occurred_at", "survey", "customer"))
-_CUSTOMER_KEYS = frozenset(("external_id", "email", "name", "locale", "account", "plan", "value"))
-_TEXT_LIMITS = (("name", 200), ("account", 200), ("plan", 100))
-
-
-def _plain_text(value: object, limit: int, *, allow_blank: bool) -> bool:
-    return (
-        isinstance(value, str)
-        and len(value) <= limit
-        and (allow_blank or bool(value))
-        and value == value.strip()
-        and value.isprintable()
-    )
-
-
-def _occurred_at(value: object, now: datetime) -> datetime | None:
-    """Parse an ISO 8601 time with an offset, as DateTimeField does; None when it is anything else."""
-    if not (isinstance(value, str) and len(value) <= 64):
-        return None
-    try:
-        parsed = parse_datetime(value)
-    except ValueError:
-        return None
-    if parsed is None or parsed.utcoffset() is None:  # a naive time is read in the server's zone: the slow path
-        return None
-    if not now - OCCURRED_AT_PAST <= parsed <= now + OCCURRED_AT_FUTURE:
-        return None
-    return parsed.astimezone(timezone.get_current_timezone())
-
-
-def well_formed_event(item: object, now: datetime | None = None) -> event_services.EventInput | None:
-    """Return the event when it is plainly well formed, without DRF's per-field machinery.
-
-    A batch is mostly well-formed events, and validating 500 of them through serializers cost as
-    much as the contact policy and all its writes. This accepts only a strict subset of what
-    EventSerializer accepts, and gives the same result for it (a test holds them together);
-    anything else returns None and goes through the serializer, which names what is wrong.
-    """
-    if type(item) is not dict or not item.keys() <= _EVENT_KEYS:
-        return None
-    touchpoint, event_id, survey = item.get("touchpoint"), item.get("event_id"), item.get("survey")
-    if not (isinstance(touchpoint, str) and 0 < len(touchpoint) <= 64 and _SLUG.match(touchpoint)):
-        return None
-    if "event_id" in item and not _plain_text(event_id, 128, allow_blank=False):
-        return None
-    if "survey" in item and not (type(survey) is int and survey >= 1):
-        return None
-    occurred_at = None
-    if "occurred_at" in item:
-        occurred_at = _occurred_at(item["occurred_at"], now or timezone.now())
-        if occurred_at is None:
-            return None
-    customer = item.get("customer")
-    if type(customer) is not dict or not customer.keys() <= _CUSTOMER_KEYS:
-        return None
-    if not _plain_text(customer.get("external_id"), 128, allow_blank=False):
-        return None
-    given: dict[str, object] = {}
-    if "email" in customer:
-        email = customer["email"]
-        if not _plain_text(email, 254, allow_blank=True):
-            return None
-        if email:
-            try:
-                validate_email(email)
-            except DjangoValidationError:
-                return None
-        given["email"] = email
-    for name, limit in _TEXT_LIMITS:
-        if name in customer:
-            if not _plain_text(customer[name], limit, allow_blank=True):
-                return None
-            given[name] = customer[name]
-    if "locale" in customer:
-        locale = customer["locale"]
-        if not _plain_text(locale, 35, allow_blank=True):
-            return None
-        normalized = normalize_locale(locale) if locale else ""
-        if normalized is None:
-            return None
-        given["locale"] = normalized
-    if customer.get("value") is not None:
-        value = customer["value"]
-        if type(value) in (int, float):  # DecimalField reads a JSON number through its text, as here
-            value = str(value)
-        if not (isinstance(value, str) and _PLAIN_DECIMAL.match(value)):
-            return None
-        given["value"] = Decimal(value)
-    return event_services.EventInput(
-        touchpoint_key=touchpoint,
-        customer=event_services.CustomerRecord(external_id=customer["external_id"], **given),
-        event_id=event_id,
-        occurred_at=occurred_at,
-        survey_id=survey,
-    )
-
-
 def _event_or_errors(item: object, now: datetime) -> event_services.EventInput | dict:
+    """The event as EventSerializer reads it, or the serializer's errors; the plainly well formed the fast way."""
     event = well_formed_event(item, now)
     if event is not None:
         return event

@@ -1,4 +1,4 @@
-"""The public response endpoint: strict, lean and throttled. It is the hot path."""
+"""The public response endpoint: strict and throttled. It is the hot path."""
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
@@ -15,10 +15,10 @@ from common.api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictEmailField,
+    StrictInputSerializer,
     StrictIntegerField,
     StrictSlugField,
 )
-from common.lean_serializers import LeanSerializer, LeanStrictInputSerializer
 from surveys import services
 from surveys.api.throttling import PublicResponseThrottle
 from surveys.models import Response as SurveyResponse
@@ -84,7 +84,7 @@ def _client_metadata(request) -> dict[str, str]:
 
 
 @extend_schema_serializer(component_name="PublicResponseCustomer")
-class CustomerInputSerializer(LeanStrictInputSerializer):
+class CustomerInputSerializer(StrictInputSerializer):
     external_id = StrictCharField(max_length=128)
     email = StrictEmailField(required=False, allow_blank=True, max_length=254)
     name = StrictCharField(required=False, allow_blank=True, max_length=200)
@@ -139,7 +139,7 @@ class PublicResponseCreateApi(APIView):
     content_negotiation_class = JSONOnlyNegotiation
 
     @extend_schema_serializer(component_name="PublicResponseInput")
-    class InputSerializer(LeanStrictInputSerializer):
+    class InputSerializer(StrictInputSerializer):
         survey = StrictCharField(required=False, max_length=64, help_text="The survey's public key (or `invitation`).")
         invitation = StrictCharField(
             required=False,
@@ -170,7 +170,7 @@ class PublicResponseCreateApi(APIView):
             return attrs
 
     @extend_schema_serializer(component_name="PublicResponseCreated")
-    class OutputSerializer(LeanSerializer):
+    class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         classification = serializers.CharField()
 

@@ -1,16 +1,15 @@
 """Touchpoint events in, invitations out: the contact policy applied to a batch in a few queries."""
 
-import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from surveys import policy
+from surveys import locks, policy
 from surveys.models import ContactRule, Survey, Touchpoint, TouchpointEvent
 from surveys.selectors import contact_history, rule_from_model
 from surveys.services import event_rows as rows
@@ -60,22 +59,6 @@ class EventRejected:
     fields: dict[str, list[str]] = field(default_factory=dict)
 
 
-def lock_batch_keys(keys: Sequence[str]) -> None:
-    """Serialize concurrent batches that share a customer or an event id (PostgreSQL; SQLite has one writer).
-
-    Each key gets a transaction-scoped advisory lock, taken in one fixed order, so two batches
-    touching the same customers wait for each other instead of deadlocking in their upserts,
-    and a resent event waits for the first to commit and is then seen as a duplicate.
-    """
-    if connection.vendor != "postgresql" or not keys:
-        return
-    numbers = sorted(
-        {int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True) for key in keys}
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [numbers])
-
-
 def _pick_rule(
     rules: dict[int, list[policy.Rule]],
     *,
@@ -111,27 +94,46 @@ def touchpoint_events_record(
     """
     now = now or timezone.now()
     touchpoints = {tp.key: tp for tp in Touchpoint.objects.filter(key__in={e.touchpoint_key for e in events})}
-    named_surveys = {e.survey_id for e in events if e.survey_id is not None}
-    active_surveys = set(Survey.objects.filter(id__in=named_surveys, active=True).values_list("id", flat=True))
+    rejected = _rejected(events, touchpoints)
+    accepted = [i for i in range(len(events)) if i not in rejected]
+    event_ids = [events[i].event_id for i in accepted if events[i].event_id]
+    locks.batch_keys_lock(
+        [f"customer:{events[i].customer.external_id}" for i in accepted] + [f"event:{e}" for e in event_ids]
+    )
+    seen = _seen(event_ids)
+    fresh = [i for i in accepted if not (events[i].event_id and events[i].event_id in seen)]
+    latest: dict[str, dict[str, object]] = {}
+    for i in fresh:  # later events about a customer add to (and override) what earlier ones gave
+        latest.setdefault(events[i].customer.external_id, {}).update(events[i].customer.given())
+    rows.customers_upsert(latest, now=now)
+    plan = _Plan(customers=rows.customers_get(list(latest)), touchpoints=touchpoints, now=now)
+    plan.decide(events, fresh)
+    rows.invitations_insert(plan.invitations)
+    rows.events_insert(plan.records)
+    _send_due(plan.invitations, now=now)
+    return _outcomes(events, rejected=rejected, seen=seen, plan=plan)
+
+
+def _rejected(events: Sequence[EventInput], touchpoints: dict[str, Touchpoint]) -> dict[int, EventRejected]:
+    """The events refused for an unknown touchpoint or survey, by index."""
+    named = {e.survey_id for e in events if e.survey_id is not None}
+    active_surveys = set(Survey.objects.filter(id__in=named, active=True).values_list("id", flat=True))
+    rejected: dict[int, EventRejected] = {}
     known_keys: list[str] | None = None
-    outcomes: list[EventRejected | None] = [None] * len(events)
-    accepted: list[int] = []
     for index, event in enumerate(events):
         if event.touchpoint_key not in touchpoints:
             if known_keys is None:
                 known_keys = list(Touchpoint.objects.order_by("key").values_list("key", flat=True))
             message = f"Unknown touchpoint '{event.touchpoint_key}'; known: {', '.join(known_keys) or 'none yet'}."
-            outcomes[index] = EventRejected({"touchpoint": [message]})
+            rejected[index] = EventRejected({"touchpoint": [message]})
         elif event.survey_id is not None and event.survey_id not in active_surveys:
-            outcomes[index] = EventRejected({"survey": [f"No active survey with id {event.survey_id}."]})
-        else:
-            accepted.append(index)
+            rejected[index] = EventRejected({"survey": [f"No active survey with id {event.survey_id}."]})
+    return rejected
 
-    event_ids = [events[i].event_id for i in accepted if events[i].event_id]
-    lock_batch_keys(
-        [f"customer:{events[i].customer.external_id}" for i in accepted] + [f"event:{e}" for e in event_ids]
-    )
-    seen = {
+
+def _seen(event_ids: list[str]) -> dict[str, EventOutcome]:
+    """The first decisions of events recorded before, by event id (answered as duplicates)."""
+    return {
         stored.event_id: EventOutcome(
             decision=stored.decision,
             reason=stored.reason,
@@ -143,17 +145,14 @@ def touchpoint_events_record(
         )
         for stored in TouchpointEvent.objects.filter(event_id__any_of=event_ids).select_related("invitation")
     }
-    fresh = [i for i in accepted if not (events[i].event_id and events[i].event_id in seen)]
 
-    latest: dict[str, dict[str, object]] = {}
-    for i in fresh:  # later events about a customer add to (and override) what earlier ones gave
-        latest.setdefault(events[i].customer.external_id, {}).update(events[i].customer.given())
-    rows.customers_upsert(latest, now=now)
-    customers = rows.customers_get(list(latest))
+
+def _contact_rules(touchpoints: Iterable[Touchpoint]) -> tuple[dict[int, list[policy.Rule]], set[tuple[int, int]]]:
+    """The active rules per touchpoint, top first; and the (survey, touchpoint) rules an admin switched off."""
     rules: dict[int, list[policy.Rule]] = defaultdict(list)
-    switched_off: set[tuple[int, int]] = set()  # (survey, touchpoint) rules an admin turned off
+    switched_off: set[tuple[int, int]] = set()
     for model in (
-        ContactRule.objects.filter(survey__active=True, touchpoint__in=[tp.id for tp in touchpoints.values()])
+        ContactRule.objects.filter(survey__active=True, touchpoint__in=[tp.id for tp in touchpoints])
         .select_related("touchpoint")
         .order_by("-priority", "id")
     ):
@@ -161,23 +160,39 @@ def touchpoint_events_record(
             rules[model.touchpoint_id].append(rule_from_model(model))
         else:
             switched_off.add((model.survey_id, model.touchpoint_id))
-    longest = max([policy.CAP_WINDOW, *(max(r.cooldown, r.recontact) for group in rules.values() for r in group)])
-    history = contact_history(customer_ids=[c.id for c in customers.values()], since=now - longest)
+    return rules, switched_off
 
-    invitations: list[rows.NewInvitation] = []
-    records: list[rows.NewEvent] = []
-    decided: dict[int, tuple[policy.Decision, rows.NewEvent]] = {}
-    first_in_batch: dict[str, int] = {}
-    for index in fresh:
-        event = events[index]
-        if event.event_id:
-            if event.event_id in first_in_batch:
-                continue  # the same event twice in one batch: answered from the first below
-            first_in_batch[event.event_id] = index
-        customer = customers[event.customer.external_id]
-        touchpoint = touchpoints[event.touchpoint_key]
-        rule = _pick_rule(rules, touchpoint=touchpoint, survey_id=event.survey_id, switched_off=switched_off)
-        occurred_at = event.occurred_at or now
+
+class _Plan:
+    """The batch's decisions, and the invitations and event rows they make, before anything is written."""
+
+    def __init__(self, *, customers: dict[str, rows.CustomerRow], touchpoints: dict[str, Touchpoint], now: datetime):
+        self.customers, self.touchpoints, self.now = customers, touchpoints, now
+        self.rules, self.switched_off = _contact_rules(touchpoints.values())
+        longest = max(
+            [policy.CAP_WINDOW, *(max(r.cooldown, r.recontact) for group in self.rules.values() for r in group)]
+        )
+        self.history = contact_history(customer_ids=[c.id for c in customers.values()], since=now - longest)
+        self.invitations: list[rows.NewInvitation] = []
+        self.records: list[rows.NewEvent] = []
+        self.decided: dict[int, tuple[policy.Decision, rows.NewEvent]] = {}
+        self.first_in_batch: dict[str, int] = {}
+
+    def decide(self, events: Sequence[EventInput], indexes: list[int]) -> None:
+        """Decide each event in turn: an invitation counts in the history of the events after it."""
+        for index in indexes:
+            event = events[index]
+            if event.event_id:
+                if event.event_id in self.first_in_batch:
+                    continue  # the same event twice in one batch: answered from the first
+                self.first_in_batch[event.event_id] = index
+            self.decided[index] = self._decide(event)
+
+    def _decide(self, event: EventInput) -> tuple[policy.Decision, rows.NewEvent]:
+        customer = self.customers[event.customer.external_id]
+        touchpoint = self.touchpoints[event.touchpoint_key]
+        rule = _pick_rule(self.rules, touchpoint=touchpoint, survey_id=event.survey_id, switched_off=self.switched_off)
+        occurred_at = event.occurred_at or self.now
         decision = policy.decide(
             rule=rule,
             customer=policy.CustomerFacts(
@@ -186,9 +201,9 @@ def touchpoint_events_record(
                 unsubscribed=customer.unsubscribed,
                 bounced=customer.bounced,
             ),
-            history=history[customer.id],
+            history=self.history[customer.id],
             occurred_at=occurred_at,
-            now=now,
+            now=self.now,
         )
         invitation = None
         if decision.invite:
@@ -198,37 +213,39 @@ def touchpoint_events_record(
                 customer_id=customer.id,
                 channel=rule.channel,
                 locale=customer.locale,
-                created_at=now,
+                created_at=self.now,
                 send_at=decision.send_at,
                 expires_at=decision.expires_at,
             )
-            invitations.append(invitation)
-            history[customer.id].append(policy.PastInvitation(touchpoint.id, now))
+            self.invitations.append(invitation)
+            self.history[customer.id].append(policy.PastInvitation(touchpoint.id, self.now))
         record = rows.NewEvent(
             event_id=event.event_id,
             touchpoint_id=touchpoint.id,
             customer_id=customer.id,
             survey_id=rule.survey_id if rule else event.survey_id,
             occurred_at=occurred_at,
-            received_at=now,
+            received_at=self.now,
             decision=TouchpointEvent.Decision.INVITED if decision.invite else TouchpointEvent.Decision.SKIPPED,
             reason=decision.reason,
             invitation=invitation,
         )
-        records.append(record)
-        decided[index] = (decision, record)
+        self.records.append(record)
+        return decision, record
 
-    rows.invitations_insert(invitations)
-    rows.events_insert(records)
 
+def _outcomes(
+    events: Sequence[EventInput], *, rejected: dict[int, EventRejected], seen: dict[str, EventOutcome], plan: _Plan
+) -> list[EventOutcome | EventRejected]:
+    """One outcome per event, in order: refused, seen before, decided now, or a repeat within the batch."""
     result: list[EventOutcome | EventRejected] = []
     for index, event in enumerate(events):
-        if isinstance(outcomes[index], EventRejected):
-            result.append(outcomes[index])
+        if index in rejected:
+            result.append(rejected[index])
         elif event.event_id in seen:
             result.append(seen[event.event_id])
-        elif index in decided:
-            decision, record = decided[index]
+        elif index in plan.decided:
+            decision, record = plan.decided[index]
             invitation = record.invitation
             result.append(
                 EventOutcome(
@@ -241,13 +258,15 @@ def touchpoint_events_record(
                 )
             )
         else:  # a repeat within this batch
-            first = result[first_in_batch[event.event_id]]
-            result.append(replace(first, duplicate=True))
+            result.append(replace(result[plan.first_in_batch[event.event_id]], duplicate=True))
+    return result
 
+
+def _send_due(invitations: list[rows.NewInvitation], *, now: datetime) -> None:
+    """Send the email invitations due at once, after the commit."""
     due = [invitation.id for invitation in invitations if invitation.channel == "email" and invitation.send_at <= now]
     if due:
         from surveys import tasks  # tasks import the services; importing them here avoids a cycle
 
         # robust: a broker outage must not fail a committed batch; the beat sweep sends what is due.
         transaction.on_commit(lambda: tasks.invitation_send_many.delay(due), robust=True)
-    return result

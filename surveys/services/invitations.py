@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from closedloop import services as closedloop_services
-from surveys import scoring
+from surveys import locks, scoring
 from surveys.emails import invitation_email
 from surveys.models import INVITATION_CLAIM_TIMEOUT, Customer, Invitation, Response
 from surveys.services.responses import SubmittedResponse, response_feedback_record
@@ -83,11 +83,7 @@ def invitation_respond(
     hours it is refused.
     """
     invitation = invitation_get(token=token)
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("survey", "touchpoint", "customer")
-        .get(pk=invitation.pk)
-    )
+    invitation = locks.invitation_lock(pk=invitation.pk)
     survey = invitation.survey
     response = Response.objects.filter(invitation=invitation).first()
     if score is None:  # a comment added to the answer already given

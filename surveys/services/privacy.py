@@ -14,7 +14,8 @@ from django.db import transaction
 
 from closedloop import services as closedloop_services
 from feedback import services as feedback_services
-from surveys.models import Customer, Erasure, Response
+from surveys import locks
+from surveys.models import Erasure, Response
 
 
 def erasure_reference(external_id: str) -> str:
@@ -30,7 +31,7 @@ def customer_forget(*, external_id: str, via: str, actor=None) -> Erasure:
     their feedback items, cases and advocate; invitations and touchpoint events go with the
     customer. The audit keeps only counts and a keyed hash of the id.
     """
-    customer = Customer.objects.select_for_update().get(external_id=external_id)
+    customer = locks.customer_lock(external_id=external_id)
     identifiers = [customer.external_id, customer.email, customer.name]
     answers = Response.objects.filter(customer=customer)
     counts = {"responses": answers.update(customer=None, comment="", account="", client_metadata={})}

@@ -10,15 +10,16 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from common.sql import server_bound_cursor
+from common.sql import postgresql_paths, server_bound_cursor
 from feedback import selectors as feedback_selectors
 from feedback import services as feedback_services
 from feedback.contracts import FeedbackSource
-from surveys import scoring
+from surveys import locks, scoring
 from surveys.identity import identity_verified
 from surveys.models import Customer, Response
 from surveys.selectors import SurveyRef, survey_get_active, touchpoint_get_id
-from surveys.services.rollups import score_change_insert_sql, score_changes_record
+from surveys.services.rollups import score_changes_record
+from surveys.sql_answer import answer_statement, customer_upsert_params, customer_upsert_sql
 
 
 class SurveyNotFound(ObjectDoesNotExist):
@@ -142,8 +143,9 @@ def response_submit(
         idempotency_key=idempotency_key,
     )
     # The answer's feedback item is stored with it, atomically, so that no answer is ever left
-    # without one: in the answer's own statement on PostgreSQL, in one transaction elsewhere.
-    if connection.vendor == "postgresql":
+    # without one: in the answer's own statement on PostgreSQL, in one transaction elsewhere. Both
+    # store the same rows (tests/surveys/test_sql.py).
+    if postgresql_paths():
         feedback = _feedback_source(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
@@ -206,82 +208,26 @@ def _insert_response_orm(response: Response, customer, *, survey, touchpoint_key
     return SubmittedResponse(id=response.id, classification=classification)
 
 
-# Creates the customer when the id is new; an existing customer is left as it is (the no-op
-# update makes RETURNING give its id, and locks the row for the rest of the statement).
-_UPSERT_IDENTITY_SQL = """
-INSERT INTO {table} (external_id, email, name, locale, account, plan, consent_to_contact, created_at, updated_at)
-VALUES (%s, %s, %s, %s, '', '', %s, %s, %s)
-ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id
-RETURNING id, email AS customer_email, name AS customer_name, value AS customer_value, plan AS customer_plan,
-    account AS customer_account
-"""
-_ANSWER_FROM_CUSTOMER = {"customer_id": "id", "plan": "customer_plan", "account": "customer_account"}
-# What the answer's feedback item takes from the statement's own rows rather than from parameters.
-_ITEM_FROM_ANSWER = ("source_id", "customer_id")
-_ITEM_FROM_CUSTOMER = ("customer_email", "customer_name", "customer_value", "customer_plan", "customer_account")
-
-
-def _customer_upsert_sql() -> str:
-    return _UPSERT_IDENTITY_SQL.format(table=connection.ops.quote_name(Customer._meta.db_table))
-
-
 def _customer_upsert_params(identity: CustomerIdentity) -> list:
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return [identity.external_id, identity.email, identity.name, identity.locale, False, now, now]
+    return customer_upsert_params(
+        external_id=identity.external_id, email=identity.email, name=identity.name, locale=identity.locale
+    )
 
 
 def _insert_response_postgresql(
     response: Response, identity: CustomerIdentity | None, *, feedback: FeedbackSource
 ) -> tuple[int, int | None] | None:
-    """Store the answer in one PostgreSQL statement; return the response and customer ids.
+    """Store the answer in one PostgreSQL statement (surveys.sql_answer); return the response and customer ids.
 
     None when the answer's idempotency key is already stored: the insert then does nothing, and
-    so neither does any step that follows from it.
-
-    One statement is atomic by itself, and a transaction's BEGIN and COMMIT would double the
-    round trips of the busiest endpoint (only a keyed answer's caller adds them, to roll back a
-    refused retry). It upserts the identified customer, inserts the answer,
-    and upserts its feedback item, each as a step of the same statement; the item's snapshot of
-    the customer is the stored customer's row, as the upsert returns it.
+    so neither does any step that follows from it. It upserts the identified customer, inserts
+    the answer and its score change, and upserts its feedback item, each as a step of the same
+    statement; no BEGIN or COMMIT around it (only a keyed answer's caller adds them, to roll back
+    a refused retry).
     """
-    quote = connection.ops.quote_name
-    fields = [field for field in Response._meta.concrete_fields if not field.primary_key]
-    steps, params = [], []
-    if identity is not None:
-        steps.append(f"customer AS ({_customer_upsert_sql()})")
-        params += _customer_upsert_params(identity)
-    # The answer takes the customer's id and segment from the upsert's row.
-    from_customer = _ANSWER_FROM_CUSTOMER if identity is not None else {}
-    values = ", ".join(
-        f"(SELECT {from_customer[f.attname]} FROM customer)"  # noqa: S608 - our column names
-        if f.attname in from_customer
-        else "%s"
-        for f in fields
-    )
-    params += [
-        field.get_db_prep_save(getattr(response, field.attname), connection)
-        for field in fields
-        if field.attname not in from_customer
-    ]
-    # Identifiers come from the models' metadata; every value is a bound parameter.
-    columns = ", ".join(quote(field.column) for field in fields)
-    # A given key: an answer already stored under it (a retried request) makes the insert do nothing.
-    keyed = f" ON CONFLICT (survey_id, {quote('idempotency_key')}) WHERE {quote('idempotency_key')} > '' DO NOTHING"
-    steps.append(
-        f"answer AS (INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
-        f"{keyed if response.idempotency_key else ''}"
-        " RETURNING id AS source_id, customer_id, survey_id, touchpoint_id, locale, plan, submitted_at, score)"
-    )
-    steps.append(f"counted AS ({score_change_insert_sql(answers='answer')})")
-    item_sql, item_params = feedback_services.feedback_item_insert_sql(
-        source=feedback,
-        ids_from="answer, customer" if identity is not None else "answer",
-        from_relation=_ITEM_FROM_ANSWER + _ITEM_FROM_CUSTOMER if identity is not None else _ITEM_FROM_ANSWER,
-    )
-    steps.append(f"item AS ({item_sql})")
-    params += item_params
+    customer = _customer_upsert_params(identity) if identity is not None else None
+    sql, params = answer_statement(response, customer=customer, feedback=feedback)
     with server_bound_cursor() as cursor:
-        sql = f"WITH {', '.join(steps)} SELECT source_id, customer_id FROM answer"  # noqa: S608 - steps are ours
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
@@ -352,7 +298,7 @@ def responses_delete(*, response_ids: Sequence[int]) -> int:
 
     Cases and advocates keep their own snapshots (the closed loop's record of what was done).
     """
-    responses = list(Response.objects.select_for_update().filter(pk__in=list(response_ids)))
+    responses = locks.responses_lock(response_ids)
     score_changes_record(changes=[(response, -1) for response in responses])
     ids = [response.pk for response in responses]
     feedback_services.feedback_items_delete(source="response", source_ids=ids)
@@ -374,5 +320,5 @@ def customer_get_or_create_identity(*, identity: CustomerIdentity) -> int:
         )
         return customer.id
     with connection.cursor() as cursor:
-        cursor.execute(_customer_upsert_sql(), _customer_upsert_params(identity))
+        cursor.execute(customer_upsert_sql(), _customer_upsert_params(identity))
         return cursor.fetchone()[0]

@@ -14,20 +14,16 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 
+from common.sql import postgresql_paths
+from surveys import locks
 from surveys.models import SCORE_COLUMNS, Response, ScoreChange, ScoreRollup
+from surveys.sql_rollups import GRAINS as _GRAINS
+from surveys.sql_rollups import KEY as _KEY
+from surveys.sql_rollups import fold_sql, rollups_insert_select_sql
 
 FOLD_BATCH = 100_000  # pending rows folded per statement
-_KEY = ("survey_id", "touchpoint_id", "locale", "plan")
 _KEY_ALL = ("survey_id", "touchpoint_id", "blank_locale", "blank_plan")  # the *_all grains: segments left blank
 _BLANK = {"blank_locale": Value(""), "blank_plan": Value("")}
-# (grain, its bucket, kept per locale and plan)
-_GRAINS = (
-    (ScoreRollup.Grain.DAY, "day", True),
-    (ScoreRollup.Grain.MONTH, "month", True),
-    (ScoreRollup.Grain.DAY_ALL, "day", False),
-    (ScoreRollup.Grain.MONTH_ALL, "month", False),
-)
-_ROLLUP_COLUMNS = ("grain", "bucket", *_KEY, *SCORE_COLUMNS)
 
 
 def score_changes_record(*, changes: Iterable[tuple[Response, int]]) -> None:
@@ -46,32 +42,19 @@ def score_changes_record(*, changes: Iterable[tuple[Response, int]]) -> None:
     )
 
 
-def score_change_insert_sql(*, answers: str) -> str:
-    """The insert of an answer's +1 as a step of the answer's own PostgreSQL statement.
-
-    `answers` names the step that returned the stored answer's survey_id, touchpoint_id, locale,
-    plan, submitted_at and score.
-    """
-    quote = connection.ops.quote_name
-    return (
-        f"INSERT INTO {quote(ScoreChange._meta.db_table)}"  # noqa: S608 - identifiers are ours
-        " (survey_id, touchpoint_id, locale, plan, submitted_at, score, change)"
-        f" SELECT survey_id, COALESCE(touchpoint_id, 0), locale, plan, submitted_at, score, 1 FROM {answers}"
-    )
-
-
 def score_rollups_fold() -> int:
     """Fold every pending ScoreChange into the rollups; return how many were folded (idempotent).
 
     On PostgreSQL one statement deletes a batch of pending rows and adds exactly those to the
     rollups, so a fold running beside answers, readers or another fold neither loses nor
-    double-counts a row. Elsewhere the transaction holds the database's only write lock.
+    double-counts a row. Elsewhere the transaction holds the database's only write lock. Both
+    fold to the same rollups (tests/surveys/test_sql.py).
     """
     folded = 0
-    if connection.vendor == "postgresql":
+    if postgresql_paths():
         while True:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(_fold_sql_postgresql(), [FOLD_BATCH, settings.TIME_ZONE])
+                cursor.execute(fold_sql(), [FOLD_BATCH, settings.TIME_ZONE])
                 moved = cursor.fetchone()[0]
             folded += moved
             if moved < FOLD_BATCH:
@@ -100,9 +83,7 @@ def score_rollups_rebuild() -> int:
     On PostgreSQL the pending table is locked for the rebuild, so answers arriving meanwhile wait
     for it to finish and are then counted as usual.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(ScoreChange._meta.db_table)} IN EXCLUSIVE MODE")
+    locks.score_changes_lock()
     ScoreChange.objects.all().delete()
     ScoreRollup.objects.all().delete()
     counts = {column: Count("id", filter=Q(score=n)) for n, column in enumerate(SCORE_COLUMNS)}
@@ -152,46 +133,7 @@ def _zone() -> ZoneInfo:
 
 
 def _insert_select(rows: QuerySet, *, add: bool = False) -> None:
-    """INSERT INTO score rollups the rows of a values_list queryset in _ROLLUP_COLUMNS' order.
-
-    With `add`, a cell that exists has the new counts added to it.
-    """
-    quote = connection.ops.quote_name
+    """INSERT INTO score rollups the rows of a values_list queryset in ROLLUP_COLUMNS' order (`add`: sum into cells)."""
     sql, params = rows.query.sql_with_params()
-    columns = ", ".join(quote(column) for column in _ROLLUP_COLUMNS)
-    statement = f"INSERT INTO {quote(ScoreRollup._meta.db_table)} ({columns}) SELECT * FROM ({sql}) AS cells"  # noqa: S608
-    if add:
-        conflict = ", ".join(quote(column) for column in ("grain", "bucket", *_KEY))
-        sums = ", ".join(
-            f"{quote(c)} = {quote(ScoreRollup._meta.db_table)}.{quote(c)} + excluded.{quote(c)}" for c in SCORE_COLUMNS
-        )
-        # WHERE true: SQLite would otherwise read ON CONFLICT as a join's ON.
-        statement += f" WHERE true ON CONFLICT ({conflict}) DO UPDATE SET {sums}"
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-
-
-def _fold_sql_postgresql() -> str:
-    quote = connection.ops.quote_name
-    changes, rollups = quote(ScoreChange._meta.db_table), quote(ScoreRollup._meta.db_table)
-    sums = ", ".join(f"COALESCE(SUM(change) FILTER (WHERE score = {n}), 0)" for n in range(len(SCORE_COLUMNS)))
-    add = ", ".join(f"{c} = {rollups}.{c} + excluded.{c}" for c in SCORE_COLUMNS)
-    columns = ", ".join(_ROLLUP_COLUMNS)
-    key = ", ".join(_KEY)
-    buckets = {"day": "day", "month": "date_trunc('month', day)::date"}
-    steps = []
-    for grain, bucket, segmented in _GRAINS:
-        segments = "locale, plan" if segmented else "'', ''"
-        group = f"{buckets[bucket]}, survey_id, touchpoint_id" + (", locale, plan" if segmented else "")
-        steps.append(
-            f" {grain.value} AS (INSERT INTO {rollups} ({columns})"  # noqa: S608 - identifiers are ours
-            f"  SELECT '{grain.value}', {buckets[bucket]}, survey_id, touchpoint_id, {segments}, {sums} FROM moved"
-            f"  GROUP BY {group} ON CONFLICT (grain, bucket, {key}) DO UPDATE SET {add})"
-        )
-    return (
-        f"WITH moved AS (DELETE FROM {changes} WHERE id IN ("  # noqa: S608 - identifiers are ours
-        f"  SELECT id FROM {changes} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
-        f"  RETURNING (submitted_at AT TIME ZONE %s)::date AS day, {key}, score, change),"
-        + ",".join(steps)
-        + " SELECT count(*) FROM moved"
-    )
+        cursor.execute(rollups_insert_select_sql(sql, add=add), params)

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from closedloop import exports, rules, selectors, services
 from closedloop.models import Advocate, AdvocateExport
+from common.sql import portable_paths
 from tests.closedloop.factories import AdvocateFactory, ReferralFactory
 from tests.closedloop.test_advocates import staff_client
 
@@ -53,10 +54,10 @@ def csv_of(blocks) -> bytes:
 
 
 @pytest.mark.postgres
-def test_the_copy_export_writes_the_same_bytes_as_python_s_csv(tricky, monkeypatch):
+def test_the_copy_export_writes_the_same_bytes_as_python_s_csv(tricky):
     copied = csv_of(exports.csv_stream(selectors.AdvocateFilters(), actor=None, logged={}))
-    monkeypatch.setattr(exports.connection, "vendor", "sqlite")  # the embedded path, on the same rows
-    written = csv_of(exports.csv_stream(selectors.AdvocateFilters(), actor=None, logged={}))
+    with portable_paths():  # the embedded path, on the same rows
+        written = csv_of(exports.csv_stream(selectors.AdvocateFilters(), actor=None, logged={}))
 
     assert copied == written
     assert [log.row_count for log in AdvocateExport.objects.order_by("id")] == [len(TRICKY), len(TRICKY)]

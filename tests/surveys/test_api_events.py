@@ -212,7 +212,8 @@ FOR_THE_SERIALIZER = [
 
 @pytest.mark.parametrize("item", WELL_FORMED)
 def test_the_fast_path_reads_well_formed_events_exactly_as_the_serializer_does(item):
-    from surveys.api.events import EventSerializer, well_formed_event
+    from surveys.api.events import EventSerializer
+    from surveys.event_validation import well_formed_event
 
     serializer = EventSerializer(data=item)
     assert serializer.is_valid(), serializer.errors
@@ -221,6 +222,6 @@ def test_the_fast_path_reads_well_formed_events_exactly_as_the_serializer_does(i
 
 @pytest.mark.parametrize("item", FOR_THE_SERIALIZER)
 def test_the_fast_path_leaves_anything_unusual_to_the_serializer(item):
-    from surveys.api.events import well_formed_event
+    from surveys.event_validation import well_formed_event
 
     assert well_formed_event(item) is None

@@ -157,7 +157,7 @@ def test_a_null_item_in_a_batch_is_reported_alone(staff_client):
 
 
 def test_a_touchpoint_with_a_trailing_newline_goes_to_the_serializer():
-    from surveys.api.events import well_formed_event
+    from surveys.event_validation import well_formed_event
 
     assert well_formed_event({"touchpoint": "tp\n", "customer": {"external_id": "x"}}) is None
 

@@ -1,0 +1,31 @@
+"""The customer, as the business's systems and the answers describe it."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models.defaults import LOCALE_CHOICES
+
+
+class Customer(models.Model):
+    external_id = models.CharField(_("external id"), max_length=128, unique=True)
+    email = models.EmailField(_("email"), blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    locale = models.CharField(_("locale"), max_length=8, choices=LOCALE_CHOICES, blank=True)
+    account = models.CharField(_("account"), max_length=200, blank=True, db_index=True)
+    plan = models.CharField(_("plan"), max_length=100, blank=True, db_index=True)
+    value = models.DecimalField(
+        _("value"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("For example MRR.")
+    )
+    consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    email_bounced_at = models.DateTimeField(_("email bounced at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ("external_id",)
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.external_id

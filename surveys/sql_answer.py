@@ -1,0 +1,99 @@
+"""The answer's own statement: customer, answer, score change and feedback item in one `WITH … INSERT` (PostgreSQL).
+
+One statement is atomic by itself, and a transaction's BEGIN and COMMIT would double the round
+trips of the busiest endpoint. Its steps, each a CTE of the same statement:
+
+    customer  upserts the identified customer (when there is one) and returns its row;
+    answer    inserts the response, taking the customer's id and segment from `customer`;
+    counted   inserts the answer's +1 score change (surveys.sql_rollups);
+    item      upserts the answer's feedback item: feedback builds that step
+              (feedback.services.FeedbackItemUpsert) from which relation holds which field.
+
+Identifiers come from the models' metadata; every value is a bound parameter.
+"""
+
+import functools
+
+from django.db import connection
+from django.utils import timezone
+
+from feedback.contracts import FeedbackSource
+from feedback.services import FeedbackItemUpsert, FromRelation
+from surveys.models import Customer, Response
+from surveys.sql_rollups import score_change_step_sql
+
+# Creates the customer when the id is new; an existing customer is left as it is (the no-op
+# update makes RETURNING give its id, and locks the row for the rest of the statement).
+_CUSTOMER_UPSERT_SQL = """
+INSERT INTO {table} (external_id, email, name, locale, account, plan, consent_to_contact, created_at, updated_at)
+VALUES (%s, %s, %s, %s, '', '', %s, %s, %s)
+ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id
+RETURNING id, email, name, value, plan, account
+"""
+# What the answer takes from the customer's row: the response's field, and the `customer` step's column.
+_ANSWER_FROM_CUSTOMER = {"customer_id": "id", "plan": "plan", "account": "account"}
+_FROM_ANSWER = FromRelation("answer", (("source_id", "id"), ("customer_id", "customer_id")))
+_FROM_CUSTOMER = FromRelation(
+    "customer",
+    (
+        ("customer_email", "email"),
+        ("customer_name", "name"),
+        ("customer_value", "value"),
+        ("customer_plan", "plan"),
+        ("customer_account", "account"),
+    ),
+)
+# The answer's feedback item: its snapshot of the customer is the stored customer's row, as the upsert returns it.
+_ITEM = {False: FeedbackItemUpsert((_FROM_ANSWER,)), True: FeedbackItemUpsert((_FROM_ANSWER, _FROM_CUSTOMER))}
+
+
+def customer_upsert_sql() -> str:
+    """Insert the customer unless its external id is known; either way return its id (and the row's segment)."""
+    return _CUSTOMER_UPSERT_SQL.format(table=connection.ops.quote_name(Customer._meta.db_table))
+
+
+def customer_upsert_params(*, external_id: str, email: str, name: str, locale: str) -> list:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return [external_id, email, name, locale, False, now, now]
+
+
+def answer_statement(response: Response, *, customer: list | None, feedback: FeedbackSource) -> tuple[str, list]:
+    """The answer's statement and its parameters; it returns one row (response id, customer id), or none.
+
+    `customer` is customer_upsert_params() for an identified answer, None for an anonymous one.
+    With the response's idempotency key given, an answer already stored under it makes the
+    insert do nothing, and so every step that follows from it: the statement returns no row.
+    """
+    identified = customer is not None
+    sql, own_fields = _answer_template(identified=identified, keyed=bool(response.idempotency_key))
+    params = list(customer or [])
+    params += [field.get_db_prep_save(getattr(response, field.attname), connection) for field in own_fields]
+    params += _ITEM[identified].params(feedback)
+    return sql, params
+
+
+@functools.cache
+def _answer_template(*, identified: bool, keyed: bool) -> tuple[str, tuple]:
+    """The statement (built once per process for each shape), and the response's fields given as parameters."""
+    quote = connection.ops.quote_name
+    fields = [field for field in Response._meta.concrete_fields if not field.primary_key]
+    from_customer = _ANSWER_FROM_CUSTOMER if identified else {}
+    values = ", ".join(
+        f"(SELECT {quote(from_customer[f.attname])} FROM customer)" if f.attname in from_customer else "%s"
+        for f in fields
+    )
+    columns = ", ".join(quote(field.column) for field in fields)
+    conflict = (
+        f" ON CONFLICT (survey_id, {quote('idempotency_key')}) WHERE {quote('idempotency_key')} > '' DO NOTHING"
+        if keyed
+        else ""
+    )
+    steps = [f"customer AS ({customer_upsert_sql()})"] if identified else []
+    steps.append(
+        f"answer AS (INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({values}){conflict}"
+        " RETURNING id, customer_id, survey_id, touchpoint_id, locale, plan, submitted_at, score)"
+    )
+    steps.append(f"counted AS ({score_change_step_sql(answers='answer')})")
+    steps.append(f"item AS ({_ITEM[identified].sql()})")
+    sql = f"WITH {', '.join(steps)} SELECT id, customer_id FROM answer"
+    return sql, tuple(f for f in fields if f.attname not in from_customer)
