@@ -8,12 +8,12 @@ at any moment. A filter on account reads the responses themselves: accounts are 
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Count, DateField, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth, TruncWeek
 
 from insights.filters import ScoreFilters, with_surveys
 from insights.periods import day_after, day_start, zone
+from insights.sql import bucket_day, cells_sum
 from surveys.models import SCORE_COLUMNS, Response, ScoreChange, ScoreRollup, Survey, Touchpoint
 
 
@@ -31,19 +31,12 @@ def counts(
             _rollup_cells(filters, since, until, interval, group_by),
             _pending_cells(filters, since, until, interval, group_by),
         ]
-    compiled = [part.query.sql_with_params() for part in parts]
-    sums = ", ".join(f"SUM(n{column})" for column in SCORE_COLUMNS)
-    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part{n}" for n, (sql, _params) in enumerate(compiled))  # noqa: S608
-    sql = f"SELECT bucket_start, group_key, {sums} FROM ({union}) AS cells GROUP BY bucket_start, group_key"  # noqa: S608 - ours
-    params = [param for _sql, part_params in compiled for param in part_params]
     result: dict[tuple[date | None, str], dict[int, int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for bucket, key, *counted in cursor.fetchall():
-            start = date.fromisoformat(str(bucket)[:10]) if interval else None
-            result[(start, "" if key is None else str(key))] = {
-                score: int(count or 0) for score, count in enumerate(counted) if count
-            }
+    for bucket, key, *counted in cells_sum(parts, SCORE_COLUMNS):
+        start = bucket_day(bucket) if interval else None
+        result[(start, "" if key is None else str(key))] = {
+            score: int(count or 0) for score, count in enumerate(counted) if count
+        }
     return result
 
 
