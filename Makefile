@@ -34,6 +34,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	@$(MAKE) --no-print-directory sizes
 
 # No module over 400 lines (migrations aside): split it by concept before it grows past that.
 sizes:
