@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass, field, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -197,7 +198,7 @@ def results_write(rows: list[ResultRow], *, claim: str | None, now: datetime) ->
     """
     if postgresql_paths():
         payload = json.dumps([astuple(row) for row in rows], ensure_ascii=False)
-        params = [now, now, payload] + ([claim, FeedbackItem.Status.PENDING] if claim is not None else [])
+        params: list[Any] = [now, now, payload, *([claim, FeedbackItem.Status.PENDING] if claim is not None else [])]
         with connection.cursor() as cursor:
             cursor.execute(analysis_results_update_sql(claimed=claim is not None), params)
             return sorted(pk for pk, ok in cursor.fetchall() if ok)

@@ -36,25 +36,29 @@ def advocates_from_answers(*, items: Sequence[AnalysedFeedback]) -> None:
     than the one it holds (a redelivery, an answer analysed late) changes nothing. A customer who
     opted out never becomes one, even by an answer given before the opt-out and analysed after.
     """
-    answers = [item for item in items if _is_nps(item, "promoter") or _is_nps(item, "detractor")]
+    answers = [
+        (item.customer_id, item)
+        for item in items
+        if item.customer_id is not None and (_is_nps(item, "promoter") or _is_nps(item, "detractor"))
+    ]
     if not answers:
         return
-    customers = sorted({item.customer_id for item in answers})
+    customers = sorted({customer_id for customer_id, _item in answers})
     held = {advocate.customer_id: advocate for advocate in locks.advocates_of_customers(customers)}
     opted_out = set(AdvocateOptOut.objects.filter(customer_id__any_of=customers).values_list("customer_id", flat=True))
     # customer by customer, as `locks` orders advocates (a new one is locked as it is inserted)
-    for item in sorted(answers, key=lambda item: (item.customer_id, item.given_at)):
+    for customer_id, item in sorted(answers, key=lambda pair: (pair[0], pair[1].given_at)):
         promoter = item.classification == "promoter"
-        advocate = held.get(item.customer_id)
+        advocate = held.get(customer_id)
         if advocate is None:
-            if not (promoter and item.consent_to_contact) or item.customer_id in opted_out:
+            if not (promoter and item.consent_to_contact) or customer_id in opted_out:
                 continue
             created = _advocate_create(item)
             if created is not None:
-                held[item.customer_id] = created
+                held[customer_id] = created
                 continue
             # another worker made this customer an advocate meanwhile: refresh theirs instead
-            advocate = held[item.customer_id] = locks.advocate_of_customer(item.customer_id)
+            advocate = held[customer_id] = locks.advocate_of_customer(customer_id)
         _advocate_refresh(advocate, item, promoter=promoter)
 
 
@@ -84,7 +88,8 @@ def _snapshot(advocate: Advocate, item: AnalysedFeedback) -> None:
     advocate.feedback_id = item.feedback_id
     advocate.survey_id = item.survey_id
     advocate.touchpoint_key = item.touchpoint_key
-    advocate.last_score = item.score
+    if item.score is not None:  # always, for an NPS answer
+        advocate.last_score = item.score
     advocate.last_comment = item.text
     advocate.language = item.language
     advocate.consent_at = item.given_at
@@ -96,15 +101,18 @@ def _advocate_create(item: AnalysedFeedback) -> Advocate | None:
 
     A code already taken (about 1 in 10^11) draws again.
     """
+    customer_id = item.customer_id
+    if customer_id is None:
+        raise ValueError("Only an identified customer's answer makes an advocate.")
     for _attempt in range(5):
-        advocate = Advocate(customer_id=item.customer_id)
+        advocate = Advocate(customer_id=customer_id)
         _snapshot(advocate, item)
         advocate.code = "".join(secrets.choice(rules.CODE_ALPHABET) for _ in range(rules.CODE_LENGTH))
         try:
             with transaction.atomic():  # a savepoint: a conflict leaves the caller's transaction usable
                 advocate.save(force_insert=True)
         except IntegrityError:
-            if Advocate.objects.filter(customer_id=item.customer_id).exists():
+            if Advocate.objects.filter(customer_id=customer_id).exists():
                 return None
             continue
         return advocate
@@ -220,7 +228,8 @@ def advocates_move(*, ids: Sequence[int], to: str, actor=None) -> AdvocatesMoved
     if to not in rules.ADVOCATE_MOVE_TARGETS:
         raise ValidationError({"status": [rules.advocate_move_error(current="", target=to)]})
     now = timezone.now()
-    moved, refused = [], {}
+    moved: list[int] = []
+    refused: dict[str, int] = {}
     for advocate in locks.advocates(ids):
         if advocate.status == to:
             continue

@@ -191,7 +191,9 @@ def _record_recovery(item: AnalysedFeedback) -> None:
 
 
 def _thresholds_by_survey(survey_ids: Iterable[int | None]) -> dict[int | None, rules.Thresholds]:
-    found = {rule.survey_id: rule for rule in CaseRule.objects.filter(survey_id__in=[i for i in survey_ids if i])}
+    found: dict[int | None, CaseRule | None] = {
+        rule.survey_id: rule for rule in CaseRule.objects.filter(survey_id__in=[i for i in survey_ids if i])
+    }
     found.setdefault(None, CaseRule.objects.filter(survey_id__isnull=True).first())
     return {survey_id: _thresholds(rule) for survey_id, rule in found.items()}
 

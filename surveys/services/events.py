@@ -96,7 +96,7 @@ def touchpoint_events_record(
     touchpoints = {tp.key: tp for tp in Touchpoint.objects.filter(key__in={e.touchpoint_key for e in events})}
     rejected = _rejected(events, touchpoints)
     accepted = [i for i in range(len(events)) if i not in rejected]
-    event_ids = [events[i].event_id for i in accepted if events[i].event_id]
+    event_ids = [event_id for i in accepted if (event_id := events[i].event_id)]
     locks.batch_keys_lock(
         [f"customer:{events[i].customer.external_id}" for i in accepted] + [f"event:{e}" for e in event_ids]
     )
@@ -134,7 +134,7 @@ def _rejected(events: Sequence[EventInput], touchpoints: dict[str, Touchpoint]) 
 def _seen(event_ids: list[str]) -> dict[str, EventOutcome]:
     """The first decisions of events recorded before, by event id (answered as duplicates)."""
     return {
-        stored.event_id: EventOutcome(
+        str(stored.event_id): EventOutcome(
             decision=stored.decision,
             reason=stored.reason,
             invitation_id=stored.invitation_id,
@@ -207,6 +207,10 @@ class _Plan:
         )
         invitation = None
         if decision.invite:
+            # policy.decide invites only under a rule, and says when to send and until when
+            assert rule is not None
+            assert decision.send_at is not None
+            assert decision.expires_at is not None
             invitation = rows.NewInvitation(
                 survey_id=rule.survey_id,
                 touchpoint_id=touchpoint.id,
@@ -242,7 +246,7 @@ def _outcomes(
     for index, event in enumerate(events):
         if index in rejected:
             result.append(rejected[index])
-        elif event.event_id in seen:
+        elif event.event_id is not None and event.event_id in seen:
             result.append(seen[event.event_id])
         elif index in plan.decided:
             decision, record = plan.decided[index]
@@ -257,8 +261,10 @@ def _outcomes(
                     token=invitation.token if invitation else None,
                 )
             )
-        else:  # a repeat within this batch
-            result.append(replace(result[plan.first_in_batch[event.event_id]], duplicate=True))
+        else:  # a repeat within this batch (of an event decided now: a refused event's repeats are refused)
+            first = result[plan.first_in_batch[str(event.event_id)]]
+            assert isinstance(first, EventOutcome)
+            result.append(replace(first, duplicate=True))
     return result
 
 

@@ -150,8 +150,10 @@ def response_submit(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
         if not idempotency_key:
-            response_id, _ = _insert_response_postgresql(response, customer, feedback=feedback)
-            return SubmittedResponse(id=response_id, classification=classification)
+            stored = _insert_response_postgresql(response, customer, feedback=feedback)
+            if stored is None:  # only a keyed answer's statement can store nothing
+                raise RuntimeError("The answer's statement stored no answer.")
+            return SubmittedResponse(id=stored[0], classification=classification)
         # The statement's customer step runs even when its insert does nothing: a refused retry
         # (IdempotencyKeyReused) rolls it back, so it leaves no customer behind.
         with transaction.atomic():

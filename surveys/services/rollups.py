@@ -67,8 +67,8 @@ def score_rollups_fold() -> int:
         counts = {column: Coalesce(Sum("change", filter=Q(score=n)), 0) for n, column in enumerate(SCORE_COLUMNS)}
         day = _local_day("submitted_at")
         month = Cast(TruncMonth(day), DateField())
-        for grain, bucket, segmented in _GRAINS:
-            bucket = day if bucket == "day" else month
+        for grain, bucket_grain, segmented in _GRAINS:
+            bucket = day if bucket_grain == "day" else month
             key = _KEY if segmented else _KEY_ALL
             rows = pending.annotate(grain=Value(grain.value), bucket=bucket, **_BLANK).values("grain", "bucket", *key)
             _insert_select(rows.annotate(**counts).values_list("grain", "bucket", *key, *SCORE_COLUMNS), add=True)
