@@ -106,6 +106,15 @@ class CaseListApi(ListAPIView):
 # --- One case ---------------------------------------------------------------------------------
 
 
+class RootCauseKeyField(serializers.SlugRelatedField):
+    """A root cause by its key; a key with a NUL character is unknown (PostgreSQL refuses it in a query)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
 class CaseDetailApi(GenericAPIView):
     """Show one case, or change it."""
 
@@ -122,7 +131,7 @@ class CaseDetailApi(GenericAPIView):
             help_text="User id of an active staff member.",
         )
         priority = StrictIntegerField(required=False, help_text="1 (most urgent) to 4.")
-        root_cause = serializers.SlugRelatedField(
+        root_cause = RootCauseKeyField(
             slug_field="key",
             queryset=RootCause.objects.all(),
             required=False,

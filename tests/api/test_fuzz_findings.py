@@ -52,3 +52,12 @@ def test_a_page_past_the_end_is_a_documented_404(root):
 
 def test_the_staff_token_s_group_still_decides(root):
     assert staff_client("marketing", "Marketing").get("/api/v1/metrics/scores/?kind=").status_code == 403
+
+
+def test_a_root_cause_key_with_a_nul_character_is_a_400_naming_it(root):
+    from tests.closedloop.factories import CaseFactory
+
+    case = CaseFactory()
+    response = root.patch(f"/api/v1/cases/{case.pk}/", {"root_cause": "data\x00-sync"}, format="json")
+    assert response.status_code == 400, response.content  # was: a 500 on PostgreSQL
+    assert response.json()["error"]["fields"]["root_cause"] == ["Unknown root cause 'data\\x00-sync'."]
