@@ -2,7 +2,6 @@
 
 import pytest
 
-from tests.closedloop.test_advocates import staff_client
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,5 +49,5 @@ def test_a_page_past_the_end_is_a_documented_404(root):
     assert root.get("/api/v1/cases/?page=0").status_code == 404
 
 
-def test_the_staff_token_s_group_still_decides(root):
-    assert staff_client("marketing", "Marketing").get("/api/v1/metrics/scores/?kind=").status_code == 403
+def test_the_staff_token_s_group_still_decides(root, role_client):
+    assert role_client("Marketing", "marketing").get("/api/v1/metrics/scores/?kind=").status_code == 403

@@ -29,13 +29,6 @@ User = get_user_model()
 CASES = "/api/v1/cases/"
 
 
-def member(name: str, group: str | None = "CX staff", **extra):
-    user = User.objects.create_user(name, f"{name}@example.com", "pw-for-tests-only", is_staff=True, **extra)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 def client_for(user) -> APIClient:
     """A client with the user's token: each request loads the user (and its permissions) afresh."""
     client = APIClient()
@@ -54,8 +47,8 @@ def detail(case) -> str:
 
 
 @pytest.fixture
-def agent():
-    return member("li")
+def agent(user_with_role):
+    return user_with_role("CX staff", "li")
 
 
 @pytest.fixture
@@ -191,8 +184,8 @@ def test_overdue_means_open_and_past_due_now(client):
     assert overdue.id not in ids(client.get(CASES, {"overdue": "false"}))
 
 
-def test_mine_and_owner_filter_by_owner(client, agent):
-    colleague = member("wang")
+def test_mine_and_owner_filter_by_owner(client, agent, user_with_role):
+    colleague = user_with_role("CX staff", "wang")
     mine = CaseFactory(owner=agent)
     theirs = CaseFactory(owner=colleague)
     nobodys = CaseFactory()
@@ -364,9 +357,9 @@ def test_an_unknown_case_is_a_404(client, method, pk):
     assert client.post(f"{CASES}{pk}/notes/", {"text": "hi"}, format="json").status_code == 404
 
 
-def test_assigning_a_new_case_makes_it_assigned_and_logs_it(client, agent):
+def test_assigning_a_new_case_makes_it_assigned_and_logs_it(client, agent, user_with_role):
     case = CaseFactory()
-    colleague = member("wang")
+    colleague = user_with_role("CX staff", "wang")
 
     res = client.patch(detail(case), {"owner": colleague.id}, format="json")
 
@@ -386,7 +379,7 @@ def test_assigning_a_new_case_makes_it_assigned_and_logs_it(client, agent):
     assert (res.json()["owner"], res.json()["status"]) == (None, "new")
 
 
-def test_contacting_sets_the_first_contact_once(client):
+def test_contacting_sets_the_first_contact_once(client, user_with_role):
     case = CaseFactory()
 
     res = client.patch(detail(case), {"status": "contacted", "priority": 1}, format="json")
@@ -395,7 +388,7 @@ def test_contacting_sets_the_first_contact_once(client):
     first = res.json()["first_contact_at"]
     assert first is not None
     assert res.json()["priority"] == 1
-    client.patch(detail(case), {"status": "assigned", "owner": member("wang").id}, format="json")
+    client.patch(detail(case), {"status": "assigned", "owner": user_with_role("CX staff", "wang").id}, format="json")
     res = client.patch(detail(case), {"status": "contacted"}, format="json")
     assert res.json()["first_contact_at"] == first
 
@@ -654,26 +647,27 @@ ENDPOINTS = {
 }
 
 
-def user_for(role: str):
-    if role == "anonymous":
-        return None
-    if role == "customer":
-        return User.objects.create_user("customer", password="pw-for-tests-only")
-    if role == "staff without a role":
-        return member("clerk", group=None)
-    if role == "superuser":
-        return User.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")
-    if role == "CX staff outside staff":
-        user = member("former", group="CX staff")
-        user.is_staff = False
-        user.save()
-        return user
-    return member(role.lower().replace(" ", "-"), group=role)
+@pytest.fixture
+def user_for(user_with_role):
+    def make(role: str):
+        if role == "anonymous":
+            return None
+        if role == "customer":
+            return User.objects.create_user("customer", password="pw-for-tests-only")
+        if role == "staff without a role":
+            return user_with_role(None, "clerk")
+        if role == "superuser":
+            return User.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")
+        if role == "CX staff outside staff":
+            return user_with_role("CX staff", "former", is_staff=False)
+        return user_with_role(role, role.lower().replace(" ", "-"))
+
+    return make
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("role", ROLES)
-def test_only_cx_roles_may_use_the_cases_api(role, endpoint):
+def test_only_cx_roles_may_use_the_cases_api(role, endpoint, user_for):
     case = CaseFactory()
     user = user_for(role)
     client = client_for(user) if user else APIClient()
@@ -718,9 +712,13 @@ def test_a_role_works_through_its_permissions_not_its_name(client):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_staff_changing_one_case_at_once_both_land():
+def test_two_staff_changing_one_case_at_once_both_land(user_with_role):
     case = CaseFactory()
-    assigner, worker, colleague = member("assigner"), member("worker"), member("colleague")
+    assigner, worker, colleague = (
+        user_with_role("CX staff", "assigner"),
+        user_with_role("CX staff", "worker"),
+        user_with_role("CX staff", "colleague"),
+    )
     clients = {"assigner": client_for(assigner), "worker": client_for(worker)}
     changes = {"assigner": {"owner": colleague.id}, "worker": {"status": "contacted", "priority": 1}}
     barrier = threading.Barrier(2)
