@@ -172,3 +172,11 @@ def role_client(user_with_role):
         return client
 
     return make
+
+
+@pytest.fixture
+def superuser_api_client(django_user_model) -> APIClient:
+    """An API client authenticated as a superuser, "root"."""
+    client = APIClient()
+    client.force_authenticate(django_user_model.objects.create_superuser("root", "r@example.com", "pw"))
+    return client

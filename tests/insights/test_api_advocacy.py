@@ -78,3 +78,22 @@ def test_a_bad_period_is_a_400_naming_it(role_client):
     res = client.get(URL, {"since": now.isoformat(), "until": (now - timedelta(days=1)).isoformat()})
     assert res.status_code == 400
     assert "until" in res.json()["error"]["fields"]
+
+
+@pytest.fixture
+def root(superuser_api_client):
+    """A superuser's client, with an NPS survey to ask about."""
+    SurveyFactory(kind="nps")
+    return superuser_api_client
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/metrics/advocates/?until=", "until"),
+    ],
+)
+def test_a_parameter_given_empty_or_mistyped_is_a_400_naming_it(root, url, field):
+    response = root.get(url)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]

@@ -95,3 +95,27 @@ def test_grouping_by_account_says_it_read_the_responses(answers, role_client):
     body = role_client("CX lead", "lead").get(SCORES, {"group_by": "account", "since": "2026-01-01"}).json()
     assert body["source"] == "responses"
     assert {line["label"] for line in body["series"]} == {"Acme 集团", "—"}
+
+
+@pytest.fixture
+def root(superuser_api_client):
+    """A superuser's client, with an NPS survey to ask about."""
+    SurveyFactory(kind="nps")
+    return superuser_api_client
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/metrics/scores/?kind=", "kind"),
+        ("/api/v1/metrics/loop/?since=", "since"),
+    ],
+)
+def test_a_parameter_given_empty_or_mistyped_is_a_400_naming_it(root, url, field):
+    response = root.get(url)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+
+
+def test_the_staff_token_s_group_still_decides(root, role_client):
+    assert role_client("Marketing", "marketing").get("/api/v1/metrics/scores/?kind=").status_code == 403

@@ -23,6 +23,7 @@ from closedloop.api.serializers import CaseSerializer
 from closedloop.models import Case, CaseActivity, RootCause, Team
 from closedloop.services import changes as case_changes
 from tests.closedloop.factories import CaseFactory, CaseTriggerFactory
+from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -771,3 +772,34 @@ def test_a_case_resolved_again_after_reopening_tells_the_customer_again(client, 
 
     assert res.status_code == 200
     assert len(mail.outbox) == 2
+
+
+@pytest.fixture
+def root(superuser_api_client):
+    """A superuser's client, with an NPS survey to ask about."""
+    SurveyFactory(kind="nps")
+    return superuser_api_client
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/cases/?page_size=null&page_size=null", "page_size"),  # was: the default page size
+        ("/api/v1/cases/?overdue=null", "overdue"),  # was: no filter
+        ("/api/v1/cases/?since=", "since"),
+        ("/api/v1/cases/?owner=", "owner"),
+    ],
+)
+def test_a_parameter_given_empty_or_mistyped_is_a_400_naming_it(root, url, field):
+    response = root.get(url)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+
+
+def test_true_and_false_still_filter_the_queue(root):
+    assert root.get("/api/v1/cases/?overdue=true&mine=false").status_code == 200
+    assert root.get("/api/v1/cases/?overdue=1").status_code == 200
+
+
+def test_a_page_past_the_end_is_a_documented_404(root):
+    assert root.get("/api/v1/cases/?page=0").status_code == 404
