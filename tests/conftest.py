@@ -4,6 +4,7 @@ Tests marked `postgres` or `broker` skip, naming the variable to set, when the s
 not configured. With CX_REQUIRE_SERVICES=1 (as in CI) a skip of any kind fails the run.
 """
 
+import itertools
 import os
 
 import pytest
@@ -128,4 +129,54 @@ def staff_client(staff_user) -> APIClient:
     client = APIClient()
     token, _ = Token.objects.get_or_create(user=staff_user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def user_with_role(db, django_user_model):
+    """Make a staff user holding a role of common.roles (None: staff with no role): user_with_role("CX lead", "li").
+
+    The username defaults to one made from the role, unique in the test; the email is
+    f"{username}@example.com", the password "pw-for-tests-only". `extra` goes to create_user
+    (is_staff=False for a user in the role's group who is not staff).
+    """
+    from django.contrib.auth.models import Group
+
+    numbers = itertools.count(1)
+
+    def make(role: str | None, username: str | None = None, **extra):
+        if username is None:
+            stem = (role or "staff-without-role").lower().replace(" ", "-")
+            username = f"{stem}-{next(numbers)}"
+            while django_user_model.objects.filter(username=username).exists():
+                username = f"{stem}-{next(numbers)}"
+        extra.setdefault("is_staff", True)
+        user = django_user_model.objects.create_user(username, f"{username}@example.com", "pw-for-tests-only", **extra)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def role_client(user_with_role):
+    """An API client with the token of a new user_with_role(role, username): role_client("Marketing", "mei")."""
+
+    def make(role: str | None, username: str | None = None, **extra) -> APIClient:
+        from rest_framework.authtoken.models import Token
+
+        user = user_with_role(role, username, **extra)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def superuser_api_client(django_user_model) -> APIClient:
+    """An API client authenticated as a superuser, "root"."""
+    client = APIClient()
+    client.force_authenticate(django_user_model.objects.create_superuser("root", "r@example.com", "pw"))
     return client

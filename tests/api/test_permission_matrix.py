@@ -7,7 +7,6 @@ import json
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from tests.surveys.factories import InvitationFactory, SurveyFactory
@@ -70,7 +69,7 @@ ADMIN_PAGES = {"/admin/insights/": CX}
 
 
 @pytest.fixture
-def clients(django_user_model):
+def clients(django_user_model, user_with_role):
     survey = SurveyFactory(kind="nps")
     invitation = InvitationFactory(survey=survey)
     made = {"anonymous": APIClient()}
@@ -78,10 +77,8 @@ def clients(django_user_model):
     respondent.credentials(HTTP_AUTHORIZATION=f"Token {invitation.token}")
     made["respondent"] = respondent
     for role, group in (("cx_staff", "CX staff"), ("cx_lead", "CX lead"), ("marketing", "Marketing")):
-        user = django_user_model.objects.create_user(role, f"{role}@example.com", "pw", is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
         client = APIClient()
-        client.force_authenticate(user)
+        client.force_authenticate(user_with_role(group, role))
         made[role] = client
     root = APIClient()
     root.force_authenticate(django_user_model.objects.create_superuser("root", "root@example.com", "pw"))
@@ -117,12 +114,11 @@ def test_the_admin_matrix_covers_every_registered_model():
     assert {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry} == set(ADMIN)
 
 
-def _admin_users(django_user_model) -> dict:
+@pytest.fixture
+def admin_users(django_user_model, user_with_role) -> dict:
     users = {"anonymous": None}
     for role, group in (("cx_staff", "CX staff"), ("cx_lead", "CX lead"), ("marketing", "Marketing")):
-        user = django_user_model.objects.create_user(role, f"{role}@example.com", "pw", is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
-        users[role] = user
+        users[role] = user_with_role(group, role)
     users["superuser"] = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
     return users
 
@@ -141,12 +137,12 @@ def _check_admin_page(client, users, url, allowed):
 
 
 @pytest.mark.parametrize("model", sorted(ADMIN))
-def test_each_role_sees_an_admin_list_only_where_the_matrix_says(client, django_user_model, model):
+def test_each_role_sees_an_admin_list_only_where_the_matrix_says(client, admin_users, model):
     app_label, name = model.split(".")
-    _check_admin_page(client, _admin_users(django_user_model), f"/admin/{app_label}/{name}/", ADMIN[model])
+    _check_admin_page(client, admin_users, f"/admin/{app_label}/{name}/", ADMIN[model])
 
 
 @pytest.mark.parametrize("url", sorted(ADMIN_PAGES))
-def test_each_role_sees_an_admin_page_only_where_the_matrix_says(client, django_user_model, url):
+def test_each_role_sees_an_admin_page_only_where_the_matrix_says(client, admin_users, url):
     SurveyFactory(kind="nps")
-    _check_admin_page(client, _admin_users(django_user_model), url, ADMIN_PAGES[url])
+    _check_admin_page(client, admin_users, url, ADMIN_PAGES[url])

@@ -1,8 +1,6 @@
 """The insights dashboard in headless chromium, on the demo data, in Chinese and English: its figures are the API's."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
@@ -20,10 +18,9 @@ def _login(page, live_server, user):
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
-def test_a_cx_lead_sees_the_dashboard_with_the_api_s_figures(live_server, browser, artifacts, locale):
+def test_a_cx_lead_sees_the_dashboard_with_the_api_s_figures(live_server, browser, artifacts, locale, user_with_role):
     call_command("seed_demo")
-    lead = get_user_model().objects.create_user("lead", "lead@example.com", "pw", is_staff=True)
-    lead.groups.add(Group.objects.get(name="CX lead"))
+    lead = user_with_role("CX lead", "lead")
     context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     _login(page, live_server, lead)

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,12 +18,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 CHANGELIST = "/admin/closedloop/case/"
 SCRIPT = "<script>alert(1)</script>"
-
-
-def member(name: str, group: str = "CX staff", **extra):
-    user = User.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True, **extra)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def change_url(case: Case) -> str:
@@ -66,8 +59,8 @@ def said(page, level=None) -> list[str]:
 
 
 @pytest.fixture
-def agent(db):
-    return member("li")
+def agent(db, user_with_role):
+    return user_with_role("CX staff", "li")
 
 
 @pytest.fixture
@@ -134,9 +127,9 @@ def test_the_queue_finds_a_chinese_comment_and_a_customer(console):
     assert "退款申请两周了" in console.get(CHANGELIST, {"q": "退款"}).content.decode()
 
 
-def test_the_queue_does_not_query_per_row(console, agent):
+def test_the_queue_does_not_query_per_row(console, agent, user_with_role):
     causes = list(RootCause.objects.all()[:3])
-    owners = [agent, member("wang"), None]
+    owners = [agent, user_with_role("CX staff", "wang"), None]
     team = Team.objects.get()
 
     def open_cases(count):
@@ -247,9 +240,9 @@ def test_assigning_through_the_form(console, agent):
     assert list(case.activities.values_list("kind", "actor")) == [("assigned", agent.pk), ("status", agent.pk)]
 
 
-def test_saving_a_note_does_not_undo_what_a_colleague_changed_meanwhile(console, agent):
+def test_saving_a_note_does_not_undo_what_a_colleague_changed_meanwhile(console, agent, user_with_role):
     case = CaseFactory(owner=agent, status=Case.Status.ASSIGNED)
-    colleague = member("wang")
+    colleague = user_with_role("CX staff", "wang")
     data = form_data(console, case, note="客户说明天再联系。")  # the page as it was when opened
     services.case_change(case_id=case.pk, actor=colleague, change=services.CaseChange(owner_id=colleague.pk))
 
@@ -372,9 +365,9 @@ def test_assign_to_me(console, agent):
     assert set(Case.objects.values_list("owner", "status")) == {(agent.pk, "assigned")}
 
 
-def test_assign_to_someone_asks_whom_then_assigns(console):
-    wang = member("wang")
-    member("gone", is_active=False)
+def test_assign_to_someone_asks_whom_then_assigns(console, user_with_role):
+    wang = user_with_role("CX staff", "wang")
+    user_with_role("CX staff", "gone", is_active=False)
     User.objects.create_user("customer-portal", "portal@example.com", "pw")  # not staff
     first, second = CaseFactory(), CaseFactory()
 
@@ -442,8 +435,8 @@ def test_resolve_action_needs_a_root_cause_and_a_resolution(console, agent, caus
 SETTINGS = ["caserule", "slapolicy", "rootcause", "notetemplate", "team"]
 
 
-def test_staff_see_and_work_cases(client):
-    agent = member("li")
+def test_staff_see_and_work_cases(client, user_with_role):
+    agent = user_with_role("CX staff", "li")
     case = CaseFactory()
     client.force_login(agent)
 
@@ -455,18 +448,18 @@ def test_staff_see_and_work_cases(client):
 
 
 @pytest.mark.parametrize("model", SETTINGS)
-def test_leads_edit_the_settings_staff_only_read_them(client, model):
-    client.force_login(member("zhao", "CX lead"))
+def test_leads_edit_the_settings_staff_only_read_them(client, model, user_with_role):
+    client.force_login(user_with_role("CX lead", "zhao"))
     assert client.get(f"/admin/closedloop/{model}/").status_code == 200
     assert client.get(f"/admin/closedloop/{model}/add/").status_code == 200
 
-    client.force_login(member("li"))
+    client.force_login(user_with_role("CX staff", "li"))
     assert client.get(f"/admin/closedloop/{model}/").status_code == 200
     assert client.get(f"/admin/closedloop/{model}/add/").status_code == 403
 
 
-def test_a_lead_adds_a_root_cause(client):
-    client.force_login(member("zhao", "CX lead"))
+def test_a_lead_adds_a_root_cause(client, user_with_role):
+    client.force_login(user_with_role("CX lead", "zhao"))
 
     res = client.post(
         "/admin/closedloop/rootcause/add/",
@@ -477,8 +470,8 @@ def test_a_lead_adds_a_root_cause(client):
     assert RootCause.objects.get(key="warehouse").name_zh == "仓库"
 
 
-def test_marketing_does_not_see_cases(client):
-    client.force_login(member("chen", "Marketing"))
+def test_marketing_does_not_see_cases(client, user_with_role):
+    client.force_login(user_with_role("Marketing", "chen"))
 
     assert client.get(CHANGELIST).status_code == 403
 

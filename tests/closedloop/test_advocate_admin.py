@@ -27,13 +27,6 @@ CASES = "/admin/closedloop/case/"
 EXPORT_ACTIONS = {"export_csv", "export_xlsx"}
 
 
-def member(name: str, group: str | None = "Marketing"):
-    user = User.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 def change_url(advocate: Advocate) -> str:
     return f"{ADVOCATES}{advocate.pk}/change/"
 
@@ -58,8 +51,8 @@ def action_names(page) -> set[str]:
 
 
 @pytest.fixture
-def mei(db):
-    return member("mei")
+def mei(db, user_with_role):
+    return user_with_role("Marketing", "mei")
 
 
 @pytest.fixture
@@ -73,10 +66,12 @@ def marketing(client, mei):
 
 @pytest.mark.parametrize(("group", "status"), [("Marketing", 200), ("CX lead", 200), ("CX staff", 403)])
 @pytest.mark.parametrize("url", [ADVOCATES, REFERRALS, EXPORTS])
-def test_marketing_and_leads_see_advocates_referrals_and_exports_cx_staff_do_not(client, group, status, url):
+def test_marketing_and_leads_see_advocates_referrals_and_exports_cx_staff_do_not(
+    client, group, status, url, user_with_role
+):
     ReferralFactory()
     AdvocateExport.objects.create(format="csv", filters={}, row_count=1)
-    client.force_login(member("user", group))
+    client.force_login(user_with_role(group, "user"))
 
     assert client.get(url).status_code == status
 
@@ -85,9 +80,9 @@ def test_marketing_does_not_see_cases(marketing):
     assert marketing.get(CASES).status_code == 403
 
 
-def test_cx_staff_do_not_see_an_advocate_page(client):
+def test_cx_staff_do_not_see_an_advocate_page(client, user_with_role):
     advocate = AdvocateFactory()
-    client.force_login(member("li", "CX staff"))
+    client.force_login(user_with_role("CX staff", "li"))
 
     assert client.get(change_url(advocate)).status_code == 403
     assert act(client, "mark_active", [advocate], follow=False).status_code == 403
@@ -384,14 +379,14 @@ def test_the_export_log_lists_exports(marketing, mei, selection):
     assert "admin_selection=3" in page.content.decode()
 
 
-def test_who_may_not_export_sees_no_export_action_and_cannot_run_one(client, selection):
+def test_who_may_not_export_sees_no_export_action_and_cannot_run_one(client, selection, user_with_role):
     group = Group.objects.create(name="Advocate helpers")
     group.permissions.add(
         *Permission.objects.filter(
             content_type__app_label="closedloop", codename__in=["view_advocate", "change_advocate"]
         )
     )
-    client.force_login(member("helper", group.name))
+    client.force_login(user_with_role(group.name, "helper"))
 
     page = client.get(ADVOCATES)
 
@@ -405,9 +400,9 @@ def test_who_may_not_export_sees_no_export_action_and_cannot_run_one(client, sel
 
 
 @pytest.mark.parametrize("group", ["Marketing", "CX lead"])
-def test_marketing_and_leads_have_the_export_actions(client, group):
+def test_marketing_and_leads_have_the_export_actions(client, group, user_with_role):
     AdvocateFactory()
-    client.force_login(member("user", group))
+    client.force_login(user_with_role(group, "user"))
 
     assert action_names(client.get(ADVOCATES)) >= EXPORT_ACTIONS
 

@@ -12,7 +12,6 @@ from closedloop import exports, rules, selectors, services
 from closedloop.models import Advocate, AdvocateExport
 from common.sql import portable_paths
 from tests.closedloop.factories import AdvocateFactory, ReferralFactory
-from tests.closedloop.test_advocates import staff_client
 
 pytestmark = pytest.mark.django_db
 EXPORT = "/api/v1/advocates/export/"
@@ -82,10 +81,10 @@ def test_the_csv_defuses_formulas_and_keeps_chinese_text_and_emoji(tricky):
     assert [row[0] for row in rows[1:3]] == ["王小明", "陳大文"]  # newest answer first
 
 
-def test_the_xlsx_export_holds_the_same_rows_as_typed_cells(tricky):
+def test_the_xlsx_export_holds_the_same_rows_as_typed_cells(tricky, role_client):
     AdvocateFactory(customer_external_id="gone", status=Advocate.Status.OPTED_OUT)
     AdvocateFactory(customer_external_id="bell", last_comment="ring \x07 the bell")
-    marketing = staff_client("mei", "Marketing")
+    marketing = role_client("Marketing", "mei")
 
     res = marketing.get(EXPORT, {"format": "xlsx"})
 
@@ -106,8 +105,8 @@ def test_the_xlsx_export_holds_the_same_rows_as_typed_cells(tricky):
     assert (log.format, log.row_count, log.actor.username) == ("xlsx", len(TRICKY) + 1, "mei")
 
 
-def test_an_unknown_export_format_is_a_400_naming_it():
-    res = staff_client("mei", "Marketing").get(EXPORT, {"format": "pdf"})
+def test_an_unknown_export_format_is_a_400_naming_it(role_client):
+    res = role_client("Marketing", "mei").get(EXPORT, {"format": "pdf"})
     assert res.status_code == 400
     assert set(res.json()["error"]["fields"]) == {"format"}
     assert not AdvocateExport.objects.exists()

@@ -126,20 +126,6 @@ def test_a_referral_is_recorded_once_per_external_id(api_client, committed, nps)
 # --- The referral link, the referral API and the export --------------------------------------------
 
 
-def staff_client(name, group):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    user = get_user_model().objects.create_user(name, f"{name}@example.com", "pw", is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
 @pytest.fixture
 def advocate(api_client, committed, nps):
     answer(api_client, committed, nps, 10, '=HYPERLINK("http://evil") 客服很好', "acme")
@@ -159,15 +145,15 @@ def test_the_referral_link_counts_the_visit_and_leads_to_the_landing_page(client
     assert advocate.visits == 1
 
 
-def test_the_referral_api_records_once_and_names_what_is_wrong(advocate):
-    marketing = staff_client("mei", "Marketing")
+def test_the_referral_api_records_once_and_names_what_is_wrong(advocate, role_client):
+    marketing = role_client("Marketing", "mei")
     body = {"code": advocate.code, "external_id": "order-1", "kind": "conversion", "revenue": "1200.50"}
 
     created = marketing.post("/api/v1/referrals/", body, format="json")
     again = marketing.post("/api/v1/referrals/", body, format="json")
     unknown = marketing.post("/api/v1/referrals/", {**body, "code": "ZZZZZZZZ", "external_id": "o-2"}, format="json")
     negative = marketing.post("/api/v1/referrals/", {**body, "revenue": "-1", "external_id": "o-3"}, format="json")
-    staff = staff_client("li", "CX staff").post("/api/v1/referrals/", {**body, "external_id": "o-4"}, format="json")
+    staff = role_client("CX staff", "li").post("/api/v1/referrals/", {**body, "external_id": "o-4"}, format="json")
 
     assert created.status_code == 201, created.content
     assert (created.json()["code"], created.json()["revenue"]) == (advocate.code, "1200.50")
@@ -180,12 +166,14 @@ def test_the_referral_api_records_once_and_names_what_is_wrong(advocate):
     assert Referral.objects.count() == 1
 
 
-def test_the_export_lists_each_consented_advocate_once_and_drops_an_opted_out_one(api_client, committed, nps, advocate):
+def test_the_export_lists_each_consented_advocate_once_and_drops_an_opted_out_one(
+    api_client, committed, nps, advocate, role_client
+):
     answer(api_client, committed, nps, 9, "續約很順利", "台北客戶")
     answer(api_client, committed, nps, 10, "great", "gone")
     answer(api_client, committed, nps, 10, "great", "no-consent", consent=False)
     services.advocates_forget_consent(customer_id=Advocate.objects.get(customer_external_id="gone").customer_id)
-    marketing = staff_client("mei", "Marketing")
+    marketing = role_client("Marketing", "mei")
 
     res = marketing.get("/api/v1/advocates/export/", {"format": "csv"})
     lines = b"".join(res.streaming_content).decode("utf-8-sig").splitlines()
@@ -211,13 +199,13 @@ def test_the_export_lists_each_consented_advocate_once_and_drops_an_opted_out_on
 @pytest.mark.parametrize(
     ("group", "allowed"), [("Marketing", True), ("CX lead", True), ("CX staff", False), (None, False)]
 )
-def test_only_marketing_and_leads_export(advocate, group, allowed):
-    res = staff_client("someone", group).get("/api/v1/advocates/export/")
+def test_only_marketing_and_leads_export(advocate, group, allowed, role_client):
+    res = role_client(group, "someone").get("/api/v1/advocates/export/")
     assert res.status_code == (200 if allowed else 403)
 
 
-def test_a_bad_export_filter_is_a_400_naming_it(advocate):
-    res = staff_client("mei", "Marketing").get("/api/v1/advocates/export/", {"status": "opted_out", "since": "soon"})
+def test_a_bad_export_filter_is_a_400_naming_it(advocate, role_client):
+    res = role_client("Marketing", "mei").get("/api/v1/advocates/export/", {"status": "opted_out", "since": "soon"})
     assert res.status_code == 400
     assert set(res.json()["error"]["fields"]) == {"status", "since"}
 

@@ -30,12 +30,6 @@ def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def staff(name: str, group: str = "CX staff", **extra):
-    user = User.objects.create_user(name, f"{name}@example.com", "pw", is_staff=True, **extra)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 def answer(api_client, committed, survey, score, comment="", customer="c-1", **body):
     payload = {"survey": survey.public_key, "score": score, "comment": comment, **body}
     if customer:
@@ -46,8 +40,8 @@ def answer(api_client, committed, survey, score, comment="", customer="c-1", **b
     return res.json()["id"]
 
 
-def test_a_chinese_detractor_becomes_one_assigned_case_with_a_snapshot(api_client, committed):
-    agent = staff("li")
+def test_a_chinese_detractor_becomes_one_assigned_case_with_a_snapshot(api_client, committed, user_with_role):
+    agent = user_with_role("CX staff", "li")
     CustomerFactory(external_id="acme-7", name="Acme 华东", value=Decimal("500.00"), plan="pro", account="Acme")
     survey = SurveyFactory(kind="nps")
     TouchpointFactory(key="billing")
@@ -146,13 +140,15 @@ def test_a_repeat_detractor_is_more_urgent(api_client, committed):
     assert (first.priority, second.priority) == (3, 2)
 
 
-def test_cases_are_handed_round_robin_to_the_active_members_of_the_touchpoints_team(api_client, committed):
+def test_cases_are_handed_round_robin_to_the_active_members_of_the_touchpoints_team(
+    api_client, committed, user_with_role
+):
     billing = Group.objects.create(name="Billing CX")
-    lead = staff("lead", group="CX lead")
+    lead = user_with_role("CX lead", "lead")
     team = Team.objects.create(name="Billing", group=billing, lead=lead)
     TeamTouchpoint.objects.create(team=team, touchpoint_key="billing")
-    a, b = staff("a"), staff("b")
-    staff("gone", is_active=False)
+    a, b = user_with_role("CX staff", "a"), user_with_role("CX staff", "b")
+    user_with_role("CX staff", "gone", is_active=False)
     for user in (a, b):
         user.groups.add(billing)
     User.objects.get(username="gone").groups.add(billing)
@@ -170,8 +166,8 @@ def test_cases_are_handed_round_robin_to_the_active_members_of_the_touchpoints_t
     ]  # a and b are CX staff too
 
 
-def test_sla_marks_at_risk_and_overdue_and_escalates_once_to_the_lead(api_client, committed):
-    lead = staff("lead", group="CX lead")
+def test_sla_marks_at_risk_and_overdue_and_escalates_once_to_the_lead(api_client, committed, user_with_role):
+    lead = user_with_role("CX lead", "lead")
     team = Team.objects.get(is_default=True)
     team.lead = lead
     team.save()
@@ -195,11 +191,11 @@ def test_sla_marks_at_risk_and_overdue_and_escalates_once_to_the_lead(api_client
     assert len(mail.outbox) == 1
 
 
-def test_resolving_tells_the_customer_in_their_language_once(api_client, committed):
+def test_resolving_tells_the_customer_in_their_language_once(api_client, committed, user_with_role):
     survey = SurveyFactory(kind="nps")
     answer(api_client, committed, survey, 3, "App 一直閃退，很失望", locale="zh-hant")
     case = Case.objects.get()
-    agent = staff("mei")
+    agent = user_with_role("CX staff", "mei")
     cause = RootCause.objects.get(key="product-bug")
     with pytest.raises(CaseChangeRefused) as refused:
         services.case_change(case_id=case.id, actor=agent, change=CaseChange(status="resolved"))
@@ -316,7 +312,7 @@ def test_two_workers_handing_over_one_customers_answers_at_once_open_one_case():
 # --- Found in review ---------------------------------------------------------------------------
 
 
-def test_a_new_priority_brings_the_sla_state_with_its_new_due_time():
+def test_a_new_priority_brings_the_sla_state_with_its_new_due_time(user_with_role):
     from tests.closedloop.factories import CaseFactory
 
     now = timezone.now()
@@ -324,7 +320,7 @@ def test_a_new_priority_brings_the_sla_state_with_its_new_due_time():
         priority=1, opened_at=now - timedelta(hours=30), due_at=now - timedelta(hours=6), sla=Case.Sla.OVERDUE
     )
 
-    services.case_change(case_id=case.pk, actor=staff("li"), change=CaseChange(priority=4))
+    services.case_change(case_id=case.pk, actor=user_with_role("CX staff", "li"), change=CaseChange(priority=4))
 
     case.refresh_from_db()
     assert case.due_at > now  # P4: five days from opening
@@ -346,11 +342,11 @@ def test_a_note_template_broken_by_an_edit_tells_nobody_and_keeps_the_case_untol
     assert not mail.outbox
 
 
-def test_round_robin_gives_cases_only_to_staff():
+def test_round_robin_gives_cases_only_to_staff(user_with_role):
     team = Team.objects.get(is_default=True)
     clerk = User.objects.create_user("clerk", "clerk@example.com", "pw", is_staff=False)
     clerk.groups.add(team.group)
-    agent = staff("li")
+    agent = user_with_role("CX staff", "li")
 
     owners = {assignment.next_owner(team) for _ in range(3)}
 
@@ -359,10 +355,10 @@ def test_round_robin_gives_cases_only_to_staff():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_reopening_while_another_case_of_the_customer_is_being_opened_is_refused_not_an_error():
+def test_reopening_while_another_case_of_the_customer_is_being_opened_is_refused_not_an_error(user_with_role):
     from tests.closedloop.factories import CaseFactory
 
-    closed = CaseFactory(customer_id=7, status=Case.Status.CLOSED, owner=staff("li"))
+    closed = CaseFactory(customer_id=7, status=Case.Status.CLOSED, owner=user_with_role("CX staff", "li"))
     inserted, errors = threading.Event(), []
 
     def open_another_case():

@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -17,10 +16,8 @@ CHANGELIST = "/admin/closedloop/case/"
 
 
 @pytest.fixture
-def agent():
-    user = User.objects.create_user("li", "li@example.com", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="CX staff"))
-    return user
+def agent(user_with_role):
+    return user_with_role("CX staff", "li")
 
 
 @pytest.fixture

@@ -99,3 +99,12 @@ def test_sla_due_times_and_states():
 def test_transitions(current, target, facts, error):
     given = {"has_owner": False, "has_root_cause": False, "has_resolution": False, **facts}
     assert rules.transition_error(current=current, target=target, **given) == error
+
+
+def test_percentile_interpolates_as_percentile_cont():
+    assert rules.percentile([1, 2, 3, 4], 0.5) == 2.5
+    assert rules.percentile([10], 0.9) == 10
+    assert rules.percentile([0, 10], 0.9) == pytest.approx(9.0)
+    assert rules.percentile([], 0.5) is None
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        rules.percentile([1], 1.5)

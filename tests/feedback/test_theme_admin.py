@@ -1,8 +1,6 @@
 """The theme map in the admin: CX leads edit it, CX staff read it, Marketing does not see it."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import IntegrityError
 
 from feedback.models import Theme, ThemeTerm
@@ -11,24 +9,28 @@ pytestmark = pytest.mark.django_db
 LIST = "/admin/feedback/theme/"
 
 
-def _login(client, group):
-    user = get_user_model().objects.create_user(f"u-{group}", "u@example.com", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
-    return client
+@pytest.fixture
+def login_as(client, user_with_role):
+    """Log the test client in as a new staff user with `group`'s role."""
+
+    def login(group):
+        client.force_login(user_with_role(group, f"u-{group}"))
+        return client
+
+    return login
 
 
 @pytest.mark.parametrize(
     ("group", "listed", "can_add"), [("CX lead", 200, 200), ("CX staff", 200, 403), ("Marketing", 403, 403)]
 )
-def test_who_sees_and_edits_the_theme_map(client, group, listed, can_add):
-    client = _login(client, group)
+def test_who_sees_and_edits_the_theme_map(client, group, listed, can_add, login_as):
+    client = login_as(group)
     assert client.get(LIST).status_code == listed
     assert client.get(LIST + "add/").status_code == can_add
 
 
-def test_a_lead_adds_a_theme_with_chinese_and_english_terms(client):
-    client = _login(client, "CX lead")
+def test_a_lead_adds_a_theme_with_chinese_and_english_terms(client, login_as):
+    client = login_as("CX lead")
     response = client.post(
         LIST + "add/",
         {
@@ -48,8 +50,8 @@ def test_a_lead_adds_a_theme_with_chinese_and_english_terms(client):
     assert sorted(theme.terms.values_list("term", flat=True)) == ["delivery", "物流", "發貨"]
 
 
-def test_a_term_another_theme_has_in_another_case_is_refused_with_a_message(client):
-    client = _login(client, "CX lead")
+def test_a_term_another_theme_has_in_another_case_is_refused_with_a_message(client, login_as):
+    client = login_as("CX lead")
     form = {
         "key": "money-back",
         "name_en": "Money back",

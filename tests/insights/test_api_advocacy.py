@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from tests.closedloop.factories import AdvocateFactory, ReferralFactory
-from tests.closedloop.test_advocates import staff_client
 from tests.surveys.factories import CustomerFactory, ResponseFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,11 +39,11 @@ def period():
     return now - timedelta(days=30), now
 
 
-def test_the_metrics_count_promoters_and_what_referrals_brought(period, settings):
+def test_the_metrics_count_promoters_and_what_referrals_brought(period, settings, role_client):
     settings.CX_REFERRAL_REWARD_COST = Decimal("50")
     since, until = period
 
-    res = staff_client("mei", "Marketing").get(URL, {"since": since.isoformat(), "until": until.isoformat()})
+    res = role_client("Marketing", "mei").get(URL, {"since": since.isoformat(), "until": until.isoformat()})
 
     assert res.status_code == 200, res.content
     body = res.json()
@@ -58,20 +57,20 @@ def test_the_metrics_count_promoters_and_what_referrals_brought(period, settings
     assert body["link_visits"] == 12
 
 
-def test_without_a_reward_cost_there_is_no_roi_and_without_since_every_referral_counts(period):
-    res = staff_client("mei", "CX lead").get(URL)
+def test_without_a_reward_cost_there_is_no_roi_and_without_since_every_referral_counts(period, role_client):
+    res = role_client("CX lead", "mei").get(URL)
     body = res.json()
     assert (body["conversions"], body["revenue"], body["roi"]) == (2, "650.00", None)
     assert body["existing_customers"] == 9
 
 
 @pytest.mark.parametrize(("group", "allowed"), [("Marketing", True), ("CX lead", True), ("CX staff", False)])
-def test_only_marketing_and_leads_see_advocacy_metrics(group, allowed):
-    assert staff_client("someone", group).get(URL).status_code == (200 if allowed else 403)
+def test_only_marketing_and_leads_see_advocacy_metrics(group, allowed, role_client):
+    assert role_client(group, "someone").get(URL).status_code == (200 if allowed else 403)
 
 
-def test_a_bad_period_is_a_400_naming_it():
-    client = staff_client("mei", "Marketing")
+def test_a_bad_period_is_a_400_naming_it(role_client):
+    client = role_client("Marketing", "mei")
     res = client.get(URL, {"since": "last week"})
     assert res.status_code == 400
     assert set(res.json()["error"]["fields"]) == {"since"}
@@ -79,3 +78,22 @@ def test_a_bad_period_is_a_400_naming_it():
     res = client.get(URL, {"since": now.isoformat(), "until": (now - timedelta(days=1)).isoformat()})
     assert res.status_code == 400
     assert "until" in res.json()["error"]["fields"]
+
+
+@pytest.fixture
+def root(superuser_api_client):
+    """A superuser's client, with an NPS survey to ask about."""
+    SurveyFactory(kind="nps")
+    return superuser_api_client
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/metrics/advocates/?until=", "until"),
+    ],
+)
+def test_a_parameter_given_empty_or_mistyped_is_a_400_naming_it(root, url, field):
+    response = root.get(url)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]

@@ -6,7 +6,6 @@ import pytest
 
 from surveys.models import Response
 from surveys.services import response_submit
-from tests.closedloop.test_advocates import staff_client
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,18 +14,18 @@ BREAKDOWN = "/api/v1/metrics/breakdown/"
 
 
 @pytest.mark.parametrize(("group", "status"), [("CX staff", 200), ("CX lead", 200), ("Marketing", 403), (None, 403)])
-def test_insights_are_for_cx_staff_and_leads(group, status):
+def test_insights_are_for_cx_staff_and_leads(group, status, role_client):
     SurveyFactory(kind="nps")
-    assert staff_client(f"user-{group}", group).get(SCORES).status_code == status
-    assert staff_client(f"other-{group}", group).get(BREAKDOWN).status_code == status
+    assert role_client(group, f"user-{group}").get(SCORES).status_code == status
+    assert role_client(group, f"other-{group}").get(BREAKDOWN).status_code == status
 
 
 def test_anonymous_callers_are_refused(api_client):
     assert api_client.get(SCORES).status_code in (401, 403)
 
 
-def test_the_api_returns_the_series_with_margins_and_changes(answers):
-    client = staff_client("lead", "CX lead")
+def test_the_api_returns_the_series_with_margins_and_changes(answers, role_client):
+    client = role_client("CX lead", "lead")
     response = client.get(
         SCORES,
         {
@@ -56,9 +55,9 @@ def test_the_api_returns_the_series_with_margins_and_changes(answers):
     assert body["total"]["n"] == only_zh_en.count()
 
 
-def test_an_account_filter_reads_the_responses_and_agrees_with_them(answers):
+def test_an_account_filter_reads_the_responses_and_agrees_with_them(answers, role_client):
     body = (
-        staff_client("lead", "CX lead")
+        role_client("CX lead", "lead")
         .get(SCORES, {"account": "Acme 集团", "since": "2026-01-01", "until": "2026-06-30"})
         .json()
     )
@@ -66,13 +65,13 @@ def test_an_account_filter_reads_the_responses_and_agrees_with_them(answers):
     assert body["total"]["n"] == Response.objects.filter(account="Acme 集团").count() == 300
 
 
-def test_a_csat_series_gives_percentages_and_a_ces_series_the_mean_and_agree_share():
+def test_a_csat_series_gives_percentages_and_a_ces_series_the_mean_and_agree_share(role_client):
     csat, ces = SurveyFactory(kind="csat"), SurveyFactory(kind="ces")
     for score in (5, 4, 2):
         response_submit(survey_key=csat.public_key, score=score)
     for score in (7, 6, 2):
         response_submit(survey_key=ces.public_key, score=score)
-    client = staff_client("lead", "CX lead")
+    client = role_client("CX lead", "lead")
     csat_body = client.get(SCORES, {"survey": csat.id, "interval": "day"}).json()
     assert csat_body["total"]["score"]["value"] == pytest.approx(200 / 3)
     ces_body = client.get(SCORES, {"kind": "ces", "interval": "day"}).json()
@@ -81,9 +80,9 @@ def test_a_csat_series_gives_percentages_and_a_ces_series_the_mean_and_agree_sha
     assert ces_body["total"]["small_sample"] is True
 
 
-def test_the_breakdown_api_lists_segments_worst_first(answers):
+def test_the_breakdown_api_lists_segments_worst_first(answers, role_client):
     body = (
-        staff_client("lead", "CX lead")
+        role_client("CX lead", "lead")
         .get(BREAKDOWN, {"by": "touchpoint", "since": "2026-01-01", "until": "2026-05-31"})
         .json()
     )
@@ -92,7 +91,31 @@ def test_the_breakdown_api_lists_segments_worst_first(answers):
     assert body["segments"][0]["label"] == "客服"
 
 
-def test_grouping_by_account_says_it_read_the_responses(answers):
-    body = staff_client("lead", "CX lead").get(SCORES, {"group_by": "account", "since": "2026-01-01"}).json()
+def test_grouping_by_account_says_it_read_the_responses(answers, role_client):
+    body = role_client("CX lead", "lead").get(SCORES, {"group_by": "account", "since": "2026-01-01"}).json()
     assert body["source"] == "responses"
     assert {line["label"] for line in body["series"]} == {"Acme 集团", "—"}
+
+
+@pytest.fixture
+def root(superuser_api_client):
+    """A superuser's client, with an NPS survey to ask about."""
+    SurveyFactory(kind="nps")
+    return superuser_api_client
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/metrics/scores/?kind=", "kind"),
+        ("/api/v1/metrics/loop/?since=", "since"),
+    ],
+)
+def test_a_parameter_given_empty_or_mistyped_is_a_400_naming_it(root, url, field):
+    response = root.get(url)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+
+
+def test_the_staff_token_s_group_still_decides(root, role_client):
+    assert role_client("Marketing", "marketing").get("/api/v1/metrics/scores/?kind=").status_code == 403

@@ -2,7 +2,6 @@
 
 import pytest
 
-from tests.closedloop.test_advocates import staff_client
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,24 +23,24 @@ SCORES = "/api/v1/metrics/scores/"
         ({"survey": "99999999999999999999"}, "survey", "less than or equal to"),
     ],
 )
-def test_bad_parameters_are_a_400_naming_them(params, field, message):
+def test_bad_parameters_are_a_400_naming_them(params, field, message, role_client):
     SurveyFactory(kind="nps")
-    response = staff_client("lead", "CX lead").get(SCORES, params)
+    response = role_client("CX lead", "lead").get(SCORES, params)
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
     assert message in str([errors for name, errors in fields.items() if name.split(".")[0] == field])
 
 
-def test_surveys_of_different_kinds_cannot_be_mixed():
+def test_surveys_of_different_kinds_cannot_be_mixed(role_client):
     nps, csat = SurveyFactory(kind="nps"), SurveyFactory(kind="csat")
-    response = staff_client("lead", "CX lead").get(SCORES, {"survey": [nps.id, csat.id]})
+    response = role_client("CX lead", "lead").get(SCORES, {"survey": [nps.id, csat.id]})
     assert response.status_code == 400
     assert "different kinds" in str(response.json())
 
 
 @pytest.mark.parametrize("endpoint", ["scores", "breakdown", "drivers", "loop", "response-rates"])
-def test_every_metrics_endpoint_bounds_its_days(endpoint):
+def test_every_metrics_endpoint_bounds_its_days(endpoint, role_client):
     SurveyFactory(kind="nps")
-    client = staff_client("lead", "CX lead")
+    client = role_client("CX lead", "lead")
     assert client.get(f"/api/v1/metrics/{endpoint}/", {"until": "9999-12-31"}).status_code == 400
     assert client.get(f"/api/v1/metrics/{endpoint}/", {"since": "1900-01-01", "until": "1900-02-01"}).status_code == 200

@@ -1,8 +1,6 @@
 """The insights dashboard in the admin: who sees it, bad filters, and what it shows."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from feedback import services as feedback_services
 from surveys.services import response_submit
@@ -13,12 +11,15 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/insights/"
 
 
-def _client(client, group):
-    user = get_user_model().objects.create_user(f"user-{group}", "u@example.com", "pw", is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
-    return client
+@pytest.fixture
+def login_as(client, user_with_role):
+    """Log the test client in as a new staff user with `group`'s role (None: no role)."""
+
+    def login(group):
+        client.force_login(user_with_role(group, f"user-{group}"))
+        return client
+
+    return login
 
 
 @pytest.fixture
@@ -33,8 +34,8 @@ def survey():
 
 
 @pytest.mark.parametrize(("group", "status"), [("CX lead", 200), ("CX staff", 200), ("Marketing", 403), (None, 403)])
-def test_cx_staff_and_leads_see_the_dashboard_and_marketing_does_not(client, survey, group, status):
-    assert _client(client, group).get(URL).status_code == status
+def test_cx_staff_and_leads_see_the_dashboard_and_marketing_does_not(client, survey, group, status, login_as):
+    assert login_as(group).get(URL).status_code == status
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client):
@@ -43,13 +44,13 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     assert "/admin/login/" in response["Location"]
 
 
-def test_the_index_links_to_the_dashboard_for_those_who_may_see_it(client, survey):
-    assert 'id="cx-insights-link"' in _client(client, "CX lead").get("/admin/").content.decode()
+def test_the_index_links_to_the_dashboard_for_those_who_may_see_it(client, survey, login_as):
+    assert 'id="cx-insights-link"' in login_as("CX lead").get("/admin/").content.decode()
 
 
-def test_the_dashboard_shows_the_score_touchpoint_and_the_merged_refund_theme_in_chinese(client, survey):
+def test_the_dashboard_shows_the_score_touchpoint_and_the_merged_refund_theme_in_chinese(client, survey, login_as):
     score_rollups_fold()
-    page = _client(client, "CX lead").get(URL, {"interval": "week"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = login_as("CX lead").get(URL, {"interval": "week"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     html = page.content.decode()
     assert page.status_code == 200
     assert 'data-n="20"' in html
@@ -60,14 +61,14 @@ def test_the_dashboard_shows_the_score_touchpoint_and_the_merged_refund_theme_in
     assert "<script>" not in html.split("</head>", 1)[1]  # charts are SVG drawn on the server, no script
 
 
-def test_bad_filters_show_what_is_wrong_with_a_400(client, survey):
-    page = _client(client, "CX lead").get(URL, {"since": "2026-13-01", "touchpoint": "nowhere"})
+def test_bad_filters_show_what_is_wrong_with_a_400(client, survey, login_as):
+    page = login_as("CX lead").get(URL, {"since": "2026-13-01", "touchpoint": "nowhere"})
     assert page.status_code == 400
     html = page.content.decode()
     assert "Unknown touchpoint: nowhere." in html or "Date has wrong format" in html
     assert 'id="cx-errors"' in html
 
 
-def test_empty_filters_of_the_form_mean_all(client, survey):
-    page = _client(client, "CX staff").get(URL, {"survey": "", "plan": "", "language": "", "interval": "month"})
+def test_empty_filters_of_the_form_mean_all(client, survey, login_as):
+    page = login_as("CX staff").get(URL, {"survey": "", "plan": "", "language": "", "interval": "month"})
     assert page.status_code == 200

@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 
 from closedloop.models import Advocate, AdvocateOptOut
 from tests.closedloop.factories import AdvocateFactory
-from tests.closedloop.test_advocates import staff_client
 from tests.surveys.factories import CustomerFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +42,7 @@ def test_unticking_consent_in_the_admin_opts_the_advocate_out_at_once(admin_clie
     assert customer.consent_to_contact is False
 
 
-def test_deleting_customers_in_the_admin_drops_them_from_every_export(admin_client):
+def test_deleting_customers_in_the_admin_drops_them_from_every_export(admin_client, role_client):
     kept, gone = CustomerFactory(), CustomerFactory(external_id="陳大文")
     for customer in (kept, gone):
         AdvocateFactory(customer_id=customer.pk, customer_external_id=customer.external_id)
@@ -57,14 +56,14 @@ def test_deleting_customers_in_the_admin_drops_them_from_every_export(admin_clie
     forgotten = Advocate.objects.get(customer_id=gone.pk)
     assert (forgotten.customer_external_id, forgotten.customer_name, forgotten.customer_email) == ("", "", "")
     assert forgotten.last_comment == ""
-    marketing = staff_client("mei", "Marketing")
+    marketing = role_client("Marketing", "mei")
     lines = b"".join(marketing.get("/api/v1/advocates/export/").streaming_content).decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == [kept.external_id]
     assert Group.objects.filter(name="Marketing").exists()
 
 
 def test_a_chinese_promoter_s_referral_link_brings_a_conversion_that_shows_in_k_factor_and_revenue(
-    api_client, django_capture_on_commit_callbacks, client
+    api_client, django_capture_on_commit_callbacks, client, role_client
 ):
     from tests.closedloop.test_advocates import answer
 
@@ -79,7 +78,7 @@ def test_a_chinese_promoter_s_referral_link_brings_a_conversion_that_shows_in_k_
     visit = client.get(f"/r/{advocate.code.lower()}")
     assert visit.status_code == 302
     assert f"ref={advocate.code}" in visit["Location"]
-    lead = staff_client("lead", "CX lead")
+    lead = role_client("CX lead", "lead")
     recorded = lead.post(
         "/api/v1/referrals/",
         {"code": advocate.code, "external_id": "order-8841", "kind": "conversion", "revenue": "299.00"},

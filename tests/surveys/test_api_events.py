@@ -225,3 +225,56 @@ def test_the_fast_path_leaves_anything_unusual_to_the_serializer(item):
     from surveys.event_validation import well_formed_event
 
     assert well_formed_event(item) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("occurred_at", "9999-12-31T23:00:00Z"), ("occurred_at", "2999-01-01T00:00:00Z"), ("survey", 2**63)],
+)
+def test_out_of_range_event_values_are_a_400(staff_client, field, value):
+    TouchpointFactory(key="support-ticket")
+    body = {"touchpoint": "support-ticket", "customer": {"external_id": "c"}, field: value}
+    res = staff_client.post(URL, body, format="json")
+    assert res.status_code == 400
+    assert field in res.json()["error"]["fields"]
+
+
+def test_fields_given_by_earlier_events_in_a_batch_are_kept(staff_client):
+    ContactRuleFactory(touchpoint=TouchpointFactory(key="support-ticket"))
+    events = [
+        {"touchpoint": "support-ticket", "event_id": "1", "customer": {"external_id": "m", "email": "m@x.example"}},
+        {"touchpoint": "support-ticket", "event_id": "2", "customer": {"external_id": "m", "plan": "Growth"}},
+    ]
+    results = staff_client.post(BATCH_URL, {"events": events}, format="json").json()["results"]
+    customer = Customer.objects.get(external_id="m")
+    assert (customer.email, customer.plan) == ("m@x.example", "Growth")
+    assert [r["reason"] for r in results] == ["invited", "cooldown"]
+
+
+def test_a_named_survey_whose_rule_is_switched_off_is_not_asked(staff_client):
+    rule = ContactRuleFactory(touchpoint=TouchpointFactory(key="support-ticket"), active=False)
+    body = {
+        "touchpoint": "support-ticket",
+        "survey": rule.survey_id,
+        "customer": {"external_id": "o", "email": "o@x.example"},
+    }
+    res = staff_client.post(URL, body, format="json").json()
+    assert (res["decision"], res["reason"]) == ("skipped", "no_rule")
+
+
+def test_a_link_invitation_comes_back_with_its_url(staff_client):
+    ContactRuleFactory(touchpoint=TouchpointFactory(key="renewal"), channel="link")
+    res = staff_client.post(URL, {"touchpoint": "renewal", "customer": {"external_id": "l"}}, format="json").json()
+    invitation = Invitation.objects.get()
+    assert res["invitation"]["url"].endswith(f"/s/{invitation.token}/")
+
+
+def test_a_null_item_in_a_batch_is_reported_alone(staff_client):
+    ContactRuleFactory(touchpoint=TouchpointFactory(key="support-ticket"))
+    events = [None, {"touchpoint": "support-ticket", "customer": {"external_id": "n", "email": "n@x.example"}}]
+    res = staff_client.post(BATCH_URL, {"events": events}, format="json")
+    assert res.status_code == 202
+    first, second = res.json()["results"]
+    assert "error" in first
+    assert second["decision"] == "invited"
+    assert TouchpointEvent.objects.count() == 1

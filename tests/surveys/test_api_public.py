@@ -2,11 +2,14 @@
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from surveys.models import Customer, Response
-from tests.surveys.factories import CustomerFactory, SurveyFactory, TouchpointFactory
+from surveys.identity import identity_signature
+from surveys.models import Customer, Invitation, Response
+from tests.surveys.factories import CustomerFactory, InvitationFactory, SurveyFactory, TouchpointFactory
 
 URL = "/api/v1/public/responses/"
 pytestmark = pytest.mark.django_db
@@ -306,3 +309,26 @@ def test_a_survey_switched_off_stops_taking_answers_once_the_lookup_expires(api_
     nps_survey.save()
     time.sleep(0.3)
     assert post(api_client, {"survey": nps_survey.public_key, "score": 9}).status_code == 404
+
+
+def test_an_invitation_answer_refuses_identity_fields(client):
+    invitation = InvitationFactory(status=Invitation.Status.SENT)
+    body = {"invitation": invitation.token, "score": 5, "customer": {"external_id": "someone"}}
+    res = client.post("/api/v1/public/responses/", json.dumps(body), content_type="application/json")
+    assert res.status_code == 400
+    assert res.json()["error"]["fields"] == {"customer": ["Not used with `invitation`."]}
+
+
+def test_signatures_for_the_widget_are_checked_on_answers_too(client):
+    survey = SurveyFactory(require_identity=True, widget_origins=["https://app.example"])
+    good = identity_signature(secret=survey.identity_secret, external_id="c-1")
+    body = {"survey": survey.public_key, "score": 9, "customer": {"external_id": "c-1"}, "signature": good}
+    res = client.post(
+        "/api/v1/public/responses/",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_ORIGIN="https://app.example",
+    )
+    assert res.status_code == 201
+    assert CustomerFactory._meta.model.objects.filter(external_id="c-1").exists()
+    assert timezone.now() - Response.objects.get().submitted_at < timedelta(minutes=1)

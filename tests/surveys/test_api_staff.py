@@ -173,3 +173,24 @@ def test_an_unsupported_format_is_a_404_with_a_message(staff_client):
     error = res.json()["error"]
     assert error["code"] == "not_found"
     assert error["message"]
+
+
+@pytest.fixture
+def root(superuser_api_client):
+    """A superuser's client, with an NPS survey to ask about."""
+    SurveyFactory(kind="nps")
+    return superuser_api_client
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/responses/?page_size=0", "page_size"),
+        ("/api/v1/responses/?until=", "until"),
+        ("/api/v1/responses/?survey=", "survey"),  # was: no filter
+    ],
+)
+def test_a_parameter_given_empty_or_mistyped_is_a_400_naming_it(root, url, field):
+    response = root.get(url)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]

@@ -7,8 +7,15 @@ import pytest
 from django.utils import timezone
 
 from surveys.identity import identity_signature, identity_verified
-from surveys.models import Response
-from tests.surveys.factories import CustomerFactory, InvitationFactory, ResponseFactory, SurveyFactory
+from surveys.models import Invitation, Response
+from tests.surveys.factories import (
+    ContactRuleFactory,
+    CustomerFactory,
+    InvitationFactory,
+    ResponseFactory,
+    SurveyFactory,
+    TouchpointFactory,
+)
 
 pytestmark = pytest.mark.django_db
 SHOP = "https://app.shop.example"
@@ -126,3 +133,34 @@ def test_the_widget_script_is_served(settings):
     assert res.status_code == 200
     body = b"".join(res.streaming_content) if res.streaming else res.content
     assert b"attachShadow" in body
+
+
+def test_a_non_ascii_signature_is_a_403(client):
+    survey = SurveyFactory(require_identity=True)
+    res = client.get(f"/api/v1/public/surveys/{survey.public_key}/", {"customer": "x", "signature": "签名é"})
+    assert res.status_code == 403
+
+
+def test_nul_bytes_in_widget_parameters_are_a_400(client):
+    survey = SurveyFactory()
+    res = client.get(f"/api/v1/public/surveys/{survey.public_key}/", {"customer": "a\x00b", "touchpoint": "t\x00"})
+    assert res.status_code == 400
+    assert set(res.json()["error"]["fields"]) == {"customer", "touchpoint"}
+
+
+def test_a_waiting_widget_invitation_does_not_stop_the_widget_asking(client, staff_client):
+    survey = SurveyFactory(widget_origins=["https://app.example"])
+    ContactRuleFactory(survey=survey, touchpoint=TouchpointFactory(key="in-app"), channel="widget")
+    staff_client.post(
+        "/api/v1/touchpoint-events/", {"touchpoint": "in-app", "customer": {"external_id": "w"}}, format="json"
+    )
+    assert Invitation.objects.get().channel == "widget"
+    body = client.get(f"/api/v1/public/surveys/{survey.public_key}/", {"customer": "w"}).json()
+    assert (body["ask"], body["reason"]) == (True, "invited")
+
+
+def test_cors_is_granted_only_on_the_public_endpoints(client):
+    SurveyFactory(widget_origins=["https://app.example"])
+    for path in ("/api/v1/responses/", "/admin/login/"):
+        res = client.get(path, HTTP_ORIGIN="https://app.example")
+        assert "Access-Control-Allow-Origin" not in res

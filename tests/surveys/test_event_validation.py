@@ -139,3 +139,9 @@ def test_the_endpoint_accepts_and_refuses_as_the_serializer_alone_with_the_same_
     now = datetime.now(UTC)
     for body in BODIES:
         assert _event_or_errors(body, now) == _serializer_alone(body), body
+
+
+def test_a_touchpoint_with_a_trailing_newline_goes_to_the_serializer():
+    from surveys.event_validation import well_formed_event
+
+    assert well_formed_event({"touchpoint": "tp\n", "customer": {"external_id": "x"}}) is None

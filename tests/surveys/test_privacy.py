@@ -18,7 +18,6 @@ from surveys.models import Customer, Erasure, Invitation, Response
 from surveys.services import CustomerIdentity, response_submit
 from surveys.services.privacy import comments_purge, erasure_reference
 from surveys.tasks import comments_purge as comments_purge_task
-from tests.closedloop.test_advocates import staff_client
 from tests.surveys.factories import CustomerFactory, InvitationFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,12 +81,12 @@ def _figures():
     return series.total.counts, series.total.estimate
 
 
-def test_forgetting_a_customer_leaves_no_trace_and_every_figure_as_it_was(customer, django_user_model):
+def test_forgetting_a_customer_leaves_no_trace_and_every_figure_as_it_was(customer, django_user_model, role_client):
     assert _traces()  # the fixture left traces to find
     before = _figures()
     cases_before = Case.objects.count()
     root = django_user_model.objects.create_superuser("dpo", "dpo@example.com", "pw")
-    client = staff_client("dpo-api", None)
+    client = role_client(None, "dpo-api")
     client.force_authenticate(root)
 
     response = client.delete(f"/api/v1/customers/{customer.external_id}/")
@@ -109,8 +108,8 @@ def test_forgetting_a_customer_leaves_no_trace_and_every_figure_as_it_was(custom
 
 
 @pytest.mark.parametrize("group", ["CX lead", "CX staff", "Marketing", None])
-def test_only_staff_allowed_to_delete_customers_may_forget_one(customer, group):
-    response = staff_client(f"user-{group}", group).delete(f"/api/v1/customers/{customer.external_id}/")
+def test_only_staff_allowed_to_delete_customers_may_forget_one(customer, group, role_client):
+    response = role_client(group, f"user-{group}").delete(f"/api/v1/customers/{customer.external_id}/")
     assert response.status_code == 403
     assert Customer.objects.filter(pk=customer.pk).exists()
 
@@ -190,9 +189,9 @@ def test_forgetting_empties_the_resolution_and_keeps_unrelated_export_logs(custo
     assert (naming.filters, naming.row_count) == ({}, 1)
 
 
-def test_an_external_id_with_a_slash_can_be_forgotten_through_the_api(django_user_model):
+def test_an_external_id_with_a_slash_can_be_forgotten_through_the_api(django_user_model, role_client):
     CustomerFactory(external_id="shop/42")
-    client = staff_client("dpo-slash", None)
+    client = role_client(None, "dpo-slash")
     client.force_authenticate(django_user_model.objects.create_superuser("dpo2", "d@example.com", "pw"))
     assert client.delete("/api/v1/customers/shop/42/").status_code == 200
     assert not Customer.objects.filter(external_id="shop/42").exists()

@@ -4,11 +4,12 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core import mail
 
 from surveys import tasks
-from surveys.models import SurveyStats
+from surveys.models import Invitation, SurveyStats
 from surveys.services import survey_stats_refresh
-from tests.surveys.factories import ResponseFactory, SurveyFactory
+from tests.surveys.factories import InvitationFactory, ResponseFactory, SurveyFactory
 from tests.workers import WORKER_TIMEOUT_SECONDS
 
 
@@ -59,3 +60,17 @@ def test_task_travels_through_the_broker_to_a_worker_process_and_writes_to_postg
     assert stats.responses == 4
     assert stats.score == pytest.approx(25.0)
     assert stats.class_counts == {"promoter": 2, "passive": 1, "detractor": 1}
+
+
+@pytest.mark.django_db
+def test_an_error_that_will_not_mend_marks_the_invitation_failed(monkeypatch):
+    invitation = InvitationFactory(status=Invitation.Status.SCHEDULED)
+
+    def broken(message, fail_silently=False):
+        raise ValueError("Header values can't contain newlines")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", broken)
+    tasks.invitation_send.apply(args=[invitation.id])
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.FAILED
+    assert "newlines" in invitation.last_error

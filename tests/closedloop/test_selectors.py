@@ -1,24 +1,15 @@
-"""Loop KPIs: time to first contact and resolution, SLA compliance, recovery, root causes, open cases by age."""
+"""closedloop.selectors.loop_kpis: first contact and resolution times, SLA compliance, recovery, root causes, age."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from closedloop import rules, selectors
+from closedloop import selectors
 from closedloop.models import RootCause
 from tests.closedloop.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def test_percentile_interpolates_as_percentile_cont():
-    assert rules.percentile([1, 2, 3, 4], 0.5) == 2.5
-    assert rules.percentile([10], 0.9) == 10
-    assert rules.percentile([0, 10], 0.9) == pytest.approx(9.0)
-    assert rules.percentile([], 0.5) is None
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        rules.percentile([1], 1.5)
 
 
 def test_the_loop_kpis_count_what_happened_in_the_period():

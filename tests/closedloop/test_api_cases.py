@@ -23,17 +23,11 @@ from closedloop.api.serializers import CaseSerializer
 from closedloop.models import Case, CaseActivity, RootCause, Team
 from closedloop.services import changes as case_changes
 from tests.closedloop.factories import CaseFactory, CaseTriggerFactory
+from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 CASES = "/api/v1/cases/"
-
-
-def member(name: str, group: str | None = "CX staff", **extra):
-    user = User.objects.create_user(name, f"{name}@example.com", "pw-for-tests-only", is_staff=True, **extra)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def client_for(user) -> APIClient:
@@ -54,8 +48,8 @@ def detail(case) -> str:
 
 
 @pytest.fixture
-def agent():
-    return member("li")
+def agent(user_with_role):
+    return user_with_role("CX staff", "li")
 
 
 @pytest.fixture
@@ -191,8 +185,8 @@ def test_overdue_means_open_and_past_due_now(client):
     assert overdue.id not in ids(client.get(CASES, {"overdue": "false"}))
 
 
-def test_mine_and_owner_filter_by_owner(client, agent):
-    colleague = member("wang")
+def test_mine_and_owner_filter_by_owner(client, agent, user_with_role):
+    colleague = user_with_role("CX staff", "wang")
     mine = CaseFactory(owner=agent)
     theirs = CaseFactory(owner=colleague)
     nobodys = CaseFactory()
@@ -364,9 +358,9 @@ def test_an_unknown_case_is_a_404(client, method, pk):
     assert client.post(f"{CASES}{pk}/notes/", {"text": "hi"}, format="json").status_code == 404
 
 
-def test_assigning_a_new_case_makes_it_assigned_and_logs_it(client, agent):
+def test_assigning_a_new_case_makes_it_assigned_and_logs_it(client, agent, user_with_role):
     case = CaseFactory()
-    colleague = member("wang")
+    colleague = user_with_role("CX staff", "wang")
 
     res = client.patch(detail(case), {"owner": colleague.id}, format="json")
 
@@ -386,7 +380,7 @@ def test_assigning_a_new_case_makes_it_assigned_and_logs_it(client, agent):
     assert (res.json()["owner"], res.json()["status"]) == (None, "new")
 
 
-def test_contacting_sets_the_first_contact_once(client):
+def test_contacting_sets_the_first_contact_once(client, user_with_role):
     case = CaseFactory()
 
     res = client.patch(detail(case), {"status": "contacted", "priority": 1}, format="json")
@@ -395,7 +389,7 @@ def test_contacting_sets_the_first_contact_once(client):
     first = res.json()["first_contact_at"]
     assert first is not None
     assert res.json()["priority"] == 1
-    client.patch(detail(case), {"status": "assigned", "owner": member("wang").id}, format="json")
+    client.patch(detail(case), {"status": "assigned", "owner": user_with_role("CX staff", "wang").id}, format="json")
     res = client.patch(detail(case), {"status": "contacted"}, format="json")
     assert res.json()["first_contact_at"] == first
 
@@ -654,26 +648,27 @@ ENDPOINTS = {
 }
 
 
-def user_for(role: str):
-    if role == "anonymous":
-        return None
-    if role == "customer":
-        return User.objects.create_user("customer", password="pw-for-tests-only")
-    if role == "staff without a role":
-        return member("clerk", group=None)
-    if role == "superuser":
-        return User.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")
-    if role == "CX staff outside staff":
-        user = member("former", group="CX staff")
-        user.is_staff = False
-        user.save()
-        return user
-    return member(role.lower().replace(" ", "-"), group=role)
+@pytest.fixture
+def user_for(user_with_role):
+    def make(role: str):
+        if role == "anonymous":
+            return None
+        if role == "customer":
+            return User.objects.create_user("customer", password="pw-for-tests-only")
+        if role == "staff without a role":
+            return user_with_role(None, "clerk")
+        if role == "superuser":
+            return User.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")
+        if role == "CX staff outside staff":
+            return user_with_role("CX staff", "former", is_staff=False)
+        return user_with_role(role, role.lower().replace(" ", "-"))
+
+    return make
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("role", ROLES)
-def test_only_cx_roles_may_use_the_cases_api(role, endpoint):
+def test_only_cx_roles_may_use_the_cases_api(role, endpoint, user_for):
     case = CaseFactory()
     user = user_for(role)
     client = client_for(user) if user else APIClient()
@@ -718,9 +713,13 @@ def test_a_role_works_through_its_permissions_not_its_name(client):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_staff_changing_one_case_at_once_both_land():
+def test_two_staff_changing_one_case_at_once_both_land(user_with_role):
     case = CaseFactory()
-    assigner, worker, colleague = member("assigner"), member("worker"), member("colleague")
+    assigner, worker, colleague = (
+        user_with_role("CX staff", "assigner"),
+        user_with_role("CX staff", "worker"),
+        user_with_role("CX staff", "colleague"),
+    )
     clients = {"assigner": client_for(assigner), "worker": client_for(worker)}
     changes = {"assigner": {"owner": colleague.id}, "worker": {"status": "contacted", "priority": 1}}
     barrier = threading.Barrier(2)
@@ -773,3 +772,41 @@ def test_a_case_resolved_again_after_reopening_tells_the_customer_again(client, 
 
     assert res.status_code == 200
     assert len(mail.outbox) == 2
+
+
+@pytest.fixture
+def root(superuser_api_client):
+    """A superuser's client, with an NPS survey to ask about."""
+    SurveyFactory(kind="nps")
+    return superuser_api_client
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/cases/?page_size=null&page_size=null", "page_size"),  # was: the default page size
+        ("/api/v1/cases/?overdue=null", "overdue"),  # was: no filter
+        ("/api/v1/cases/?since=", "since"),
+        ("/api/v1/cases/?owner=", "owner"),
+    ],
+)
+def test_a_parameter_given_empty_or_mistyped_is_a_400_naming_it(root, url, field):
+    response = root.get(url)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+
+
+def test_true_and_false_still_filter_the_queue(root):
+    assert root.get("/api/v1/cases/?overdue=true&mine=false").status_code == 200
+    assert root.get("/api/v1/cases/?overdue=1").status_code == 200
+
+
+def test_a_page_past_the_end_is_a_documented_404(root):
+    assert root.get("/api/v1/cases/?page=0").status_code == 404
+
+
+def test_a_root_cause_key_with_a_nul_character_is_a_400_naming_it(root):
+    case = CaseFactory()
+    response = root.patch(f"/api/v1/cases/{case.pk}/", {"root_cause": "data\x00-sync"}, format="json")
+    assert response.status_code == 400, response.content  # was: a 500 on PostgreSQL
+    assert response.json()["error"]["fields"]["root_cause"] == ["Unknown root cause 'data\\x00-sync'."]
