@@ -1,10 +1,12 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from closedloop import rules
-from closedloop.models import Advocate, Case, CaseTrigger, Referral
+from closedloop.models import Advocate, Case, CaseTrigger, Referral, RootCause, Team
 
 
 class CaseTriggerFactory(factory.django.DjangoModelFactory):
@@ -88,3 +90,41 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     advocate = factory.SubFactory(AdvocateFactory)
     external_id = factory.Sequence(lambda n: f"ref-{n}")
     kind = Referral.Kind.SIGNUP
+
+
+def cases_of_every_kind(agent) -> None:
+    """Two cases as different as cases get: every field set (Chinese, emoji, decimals, times) and most left empty."""
+    team = Team.objects.create(name="華南 CX 團隊", group=Group.objects.create(name="south"))
+    moment = timezone.now().replace(microsecond=123456)
+    CaseFactory(
+        status="resolved",
+        priority=1,
+        owner=agent,
+        team=team,
+        root_cause=RootCause.objects.get(key="pricing-billing"),
+        comment="帳單一直錯，客服態度很差 😡 billing is wrong",
+        language="mixed",
+        polarity=-0.875,
+        keywords=["帳單", "客服", "billing"],
+        customer_value=Decimal("1234.50"),
+        customer_plan="enterprise",
+        customer_account="華南貿易",
+        locale="zh-hant",
+        escalated_at=moment,
+        first_contact_at=moment,
+        resolved_at=moment,
+        customer_notified_at=moment,
+    )
+    CaseFactory(
+        score=None,
+        polarity=None,
+        keywords=[],
+        comment="",
+        customer_email="",
+        customer_id=None,
+        survey_kind="ces",
+        reason=Case.Reason.HIGH_EFFORT,
+        locale="zh-hans",
+        customer_name="退款两周没处理",
+        due_at=timezone.now() - timedelta(days=400),
+    )

@@ -4,7 +4,6 @@ import json
 import threading
 import time
 from datetime import timedelta
-from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -20,9 +19,9 @@ from rest_framework.test import APIClient
 
 from closedloop import paging, selectors, services
 from closedloop.api.serializers import CaseSerializer
-from closedloop.models import Case, CaseActivity, RootCause, Team
+from closedloop.models import Case, CaseActivity, RootCause
 from closedloop.services import changes as case_changes
-from tests.closedloop.factories import CaseFactory, CaseTriggerFactory
+from tests.closedloop.factories import CaseFactory, CaseTriggerFactory, cases_of_every_kind
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,38 +98,7 @@ def test_the_queue_is_most_urgent_first_with_what_a_row_needs(client, agent):
 def test_each_row_is_what_the_case_serializer_makes_of_the_case(client, agent, settings, zone):
     """The list builds its rows from .values(); each must equal CaseSerializer's output for the instance."""
     settings.TIME_ZONE = zone
-    team = Team.objects.create(name="華南 CX 團隊", group=Group.objects.create(name="south"))
-    moment = timezone.now().replace(microsecond=123456)
-    CaseFactory(
-        status="resolved",
-        priority=1,
-        owner=agent,
-        team=team,
-        root_cause=RootCause.objects.get(key="pricing-billing"),
-        comment="帳單一直錯，客服態度很差 😡 billing is wrong",
-        language="mixed",
-        polarity=-0.875,
-        keywords=["帳單", "客服", "billing"],
-        customer_value=Decimal("1234.50"),
-        customer_plan="enterprise",
-        customer_account="華南貿易",
-        locale="zh-hant",
-        escalated_at=moment,
-        first_contact_at=moment,
-        resolved_at=moment,
-        customer_notified_at=moment,
-    )
-    CaseFactory(
-        score=None,
-        polarity=None,
-        keywords=[],
-        comment="",
-        customer_email="",
-        survey_kind="ces",
-        reason=Case.Reason.HIGH_EFFORT,
-        locale="zh-hans",
-        customer_name="退款两周没处理",
-    )
+    cases_of_every_kind(agent)
 
     res = client.get(CASES)
 
