@@ -110,7 +110,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
-    # The busiest statements are prepared on each connection after a few runs (surveys.sql.server_bound_cursor);
+    # The busiest statements are prepared on each connection after a few runs (common.sql.server_bound_cursor);
     # turn this off behind a transaction-pooling PgBouncer older than 1.21.
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
