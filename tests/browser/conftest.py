@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CX_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # kept by CI as artifacts
 
 
 def pytest_collection_modifyitems(items):
@@ -52,5 +52,5 @@ def page(browser):
 
 @pytest.fixture
 def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
