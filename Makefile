@@ -71,5 +71,5 @@ clean:
 
 # Refresh the Chinese catalogues after changing translatable strings (needs GNU gettext); commit the .po and .mo files.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans -l zh_Hant -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
-	$(PY) manage.py compilemessages -l zh_Hans -l zh_Hant
+	$(PY) manage.py makemessages --no-location --no-obsolete -l zh_Hans -l zh_Hant -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
+	$(PY) manage.py compilemessages -l zh_Hans -l zh_Hant -i .venv -i var
