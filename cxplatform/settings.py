@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "cxplatform.request_checks.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -189,13 +190,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often beat looks for comments waiting too long (CX_ANALYSIS_STALE_SECONDS, below) and sends a run.
+CX_ANALYSIS_SWEEP_SECONDS = env.float("CX_ANALYSIS_SWEEP_SECONDS", default=15.0)
 CELERY_BEAT_SCHEDULE = {
     "invitations-send-due": {"task": "surveys.tasks.invitation_send_due", "schedule": 60.0},
     "survey-stats-refresh": {
         "task": "surveys.tasks.survey_stats_refresh_all",
         "schedule": env.float("CX_STATS_REFRESH_SECONDS", default=300.0),
     },
-    "feedback-requeue-pending": {"task": "feedback.tasks.feedback_requeue_pending", "schedule": 60.0},
+    "feedback-requeue-pending": {
+        "task": "feedback.tasks.feedback_requeue_pending",
+        "schedule": CX_ANALYSIS_SWEEP_SECONDS,
+    },
     "cases-check-sla": {"task": "closedloop.tasks.cases_check_sla", "schedule": 60.0},
     "score-rollups-fold": {"task": "surveys.tasks.score_rollups_fold", "schedule": 60.0},
     "comments-purge": {"task": "surveys.tasks.comments_purge", "schedule": 3600.0},
@@ -210,7 +216,9 @@ CX_ANALYSIS_BACKENDS = {
 }
 CX_ANALYSIS_KICK_SECONDS = env.int("CX_ANALYSIS_KICK_SECONDS", default=1)  # at most one queued run per window
 CX_ANALYSIS_BATCH = env.int("CX_ANALYSIS_BATCH", default=200)  # items a task claims and analyses at once
-CX_ANALYSIS_STALE_MINUTES = env.int("CX_ANALYSIS_STALE_MINUTES", default=5)  # then beat hands them out again
+# A claim not renewed for this long is abandoned (its worker died) and free for anyone; a live run renews
+# its claim after every chunk it analyses. Beat's sweep (CX_ANALYSIS_SWEEP_SECONDS) then sends a run.
+CX_ANALYSIS_STALE_SECONDS = env.int("CX_ANALYSIS_STALE_SECONDS", default=30)
 CX_ANALYSIS_MAX_ATTEMPTS = env.int("CX_ANALYSIS_MAX_ATTEMPTS", default=5)  # then the item is marked failed
 
 # --- REST API --------------------------------------------------------------------------
