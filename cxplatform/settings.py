@@ -190,6 +190,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# No broker: run the schedule below in a thread of the web process (make run sets it; see cxplatform/scheduler.py).
+CX_IN_PROCESS_SCHEDULER = env.bool("CX_IN_PROCESS_SCHEDULER", default=False)
 # How often beat looks for comments waiting too long (CX_ANALYSIS_STALE_SECONDS, below) and sends a run.
 CX_ANALYSIS_SWEEP_SECONDS = env.float("CX_ANALYSIS_SWEEP_SECONDS", default=15.0)
 CELERY_BEAT_SCHEDULE = {
