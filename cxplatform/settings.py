@@ -6,6 +6,7 @@ in-process, email goes to the console. Production differs only by environment.
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
 from decimal import Decimal
@@ -161,7 +162,15 @@ EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 for _key, _value in _email.items():
     if _key != "EMAIL_BACKEND":
         globals()[_key] = _value
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cxplatform <noreply@localhost>")
+# Every email: from DEFAULT_FROM_EMAIL; replies to CX_REPLY_TO_EMAIL when set (else no email asks for a reply);
+# branded with the name, colour (#rrggbb) and, optionally, a logo at a public https address (common.emails).
+CX_BRAND_NAME = env.str("CX_BRAND_NAME", default="cxplatform")
+CX_BRAND_COLOUR = env.str("CX_BRAND_COLOUR", default="#1f5fbf")
+if not re.fullmatch(r"#[0-9a-fA-F]{6}", CX_BRAND_COLOUR):
+    raise ImproperlyConfigured("CX_BRAND_COLOUR must be a colour written #rrggbb, such as #1f5fbf.")
+CX_BRAND_LOGO_URL = env.str("CX_BRAND_LOGO_URL", default="")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{CX_BRAND_NAME} <noreply@localhost>")
+CX_REPLY_TO_EMAIL = env.str("CX_REPLY_TO_EMAIL", default="")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; a hung mail server must not hold a worker
 # A case's email (the note to the customer, the lead's escalation) is retried 5 times, first after this.
 CX_EMAIL_RETRY_SECONDS = env.int("CX_EMAIL_RETRY_SECONDS", default=60)
