@@ -20,6 +20,7 @@ from common.api.fields import (
     StrictSlugField,
 )
 from surveys import services
+from surveys.api import examples
 from surveys.api.throttling import PublicResponseThrottle
 from surveys.models import Response as SurveyResponse
 from surveys.services import invitations
@@ -138,7 +139,7 @@ class PublicResponseCreateApi(APIView):
     renderer_classes = (JSONRenderer,)
     content_negotiation_class = JSONOnlyNegotiation
 
-    @extend_schema_serializer(component_name="PublicResponseInput")
+    @extend_schema_serializer(component_name="PublicResponseInput", examples=examples.PUBLIC_RESPONSE_EXAMPLES)
     class InputSerializer(StrictInputSerializer):
         survey = StrictCharField(required=False, max_length=64, help_text="The survey's public key (or `invitation`).")
         invitation = StrictCharField(
