@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.fields import (
+    CommentField,
     LocaleField,
     StrictBooleanField,
     StrictCharField,
@@ -148,7 +149,7 @@ class PublicResponseCreateApi(APIView):
             help_text="An invitation's token, instead of `survey`: one response per invitation.",
         )
         score = StrictIntegerField(help_text="NPS 0–10, CSAT 1–5, CES 1–7.")
-        comment = StrictCharField(required=False, allow_blank=True, max_length=COMMENT_MAX_CHARS)
+        comment = CommentField(required=False, allow_blank=True, max_length=COMMENT_MAX_CHARS)
         locale = LocaleField(required=False, allow_blank=True, help_text="en, zh-hans or zh-hant (or zh-CN, zh-TW…).")
         touchpoint = StrictSlugField(required=False, allow_blank=True, max_length=64)
         customer = CustomerInputSerializer(
