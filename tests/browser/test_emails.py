@@ -32,8 +32,22 @@ MEASURE = """() => {
 }"""
 
 
+QUESTIONS = {  # the demo's questions (surveys/demo/seed.py); the factory's default is the NPS one
+    "ces": {
+        "question_en": "The company made it easy to handle my issue.",
+        "question_zh_hans": "公司让我很容易地解决了我的问题。",
+        "question_zh_hant": "公司讓我很容易地解決了我的問題。",
+    },
+    "csat": {
+        "question_en": "How satisfied are you with your delivery?",
+        "question_zh_hans": "您对本次配送满意吗？",
+        "question_zh_hant": "您對本次配送滿意嗎？",
+    },
+}
+
+
 def invitation_message(kind: str, locale: str):
-    survey = SurveyFactory(kind=kind)
+    survey = SurveyFactory(kind=kind, **QUESTIONS.get(kind, {}))
     name = "林美玲" if locale != "en" else "Olivia Smith"
     customer = CustomerFactory(locale=locale, name=name, email="c@example.com")
     return invitation_email(InvitationFactory(survey=survey, customer=customer, locale=locale))
