@@ -41,3 +41,24 @@ def test_a_nul_in_an_admin_address_is_a_400(client, django_user_model, address):
 def test_an_address_without_nul_passes(client, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("root", "r@example.com", "pw"))
     assert client.get("/admin/surveys/customer/?q=c-1").status_code == 200
+
+
+def test_a_nul_in_an_admin_action_s_selected_ids_is_a_400(client, django_user_model):
+    customer = CustomerFactory(external_id="c-1")
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.com", "pw"))
+    res = client.post("/admin/surveys/customer/", {"action": "delete_selected", "_selected_action": ["\x00"]})
+    assert res.status_code == 400
+    assert "NUL" in res.content.decode()
+    assert (
+        client.post(
+            "/admin/surveys/customer/", {"action": "delete_selected", "_selected_action": [customer.pk]}
+        ).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "NUL 字符"), ("zh-hant", "NUL 字元")])
+def test_the_400_page_is_in_the_reader_s_language(client, language, words):
+    res = client.get("/admin/surveys/customer/?q=%00", HTTP_ACCEPT_LANGUAGE=language)
+    assert res.status_code == 400
+    assert words in res.content.decode()
