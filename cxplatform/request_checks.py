@@ -24,13 +24,16 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        where = _where_nul(request)
-        if where is None:
+        places = _places_with_nul(request)
+        if not places:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            message = f"The {where} contains a NUL character (%00), which no id or filter value may contain."
-            field = "path" if where == "path" else where.removeprefix("parameter ")
-            return JsonResponse(error_body("invalid_characters", message, {field: [message]}), status=400)
+            fields = {
+                place: [f"The {'path' if place == 'path' else 'value'} contains a NUL character (%00)."]
+                for place in places
+            }
+            message = f"A NUL character (%00), which no id or filter value may contain, in: {', '.join(places)}."
+            return JsonResponse(error_body("invalid_characters", message, fields), status=400)
         page = format_html(
             "<!doctype html><title>400</title><h1>400</h1><p>{}</p>",
             _("The request contains a NUL character (%00), which no id, filter or form value may contain."),
@@ -38,15 +41,14 @@ class RefuseNulMiddleware:
         return HttpResponse(page, status=400, content_type="text/html")
 
 
-def _where_nul(request) -> str | None:
-    """'path', 'parameter <name>' or None: where the percent-decoded address first carries a NUL."""
-    if NUL in request.path:
-        return "path"
-    for name, values in request.GET.lists():
-        if NUL in name or any(NUL in value for value in values):
-            return f"parameter {name.replace(NUL, '%00')}"
+def _places_with_nul(request) -> list[str]:
+    """Where the percent-decoded request carries a NUL: "path", and each parameter or admin form field by name."""
+    places = ["path"] if NUL in request.path else []
+    data = [request.GET]
     if request.method == "POST" and request.path.startswith(ADMIN) and request.content_type in FORMS:
-        for name, values in request.POST.lists():
-            if NUL in name or any(NUL in value for value in values):
-                return f"field {name.replace(NUL, '%00')}"
-    return None
+        data.append(request.POST)
+    for values in data:
+        for name, items in values.lists():
+            if NUL in name or any(NUL in item for item in items):
+                places.append(name.replace(NUL, "%00"))
+    return places

@@ -12,7 +12,7 @@ def test_a_nul_in_an_api_id_is_a_400_naming_the_path(superuser_api_client):
     assert res.status_code == 400
     assert res.json()["error"]["code"] == "invalid_characters"
     assert "NUL" in res.json()["error"]["message"]
-    assert res.json()["error"]["fields"] == {"path": [res.json()["error"]["message"]]}
+    assert list(res.json()["error"]["fields"]) == ["path"]
 
 
 def test_a_nul_in_an_api_filter_is_a_400_naming_the_parameter(superuser_api_client):
