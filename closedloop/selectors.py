@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     DurationField,
     Exists,
@@ -32,6 +33,16 @@ from common.sql import postgresql_paths
 def case_list() -> QuerySet[Case]:
     """Cases as the queue shows them: most urgent first, with what a row needs, in a bounded number of queries."""
     return Case.objects.select_related("owner", "root_cause", "team").order_by("priority", "due_at", "id")
+
+
+def queue_order(now: datetime | None = None) -> list:
+    """The queue's default order: overdue first (open and past due), then by priority, then by due time.
+
+    Where ended cases are listed too ("all cases"), they follow the open ones.
+    """
+    late = ExpressionWrapper(overdue(now), output_field=BooleanField())
+    still_open = ExpressionWrapper(Q(status__in=Case.OPEN_STATUSES), output_field=BooleanField())
+    return [late.desc(), still_open.desc(), "priority", "due_at", "id"]
 
 
 def case_touchpoint_keys() -> list[str]:

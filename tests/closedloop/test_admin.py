@@ -49,9 +49,9 @@ def shown(client, **params) -> set[Case]:
 
 
 def act(client, action: str, cases, **fields):
-    """Run a changelist action on `cases` as the action bar posts it; return the page it leads to."""
+    """Run a changelist action on `cases` as the action bar of "All cases" posts it; return the page it leads to."""
     data = {"action": action, "index": "0", "_selected_action": [case.pk for case in cases], **fields}
-    return client.post(CHANGELIST, data, follow=True)
+    return client.post(f"{CHANGELIST}?status__exact=all", data, follow=True)
 
 
 def said(page, level=None) -> list[str]:
@@ -109,12 +109,61 @@ def test_the_queue_filters_mine_overdue_touchpoint_and_language(console, agent):
     missed = CaseFactory(status=Case.Status.RESOLVED, due_at=now - timedelta(hours=1), sla=Case.Sla.MISSED)
 
     assert shown(console, owner="mine") == {mine}
-    assert shown(console, owner="nobody") == {late, chinese, missed}
+    assert shown(console, owner="nobody") == {late, chinese}  # the open work, by default
+    assert shown(console, owner="nobody", status__exact="all") == {late, chinese, missed}
     assert shown(console, sla="overdue") == {late}
-    assert shown(console, sla="missed") == {missed}
+    assert shown(console, sla="missed") == {missed}  # the SLA of ended cases: the default gives way
     assert shown(console, touchpoint_key="onboarding") == {mine}
     assert shown(console, language="zh") == {chinese}
-    assert shown(console, status="resolved") == {missed}
+    assert shown(console, status="resolved") == {missed}  # links with a plain status lookup keep working
+    assert shown(console, status__exact="resolved") == {missed}
+
+
+def test_the_queue_opens_on_the_open_work_overdue_first_then_priority_then_due(console):
+    now = timezone.now()
+    ended = CaseFactory(priority=1, status=Case.Status.CLOSED, due_at=now - timedelta(days=150))
+    calm_p1 = CaseFactory(priority=1, due_at=now + timedelta(hours=2))
+    late_p3 = CaseFactory(priority=3, status=Case.Status.CONTACTED, due_at=now - timedelta(hours=1))
+    late_p2 = CaseFactory(priority=2, status=Case.Status.ASSIGNED, due_at=now - timedelta(minutes=5))
+    later_p1 = CaseFactory(priority=1, due_at=now + timedelta(hours=9))
+    soon_p4 = CaseFactory(priority=4, due_at=now + timedelta(hours=1))
+
+    page = console.get(CHANGELIST)
+
+    assert list(page.context["cl"].result_list) == [late_p2, late_p3, calm_p1, later_p1, soon_p4]
+    everything = console.get(CHANGELIST, {"status__exact": "all"}).context["cl"].result_list
+    assert list(everything) == [late_p2, late_p3, calm_p1, later_p1, soon_p4, ended]
+    assert shown(console, status__exact="closed") == {ended}
+    by_due = console.get(CHANGELIST, {"o": "4"}).context["cl"].result_list  # a column's order still wins
+    assert list(by_due) == [late_p3, late_p2, soon_p4, calm_p1, later_p1]
+
+
+def test_the_queue_offers_mine_and_the_other_views_in_one_click(console, agent):
+    mine = CaseFactory(owner=agent, status=Case.Status.ASSIGNED)
+    CaseFactory()
+
+    body = console.get(CHANGELIST).content.decode()
+    views = body.split('class="cx-views"')[1].split("</ul>")[0]
+    assert '<a href="?" aria-current="page">Open work</a>' in views
+    assert '<a href="?owner=mine">Mine</a>' in views
+    assert '<a href="?status__exact=all">All cases</a>' in views
+    assert shown(console, owner="mine") == {mine}
+    mine_view = console.get(CHANGELIST, {"owner": "mine"}).content.decode()
+    assert '<a href="?owner=mine" aria-current="page">Mine</a>' in mine_view
+
+
+def test_an_unknown_status_in_the_queue_is_refused_not_a_500(console):
+    page = console.get(CHANGELIST, {"status__exact": "lost"})
+    assert page.status_code == 302
+    assert page["Location"].endswith("?e=1")
+
+
+def test_the_owner_field_offers_no_edit_add_or_delete_user_icons(console):
+    case = CaseFactory()
+    body = console.get(change_url(case)).content.decode()
+    assert 'id="id_owner"' in body
+    for link in ("change_id_owner", "add_id_owner", "delete_id_owner", "view_id_owner"):
+        assert link not in body
 
 
 def test_the_queue_finds_a_chinese_comment_and_a_customer(console):
