@@ -34,7 +34,9 @@ from closedloop.models import (
 )
 from closedloop.paging import QueuePaginator
 from common.admin import ReadOnlyInline
+from common.sentiment import sentiment_text
 
+SENTIMENT_PERMISSION = "feedback.add_sentimentcorrection"  # feedback's correction page takes it from here
 HISTORY_COLUMNS = (_("case"), _("opened at"), _("reason"), _("score"), _("status"), _("root cause"), _("comment"))
 
 # --- Cases ---------------------------------------------------------------------------------------
@@ -156,6 +158,16 @@ class CaseAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         return selectors.queue_order()
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The case's page, with a way to correct the sentiment of its comment for staff allowed to."""
+        context = dict(extra_context or {})
+        if request.user.has_perm(SENTIMENT_PERMISSION):
+            answer = Case.objects.filter(pk=object_id).exclude(comment="").values_list("feedback_id", flat=True).first()
+            if answer is not None:
+                url = reverse("admin:feedback_feedbackitem_sentiment", args=[answer])
+                context["sentiment_url"] = url + "?" + urlencode({"next": request.path})
+        return super().change_view(request, object_id, form_url, context)
+
     def changelist_view(self, request, extra_context=None):
         # The queue takes the whole width (the apps' side menu gives way; the breadcrumbs lead back).
         context = {"quick_views": quick_views(request), "is_nav_sidebar_enabled": False}
@@ -252,9 +264,8 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("sentiment"), ordering="polarity")
     def sentiment_shown(self, case: Case) -> str:
-        if case.polarity is None:
-            return case.sentiment or "—"
-        return f"{case.sentiment} {case.polarity:+.2f}"
+        """The label with the analysis' confidence, or staff's correction (common.sentiment)."""
+        return sentiment_text(case.sentiment, case.polarity, corrected=case.sentiment_corrected)
 
     @admin.display(description=_("keywords"))
     def keyword_tags(self, case: Case) -> str:

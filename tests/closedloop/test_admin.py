@@ -266,7 +266,7 @@ def test_the_case_page_shows_the_snapshot_answers_activity_and_history(console, 
 
     body = console.get(change_url(case)).content.decode()
 
-    for text in ("Acme 华东", "退款申请两周了还没处理", "neg -0.72", "客服", "NPS 3", "billing"):
+    for text in ("Acme 华东", "退款申请两周了还没处理", "Negative 86%", "客服", "NPS 3", "billing"):
         assert text in body  # the snapshot
     assert 'name="comment"' not in body  # read-only: what the customer said, as it was
     for field in ("owner", "status", "priority", "root_cause", "resolution", "note", "resurvey_in_days"):
