@@ -59,3 +59,63 @@ def test_the_queue_opens_on_the_open_work_and_fits_1366(live_server, browser, ar
     shown = page.locator("#result_list tbody th.field-number a")
     assert sorted(int(shown.nth(i).inner_text()[1:]) for i in range(shown.count())) == sorted(assigned)
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "button", "negative", "save"),
+    [
+        ("en-US", "Correct the sentiment", "Negative", "Save the corrected sentiment"),
+        ("zh-CN", "更正情感", "负面", "保存更正后的情感"),
+    ],
+)
+def test_staff_correct_a_sentiment_from_the_case_page(
+    live_server, browser, artifacts, locale, button, negative, save, user_with_role
+):
+    from django.utils import timezone
+
+    from feedback.models import FeedbackItem, SentimentCorrection
+    from tests.closedloop.factories import CaseFactory
+
+    comment = "手機App常常自動登出，很困擾。"
+    item = FeedbackItem.objects.create(
+        source="response",
+        source_id=7,
+        text=comment,
+        given_at=timezone.now(),
+        status="analysed",
+        language="zh",
+        label="pos",
+        polarity=0.31,
+        customer_id=7,
+        customer_external_id="c-7",
+    )
+    case = CaseFactory(
+        source="response",
+        source_id=7,
+        feedback_id=item.pk,
+        comment=comment,
+        language="zh",
+        sentiment="pos",
+        polarity=0.31,
+        survey_kind="nps",
+        score=5,
+    )
+    agent = user_with_role("CX staff", "li")
+    context = browser.new_context(locale=locale, viewport=VIEWPORT)
+    page = context.new_page()
+    _login(page, live_server, agent)
+
+    page.goto(f"{live_server.url}/admin/closedloop/case/{case.pk}/change/")
+    page.get_by_role("link", name=button).click()
+    page.get_by_label(negative, exact=True).check()
+    page.locator("textarea[name=note]").fill("登出 is a complaint")
+    page.screenshot(path=str(artifacts / f"sentiment-correct-{locale}.png"))
+    page.get_by_role("button", name=save).click()
+    page.wait_for_url(f"**/admin/closedloop/case/{case.pk}/change/")
+    page.screenshot(path=str(artifacts / f"sentiment-corrected-case-{locale}.png"), full_page=True)
+
+    correction = SentimentCorrection.objects.get()
+    assert (correction.old_label, correction.new_label, correction.corrected_by) == ("pos", "neg", agent)
+    assert page.locator(".field-sentiment_shown .readonly").inner_text().startswith(negative)
+    assert "登出 is a complaint" in page.locator("#activities-group").inner_text()
+    context.close()
