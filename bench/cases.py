@@ -7,9 +7,10 @@ and migrated when missing; loaded once, kept and vacuumed), spread over 5 owners
 causes, 5 touchpoints, three languages and every status and priority, each with one attached
 answer and two activity entries. Then times, in this process through Django's test client
 (the whole request: URL routing, middleware, session, permissions, template or JSON rendering),
-the first page of `/admin/closedloop/case/` (50 rows) and of `GET /api/v1/cases/?page_size=100` (100 rows),
-whole and filtered to the new cases (a fifth of them, counted exactly), each beside a bare
-`SELECT` of the same page of rows (every column, the same filter and order) with psycopg. For
+the first page of `/admin/closedloop/case/` (50 rows: the open work, its default view; and all
+cases) and of `GET /api/v1/cases/?page_size=100` (100 rows), whole and filtered to the new
+cases (a fifth of them, counted exactly), each beside a bare `SELECT` of the same page of rows
+(every column, the same filter and order) with psycopg. For
 scale it also times the admin's page of the 10 root causes, the least an admin list page costs,
 and the admin's index. Rounds alternate between them; the median of each is reported with its
 query count (counted in an untimed run: capturing queries slows every one of them).
@@ -227,6 +228,7 @@ def measure(rounds: int, with_helpers: bool = False) -> None:
         "bare SELECT, 50 rows, status new": (bare(50, "WHERE status = 'new'"), None),
         "bare SELECT, 100 rows, status new": (bare(100, "WHERE status = 'new'"), None),
         "admin queue, 50 rows": (page("/admin/closedloop/case/"), "bare SELECT, 50 rows"),
+        "admin queue, all cases": (page("/admin/closedloop/case/?status__exact=all"), "bare SELECT, 50 rows"),
         "admin queue, status new": (
             page("/admin/closedloop/case/?status__exact=new"),
             "bare SELECT, 50 rows, status new",

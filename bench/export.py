@@ -211,13 +211,18 @@ def marketing_client():
 
 
 def copy_baseline(where: str = "") -> tuple[int, int]:
-    """The export's columns, straight from COPY: (rows, bytes). COPY sends one row a message."""
+    """The export's stored columns, straight from COPY: (rows, bytes). COPY sends one row a message.
+
+    The referral link and figures are worked out per row by the export; the baseline has the table's columns only.
+    """
     from django.db import connection
 
     from closedloop import selectors
+    from closedloop.advocate_selectors import FIGURE_COLUMNS
     from closedloop.models import Advocate
 
-    columns = ", ".join(connection.ops.quote_name(name) for name in selectors.EXPORT_COLUMNS)
+    stored = (name for name in selectors.EXPORT_COLUMNS if name not in FIGURE_COLUMNS)
+    columns = ", ".join(connection.ops.quote_name(name) for name in stored)
     statuses = ", ".join(f"'{status}'" for status in Advocate.EXPORTABLE_STATUSES)
     sql = (
         f"COPY (SELECT {columns} FROM closedloop_advocate WHERE status IN ({statuses}) {where}"

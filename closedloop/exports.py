@@ -17,6 +17,7 @@ import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Case, CharField, F, Value, When
@@ -26,6 +27,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from closedloop import selectors, services
+from closedloop.advocate_selectors import FIGURE_COLUMNS
 from closedloop.models import Advocate
 from closedloop.sql import UtcText, copy_csv_sql
 from common.sql import postgresql_paths
@@ -60,6 +62,8 @@ def text_cell(value) -> str:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime(TIME_FORMAT)
+    if isinstance(value, Decimal):  # money, to the cent as PostgreSQL's COPY writes it (SQLite drops the zeros)
+        return f"{value:.2f}"
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -134,6 +138,9 @@ def _defused(name: str):
 def _copy_query(filters, ids) -> tuple[str, tuple]:
     columns = {}
     for name in selectors.EXPORT_COLUMNS:
+        if name in FIGURE_COLUMNS:  # the referral link and figures, annotated by the export's queryset
+            columns[f"x_{name}"] = F(name)
+            continue
         field = Advocate._meta.get_field(name)
         if field.get_internal_type() == "DateTimeField":
             columns[f"x_{name}"] = UtcText(F(name))

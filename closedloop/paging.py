@@ -55,11 +55,23 @@ class QueuePaginator(Paginator):
             return super().validate_number(number)
 
     def page(self, number):
-        page = super().page(number)
+        page = self._page(number)
         if self.estimated and len(page.object_list) < self.per_page:  # the end is on this page: count it
             self._count_exactly()
-            page = super().page(number)
+            page = self._page(number)
         return page
+
+    def _page(self, number):
+        """Paginator.page; a queue in its default order is read tier by tier (selectors.queue_slice)."""
+        now = selectors.queue_ordered_at(self.object_list) if self.rows is None else None
+        if now is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(selectors.queue_slice(self.object_list, now, bottom, top), number, self)
 
     def _count_exactly(self) -> None:
         self.__dict__.pop("num_pages", None)

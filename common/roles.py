@@ -25,6 +25,8 @@ _CASE_DESK = {  # triage: read every answer's context, work the cases
     "closedloop.view_caserule",
     "closedloop.view_notetemplate",
     "feedback.view_feedbackitem",
+    "feedback.view_sentimentcorrection",
+    "feedback.add_sentimentcorrection",  # correct a comment's sentiment label
     "surveys.view_customer",
     "surveys.view_response",
     "surveys.view_touchpoint",

@@ -75,9 +75,8 @@ def main() -> None:
         page = admin.new_page()
         log_in(page, base_url, args.username, password)
 
-        # the cases being worked, most urgent first; zoomed out a little so that every column fits
-        page.goto(f"{base_url}/admin/closedloop/case/?status__exact=assigned")
-        page.evaluate("document.body.style.zoom = '0.8'")
+        # the queue as it opens: the open work, overdue first; every column fits 1366 px
+        page.goto(f"{base_url}/admin/closedloop/case/")
         shoot(page, "triage-queue.png", ADMIN_VIEWPORT["height"])
 
         # the last 25 weeks, week by week: the demo data's answers cover them

@@ -1,23 +1,67 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.admin import ReadOnlyModelAdmin
-from feedback import services
-from feedback.models import FeedbackItem, Theme, ThemeTerm
+from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
+from common.sentiment import sentiment_text
+from feedback import selectors, services
+from feedback.models import FeedbackItem, SentimentCorrection, Theme, ThemeTerm
+
+CORRECT_PERMISSION = "feedback.add_sentimentcorrection"
+
+
+class SentimentCorrectionForm(forms.Form):
+    label = forms.ChoiceField(
+        label=_("sentiment"), choices=FeedbackItem.Label.choices, widget=forms.RadioSelect, required=True
+    )
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why, in a few words (optional): the analysis' maintainers read it with the corrections."),
+    )
+
+
+class SentimentCorrectionInline(ReadOnlyInline):
+    """Every correction of the comment's sentiment, newest first: who, when, from what to what, and why."""
+
+    model = SentimentCorrection
+    fields = ("corrected_at", "corrected_by", "old_label", "new_label", "note")
+    verbose_name_plural = _("sentiment corrections")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("corrected_by")
 
 
 @admin.register(FeedbackItem)
 class FeedbackItemAdmin(ReadOnlyModelAdmin):
     """Comments as analysed: read-only, searchable, filterable; failed analyses can be run again."""
 
-    list_display = ("given_at", "excerpt", "language", "label", "polarity_shown", "keyword_tags", "score", "status")
-    list_filter = ("status", "label", "language", "survey_kind", "classification", "touchpoint_key")
+    list_display = (
+        "given_at",
+        "excerpt",
+        "language",
+        "sentiment_shown",
+        "polarity_shown",
+        "keyword_tags",
+        "score",
+        "status",
+    )
+    list_filter = ("status", "label", "corrected_label", "language", "survey_kind", "classification", "touchpoint_key")
     search_fields = ("text", "customer_external_id")
     date_hierarchy = "given_at"
     show_full_result_count = False
     actions = ("analyse_again",)
+    inlines = (SentimentCorrectionInline,)
     fieldsets = (
         (None, {"fields": ("text", "given_at", "source", "source_id")}),
         (
@@ -26,7 +70,9 @@ class FeedbackItemAdmin(ReadOnlyModelAdmin):
                 "fields": (
                     "status",
                     "language",
+                    "sentiment_shown",
                     "label",
+                    "corrected_label",
                     "polarity",
                     "keywords",
                     "analyzer",
@@ -59,6 +105,13 @@ class FeedbackItemAdmin(ReadOnlyModelAdmin):
     def excerpt(self, item: FeedbackItem) -> str:
         return item.text if len(item.text) <= 80 else item.text[:79] + "…"
 
+    @admin.display(description=_("sentiment (confidence)"), ordering="label")
+    def sentiment_shown(self, item: FeedbackItem) -> str:
+        """Staff's correction when there is one; else the analysis' label and how sure it was (common.sentiment)."""
+        if item.corrected_label:
+            return sentiment_text(item.corrected_label, item.polarity, corrected=True)
+        return sentiment_text(item.label, item.polarity)
+
     @admin.display(description=_("polarity"), ordering="polarity")
     def polarity_shown(self, item: FeedbackItem) -> str:
         return "—" if item.polarity is None else f"{item.polarity:+.2f}"
@@ -66,6 +119,55 @@ class FeedbackItemAdmin(ReadOnlyModelAdmin):
     @admin.display(description=_("keywords"))
     def keyword_tags(self, item: FeedbackItem) -> str:
         return format_html_join(" ", '<span class="cx-tag">{}</span>', ((word,) for word in item.keywords)) or "—"
+
+    # --- correcting the sentiment
+
+    def get_urls(self):
+        correct = path(
+            "<path:object_id>/sentiment/",
+            self.admin_site.admin_view(self.correct_sentiment_view),
+            name="feedback_feedbackitem_sentiment",
+        )
+        return [correct, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {"can_correct_sentiment": request.user.has_perm(CORRECT_PERMISSION), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
+    def correct_sentiment_view(self, request, object_id):
+        """Staff set the comment's sentiment label; the correction is kept, and logged on the case holding it."""
+        if not request.user.has_perm(CORRECT_PERMISSION):
+            raise PermissionDenied
+        item = get_object_or_404(FeedbackItem, pk=object_id)
+        back = request.POST.get("next") or request.GET.get("next") or ""
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+            back = ""
+        shown = item.corrected_label or item.label
+        form = SentimentCorrectionForm(request.POST or None, initial={"label": shown or None})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.sentiment_correct(
+                    item_id=item.pk,
+                    label=form.cleaned_data["label"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except services.SentimentRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                self.message_user(request, _("The sentiment was corrected."), messages.SUCCESS)
+                return HttpResponseRedirect(back or reverse("admin:feedback_feedbackitem_change", args=[item.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Correct the sentiment"),
+            "opts": self.opts,
+            "item": item,
+            "shown": self.sentiment_shown(item),
+            "form": form,
+            "next": back,
+            "corrections": selectors.sentiment_corrections_of(item.pk),
+        }
+        return TemplateResponse(request, "admin/feedback/feedbackitem/sentiment.html", context)
 
     def has_analyse_permission(self, request) -> bool:
         """Queueing analysis writes (and hands answers to the closed loop again): not for view-only staff."""

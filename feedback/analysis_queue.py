@@ -235,6 +235,7 @@ def _handed_over(items: list[FeedbackItem]) -> list[AnalysedFeedback]:
     return [
         AnalysedFeedback(
             **{name: getattr(item, name) for name in _HANDED_OVER_FIELDS},
+            label=item.corrected_label or item.label,  # staff's correction outlives every analysis
             feedback_id=item.id,
             keywords=tuple(item.keywords),
             detractor_recently=item.id in recent,
@@ -244,5 +245,5 @@ def _handed_over(items: list[FeedbackItem]) -> list[AnalysedFeedback]:
 
 
 _HANDED_OVER_FIELDS = tuple(
-    f.name for f in fields(AnalysedFeedback) if f.name not in ("feedback_id", "keywords", "detractor_recently")
+    f.name for f in fields(AnalysedFeedback) if f.name not in ("feedback_id", "label", "keywords", "detractor_recently")
 )

@@ -1,5 +1,6 @@
 """What customers told us, and what it means."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -58,6 +59,8 @@ class FeedbackItem(CustomerSnapshotModel):
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True)
     polarity = models.FloatField(_("polarity"), null=True, blank=True)
     label = models.CharField(_("sentiment"), max_length=3, choices=Label.choices, blank=True)
+    # staff's reading, which the analysis never overwrites; shown (and handed to the closed loop) instead of `label`
+    corrected_label = models.CharField(_("corrected sentiment"), max_length=3, choices=Label.choices, blank=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     analyzer = models.CharField(_("analyzer"), max_length=200, blank=True)
     analysed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
@@ -124,3 +127,33 @@ class ThemeTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class SentimentCorrection(models.Model):
+    """Staff set a comment's sentiment label: kept, audited, and exported as training data for the analysis.
+
+    `text` and `language` are the comment as staff read it (forgetting the customer empties the text);
+    `old_label` is what was shown before (the analysis' label or an earlier correction).
+    """
+
+    item = models.ForeignKey(
+        FeedbackItem, on_delete=models.CASCADE, related_name="sentiment_corrections", verbose_name=_("feedback item")
+    )
+    text = models.TextField(_("text"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    old_label = models.CharField(_("label before"), max_length=3, choices=FeedbackItem.Label.choices, blank=True)
+    new_label = models.CharField(_("corrected label"), max_length=3, choices=FeedbackItem.Label.choices)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("corrected by")
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("sentiment correction")
+        verbose_name_plural = _("sentiment corrections")
+        ordering = ("-corrected_at", "-id")
+        indexes = [models.Index(fields=("item", "corrected_at"), name="feedback_correction_item")]
+
+    def __str__(self) -> str:
+        return f"{self.old_label or '—'} → {self.new_label}"

@@ -1,15 +1,15 @@
-"""Reading feedback items."""
+"""Reading feedback items, and staff's sentiment corrections as training data."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count
 
 from common.sql import postgresql_paths
-from feedback.models import FeedbackItem, Theme, ThemeTerm
+from feedback.models import FeedbackItem, SentimentCorrection, Theme, ThemeTerm
 from feedback.sql import driver_counts_sql
 
 
@@ -152,3 +152,39 @@ def _driver_counts_portable(rows) -> tuple[dict[int, int], dict[str, dict[int, i
         for driver in {theme_of.get(word.lower()) or f"keyword:{word.lower()}" for word in keywords or ()}:
             drivers[driver][score] += 1
     return dict(commented), {driver: dict(scores) for driver, scores in drivers.items()}
+
+
+# --- Sentiment corrections: training data for the analysis ---------------------------------------
+
+TRAINING_COLUMNS = ("item_id", "text", "language", "label", "analysis_label", "corrected_by", "at")
+
+
+def sentiment_training_rows() -> Iterator[dict]:
+    """Each corrected comment once, with staff's latest label, oldest item first (TRAINING_COLUMNS).
+
+    A comment forgotten since (its text emptied) is left out: there are no words left to learn from.
+    """
+    corrections = (
+        SentimentCorrection.objects.exclude(text="")
+        .select_related("corrected_by", "item")
+        .order_by("item_id", "-corrected_at", "-id")
+    )
+    last_item = None
+    for correction in corrections.iterator(chunk_size=1000):
+        if correction.item_id == last_item:
+            continue  # an earlier correction of the same comment
+        last_item = correction.item_id
+        yield {
+            "item_id": correction.item_id,
+            "text": correction.text,
+            "language": correction.language,
+            "label": correction.new_label,
+            "analysis_label": correction.item.label,
+            "corrected_by": correction.corrected_by.get_username() if correction.corrected_by else "",
+            "at": correction.corrected_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+
+def sentiment_corrections_of(item_id: int) -> list[SentimentCorrection]:
+    """An item's corrections, newest first, with who made them."""
+    return list(SentimentCorrection.objects.filter(item_id=item_id).select_related("corrected_by"))

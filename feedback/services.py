@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from closedloop import services as closedloop_services
 from common.snapshot import snapshot_forgotten
 from feedback.analysis_queue import REPEAT_WINDOW as REPEAT_WINDOW
 from feedback.analysis_queue import feedback_analyse_all_pending as feedback_analyse_all_pending
@@ -22,7 +23,7 @@ from feedback.analysis_queue import feedback_items_claim as feedback_items_claim
 from feedback.analysis_queue import feedback_items_reanalyse as feedback_items_reanalyse
 from feedback.analysis_queue import feedback_pending_stale_exists as feedback_pending_stale_exists
 from feedback.contracts import FeedbackSource
-from feedback.models import FeedbackItem
+from feedback.models import FeedbackItem, SentimentCorrection
 from feedback.sql import QUEUE_FIELDS, SNAPSHOT_FIELDS
 from feedback.sql import FeedbackItemUpsert as FeedbackItemUpsert
 from feedback.sql import FromRelation as FromRelation
@@ -50,8 +51,13 @@ def feedback_items_delete(*, source: str, source_ids: Sequence[int]) -> int:
 
 
 def feedback_items_forget(*, customer_ids: Sequence[int]) -> int:
-    """Drop who gave the customers' items and what they wrote; scores, classes and times stay for the figures."""
-    return FeedbackItem.objects.filter(customer_id__any_of=sorted(set(customer_ids))).update(
+    """Drop who gave the customers' items and what they wrote; scores, classes and times stay for the figures.
+
+    Their sentiment corrections lose the comment's text and staff's note (the labels stay, without the words).
+    """
+    ids = sorted(set(customer_ids))
+    SentimentCorrection.objects.filter(item__customer_id__any_of=ids).update(text="", note="")
+    return FeedbackItem.objects.filter(customer_id__any_of=ids).update(
         **snapshot_forgotten(),
         text="",
         keywords=[],
@@ -63,11 +69,44 @@ def feedback_items_forget(*, customer_ids: Sequence[int]) -> int:
 
 def feedback_comments_purge(*, before: datetime) -> int:
     """Empty the text and keywords of items given before a moment (the retention period); return how many."""
+    SentimentCorrection.objects.filter(item__given_at__lt=before).exclude(text="", note="").update(text="", note="")
     return (
         FeedbackItem.objects.filter(given_at__lt=before)
         .exclude(text="", keywords=[])
         .update(text="", keywords=[], claimed_by="", updated_at=timezone.now())  # see feedback_items_forget
     )
+
+
+class SentimentRefused(ValueError):
+    """A correction that cannot be made: the message says why."""
+
+
+@transaction.atomic
+def sentiment_correct(*, item_id: int, label: str, actor, note: str = "") -> SentimentCorrection:
+    """Staff set a comment's sentiment label: kept (the analysis never overwrites it), logged on the item and on
+    the case holding the answer, which shows it from now on."""
+    if label not in FeedbackItem.Label.values:
+        raise SentimentRefused(f"label: {label!r} is none of {', '.join(FeedbackItem.Label.values)}")
+    item = FeedbackItem.objects.select_for_update().get(pk=item_id)
+    if not item.text.strip():
+        raise SentimentRefused("This answer has no comment (or it was forgotten): there is no sentiment to correct.")
+    before = item.corrected_label or item.label
+    note = note.strip()
+    correction = SentimentCorrection.objects.create(
+        item=item,
+        text=item.text,
+        language=item.language,
+        old_label=before,
+        new_label=label,
+        corrected_by=actor,
+        note=note,
+    )
+    item.corrected_label, item.updated_at = label, timezone.now()
+    item.save(update_fields=["corrected_label", "updated_at"])
+    closedloop_services.case_sentiment_corrected(
+        source=item.source, source_id=item.source_id, before=before, after=label, actor=actor, note=note
+    )
+    return correction
 
 
 def feedback_item_recorded() -> None:

@@ -41,6 +41,17 @@ LEFT_AS_THEY_WERE = ngettext_lazy(
     "count",
 )
 
+LEFT_OUT = ngettext_lazy(
+    "%(count)d of the %(selected)d advocates selected was not exported (%(reasons)s).",
+    "%(count)d of the %(selected)d advocates selected were not exported (%(reasons)s).",
+    "count",
+)
+LEFT_OUT_REASONS = {
+    "opted_out": _("opted out, unsubscribed or forgotten: no consent to be contacted"),
+    "declined": _("declined to be an advocate"),
+    "inactive": _("later gave a detractor answer"),
+}
+
 
 class SnapshotValuesFilter(admin.AllValuesFieldListFilter):
     """A snapshot field's values, read off its index on the advocates (not from the list's rows and referrals)."""
@@ -241,8 +252,17 @@ class AdvocateAdmin(admin.ModelAdmin):
             self.message_user(request, LEFT_AS_THEY_WERE % {"count": count, "reason": reason}, messages.WARNING)
 
     def _export(self, request, queryset, kind: str):
-        """The selected advocates marketing may contact, as a download; the export is logged with the rows sent."""
+        """The selected advocates marketing may contact, as a download; the export is logged with the rows sent.
+
+        The ones left out are counted, reason by reason, in a message the next page shows.
+        """
         ids = list(queryset.values_list("pk", flat=True))
+        left_out = selectors.advocates_left_out(ids=ids)
+        if left_out:
+            reasons = "; ".join(f"{count} {LEFT_OUT_REASONS[reason]}" for reason, count in left_out.items())
+            total = sum(left_out.values())
+            message = LEFT_OUT % {"count": total, "selected": len(ids), "reasons": reasons}
+            self.message_user(request, message, messages.WARNING)
         return exports.export_response(
             kind, selectors.AdvocateFilters(), actor=request.user, logged={"admin_selection": len(ids)}, ids=ids
         )

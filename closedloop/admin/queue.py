@@ -1,6 +1,9 @@
 """The case queue: its badges and filters (its rows are built by closedloop.queue_rows)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +39,54 @@ def sla_state(case: Case) -> str:
 
 
 # --- The queue's filters ------------------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The queue opens on the open work (new, assigned, contacted); "All cases" and each status are a click away.
+
+    Its parameter is the one the plain status filter had (`status__exact`), so links into the queue keep
+    working. The default gives way where a link asks for ended cases: a plain `status`/`status__in`
+    lookup, or the SLA of ended cases (met, missed).
+    """
+
+    title = _("status")
+    parameter_name = "status__exact"
+    OPEN = "open"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        asked = request.GET
+        self.default = (
+            self.ALL
+            if "status" in asked or "status__in" in asked or asked.get("sla") in (Case.Sla.MET, Case.Sla.MISSED)
+            else self.OPEN
+        )
+
+    def lookups(self, request, model_admin):
+        return ((self.OPEN, _("Open work")), *Case.Status.choices, (self.ALL, _("All cases")))
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.OPEN:
+            return queryset.filter(status__in=Case.OPEN_STATUSES)
+        if value in Case.Status.values:
+            return queryset.filter(status=value)
+        if value == self.ALL:
+            return queryset
+        raise IncorrectLookupParameters(f"status__exact: unknown status {value!r}")
+
+    def choices(self, changelist):
+        """Each choice, the default among them: no unnamed "All" before them (the list has its own)."""
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
 
 class OwnerFilter(admin.SimpleListFilter):
@@ -93,3 +144,23 @@ class LanguageFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(language=self.value()) if self.value() else queryset
+
+
+# --- One-click views above the list ------------------------------------------------------------
+
+QUICK_VIEWS = (
+    (_("Open work"), {}),
+    (_("Mine"), {"owner": "mine"}),
+    (_("Unassigned"), {"owner": "nobody"}),
+    (_("Overdue"), {"sla": Case.Sla.OVERDUE}),
+    (_("All cases"), {StatusFilter.parameter_name: StatusFilter.ALL}),
+)
+NOT_A_VIEW = ("o", "p", "q", "_facets")  # ordering, page, search and counts do not change which view it is
+
+
+def quick_views(request) -> list[dict]:
+    """The queue's one-click views (open work, mine, unassigned, overdue, all), and which one is shown."""
+    asked = {name: value for name, value in request.GET.items() if name not in NOT_A_VIEW}
+    return [
+        {"label": label, "url": "?" + urlencode(params), "current": asked == params} for label, params in QUICK_VIEWS
+    ]

@@ -48,6 +48,7 @@ class Case(CustomerSnapshotModel):
     language = models.CharField(_("language"), max_length=8, blank=True)
     polarity = models.FloatField(_("polarity"), null=True, blank=True)
     sentiment = models.CharField(_("sentiment"), max_length=3, blank=True)
+    sentiment_corrected = models.BooleanField(_("sentiment corrected by staff"), default=False)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     given_at = models.DateTimeField(_("answered at"))
     touchpoint_key = models.CharField(_("touchpoint"), max_length=64, blank=True)
@@ -153,6 +154,7 @@ class CaseActivity(models.Model):
         NOTIFIED = "notified", _("Customer notified")
         NOT_SENT = "not_sent", _("Email not sent")
         EDITED = "edited", _("Edited")
+        SENTIMENT = "sentiment", _("Sentiment corrected")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
     actor = models.ForeignKey(

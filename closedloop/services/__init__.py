@@ -29,7 +29,14 @@ from closedloop.services.advocates import (
     referral_record,
 )
 from closedloop.services.assignment import cases_assign
-from closedloop.services.changes import UNSET, CaseChange, CaseChangeRefused, case_change, case_note_add
+from closedloop.services.changes import (
+    UNSET,
+    CaseChange,
+    CaseChangeRefused,
+    case_change,
+    case_note_add,
+    case_sentiment_corrected,
+)
 from closedloop.services.notes import (
     case_email_failed,
     case_note_render,
@@ -62,6 +69,7 @@ __all__ = [
     "case_notify_customer",
     "case_open_or_attach",
     "case_resurvey_sent",
+    "case_sentiment_corrected",
     "cases_assign",
     "cases_check_sla",
     "cases_from_answers",

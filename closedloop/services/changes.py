@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from closedloop import locks, rules
-from closedloop.models import Case, CaseActivity, RootCause
+from closedloop.models import Case, CaseActivity, CaseTrigger, RootCause
 from closedloop.services.activity import activity_log
 from closedloop.services.sla import sla_hours
 
@@ -75,6 +75,25 @@ def case_note_add(*, case_id: int, actor, text: str) -> CaseActivity:
         raise CaseChangeRefused({"text": "A note cannot be empty."})
     case = Case.objects.get(pk=case_id)
     return activity_log(case, actor, CaseActivity.Kind.NOTE, text)
+
+
+def case_sentiment_corrected(*, source: str, source_id: int, before: str, after: str, actor, note: str = "") -> bool:
+    """Staff corrected the sentiment of an answer: the case holding it shows the correction and logs it.
+
+    In the caller's transaction (feedback's, which holds the item's lock first). Returns whether a case holds it.
+    """
+    trigger = CaseTrigger.objects.filter(source=source, source_id=source_id).only("case_id", "given_at").first()
+    if trigger is None:
+        return False
+    case = locks.case(trigger.case_id)
+    CaseTrigger.objects.filter(pk=trigger.pk).update(sentiment=after)
+    if (case.source, case.source_id) == (source, source_id):  # the answer that opened it: the case's own label
+        case.sentiment, case.sentiment_corrected = after, True
+        case.save(update_fields=["sentiment", "sentiment_corrected", "updated_at"])
+    given = timezone.localtime(trigger.given_at)
+    message = f"Sentiment of the answer of {given:%Y-%m-%d %H:%M} corrected: {before or '—'} → {after}"
+    activity_log(case, actor, CaseActivity.Kind.SENTIMENT, message + (f" ({note})." if note else "."))
+    return True
 
 
 def _asks(value, current) -> bool:

@@ -18,7 +18,14 @@ from closedloop.services.advocates import advocates_forget_customers
 from common.snapshot import snapshot_forgotten
 
 # Activity that may quote the customer: notes staff wrote, notes sent to the customer, a mail server's refusal.
-_QUOTING = (CaseActivity.Kind.NOTE, CaseActivity.Kind.NOTIFIED, CaseActivity.Kind.EDITED, CaseActivity.Kind.NOT_SENT)
+# A sentiment correction's note may quote the comment.
+_QUOTING = (
+    CaseActivity.Kind.NOTE,
+    CaseActivity.Kind.NOTIFIED,
+    CaseActivity.Kind.EDITED,
+    CaseActivity.Kind.NOT_SENT,
+    CaseActivity.Kind.SENTIMENT,
+)
 
 
 @transaction.atomic

@@ -59,12 +59,14 @@ def case_escalate(*, case_id: int, now: datetime) -> bool:
     case.escalated_at = now
     case.save(update_fields=["priority", "escalated_at", "updated_at"])
     lead = case.team.lead if case.team and case.team.lead and case.team.lead.email else None
-    activity_log(
-        case,
-        None,
-        CaseActivity.Kind.ESCALATED,
-        f"Overdue: escalated P{before} → P{case.priority}" + (f", {lead.get_username()} emailed." if lead else "."),
+    # A P1 case stays P1: its escalation is the flag and the lead's email, not a change of priority.
+    raised = (
+        f"escalated P{before} → P{case.priority}"
+        if case.priority != before
+        else f"escalated (already P{before}, the highest priority)"
     )
+    emailed = f", {lead.get_username()} emailed." if lead else "."
+    activity_log(case, None, CaseActivity.Kind.ESCALATED, f"Overdue: {raised}{emailed}")
     if lead is not None:
         from closedloop import tasks
 

@@ -49,9 +49,9 @@ def shown(client, **params) -> set[Case]:
 
 
 def act(client, action: str, cases, **fields):
-    """Run a changelist action on `cases` as the action bar posts it; return the page it leads to."""
+    """Run a changelist action on `cases` as the action bar of "All cases" posts it; return the page it leads to."""
     data = {"action": action, "index": "0", "_selected_action": [case.pk for case in cases], **fields}
-    return client.post(CHANGELIST, data, follow=True)
+    return client.post(f"{CHANGELIST}?status__exact=all", data, follow=True)
 
 
 def said(page, level=None) -> list[str]:
@@ -109,12 +109,61 @@ def test_the_queue_filters_mine_overdue_touchpoint_and_language(console, agent):
     missed = CaseFactory(status=Case.Status.RESOLVED, due_at=now - timedelta(hours=1), sla=Case.Sla.MISSED)
 
     assert shown(console, owner="mine") == {mine}
-    assert shown(console, owner="nobody") == {late, chinese, missed}
+    assert shown(console, owner="nobody") == {late, chinese}  # the open work, by default
+    assert shown(console, owner="nobody", status__exact="all") == {late, chinese, missed}
     assert shown(console, sla="overdue") == {late}
-    assert shown(console, sla="missed") == {missed}
+    assert shown(console, sla="missed") == {missed}  # the SLA of ended cases: the default gives way
     assert shown(console, touchpoint_key="onboarding") == {mine}
     assert shown(console, language="zh") == {chinese}
-    assert shown(console, status="resolved") == {missed}
+    assert shown(console, status="resolved") == {missed}  # links with a plain status lookup keep working
+    assert shown(console, status__exact="resolved") == {missed}
+
+
+def test_the_queue_opens_on_the_open_work_overdue_first_then_priority_then_due(console):
+    now = timezone.now()
+    ended = CaseFactory(priority=1, status=Case.Status.CLOSED, due_at=now - timedelta(days=150))
+    calm_p1 = CaseFactory(priority=1, due_at=now + timedelta(hours=2))
+    late_p3 = CaseFactory(priority=3, status=Case.Status.CONTACTED, due_at=now - timedelta(hours=1))
+    late_p2 = CaseFactory(priority=2, status=Case.Status.ASSIGNED, due_at=now - timedelta(minutes=5))
+    later_p1 = CaseFactory(priority=1, due_at=now + timedelta(hours=9))
+    soon_p4 = CaseFactory(priority=4, due_at=now + timedelta(hours=1))
+
+    page = console.get(CHANGELIST)
+
+    assert list(page.context["cl"].result_list) == [late_p2, late_p3, calm_p1, later_p1, soon_p4]
+    everything = console.get(CHANGELIST, {"status__exact": "all"}).context["cl"].result_list
+    assert list(everything) == [late_p2, late_p3, calm_p1, later_p1, soon_p4, ended]
+    assert shown(console, status__exact="closed") == {ended}
+    by_due = console.get(CHANGELIST, {"o": "4"}).context["cl"].result_list  # a column's order still wins
+    assert list(by_due) == [late_p3, late_p2, soon_p4, calm_p1, later_p1]
+
+
+def test_the_queue_offers_mine_and_the_other_views_in_one_click(console, agent):
+    mine = CaseFactory(owner=agent, status=Case.Status.ASSIGNED)
+    CaseFactory()
+
+    body = console.get(CHANGELIST).content.decode()
+    views = body.split('class="cx-views"')[1].split("</ul>")[0]
+    assert '<a href="?" aria-current="page">Open work</a>' in views
+    assert '<a href="?owner=mine">Mine</a>' in views
+    assert '<a href="?status__exact=all">All cases</a>' in views
+    assert shown(console, owner="mine") == {mine}
+    mine_view = console.get(CHANGELIST, {"owner": "mine"}).content.decode()
+    assert '<a href="?owner=mine" aria-current="page">Mine</a>' in mine_view
+
+
+def test_an_unknown_status_in_the_queue_is_refused_not_a_500(console):
+    page = console.get(CHANGELIST, {"status__exact": "lost"})
+    assert page.status_code == 302
+    assert page["Location"].endswith("?e=1")
+
+
+def test_the_owner_field_offers_no_edit_add_or_delete_user_icons(console):
+    case = CaseFactory()
+    body = console.get(change_url(case)).content.decode()
+    assert 'id="id_owner"' in body
+    for link in ("change_id_owner", "add_id_owner", "delete_id_owner", "view_id_owner"):
+        assert link not in body
 
 
 def test_the_queue_finds_a_chinese_comment_and_a_customer(console):
@@ -163,13 +212,13 @@ def test_the_last_page_of_an_estimated_queue_counts_exactly(console, monkeypatch
     monkeypatch.setattr(paging, "ESTIMATE_FROM", 10)
 
     monkeypatch.setattr(selectors, "case_count_estimate", lambda: 180)  # too high: dead rows, say
-    high = console.get(CHANGELIST, {"p": "3"})
+    high = console.get(CHANGELIST, {"p": "3", "status__exact": "all"})
     assert len(high.context["cl"].result_list) == 20
     assert "120 cases" in high.content.decode()
     assert "about" not in high.content.decode().split('class="paginator"')[1]
 
     monkeypatch.setattr(selectors, "case_count_estimate", lambda: 60)  # too low: rows past it stay reachable
-    low = console.get(CHANGELIST, {"p": "3"})
+    low = console.get(CHANGELIST, {"p": "3", "status__exact": "all"})
     assert low.status_code == 200
     assert len(low.context["cl"].result_list) == 20
 
@@ -182,7 +231,7 @@ def test_the_whole_queue_past_the_threshold_counts_by_postgresqls_estimate(conso
         cursor.execute("ANALYZE closedloop_case")
     monkeypatch.setattr(paging, "ESTIMATE_FROM", 20)
 
-    whole = console.get(CHANGELIST)
+    whole = console.get(CHANGELIST, {"status__exact": "all"})  # every case: no filter at all
     assert whole.context["cl"].paginator.estimated
     assert whole.context["cl"].result_count == 32  # ANALYZE read every row of so small a table
     assert "about 32 cases" in whole.content.decode()
@@ -190,8 +239,9 @@ def test_the_whole_queue_past_the_threshold_counts_by_postgresqls_estimate(conso
     assert not filtered.context["cl"].paginator.estimated
     assert filtered.context["cl"].result_count == 2
 
+    assert not console.get(CHANGELIST).context["cl"].paginator.estimated  # the open work is counted exactly
     monkeypatch.setattr(paging, "ESTIMATE_FROM", 33)
-    assert not console.get(CHANGELIST).context["cl"].paginator.estimated
+    assert not console.get(CHANGELIST, {"status__exact": "all"}).context["cl"].paginator.estimated
 
 
 # --- The case page -------------------------------------------------------------------------------
@@ -217,7 +267,7 @@ def test_the_case_page_shows_the_snapshot_answers_activity_and_history(console, 
 
     body = console.get(change_url(case)).content.decode()
 
-    for text in ("Acme 华东", "退款申请两周了还没处理", "neg -0.72", "客服", "NPS 3", "billing"):
+    for text in ("Acme 华东", "退款申请两周了还没处理", "Negative 86%", "客服", "NPS 3", "billing"):
         assert text in body  # the snapshot
     assert 'name="comment"' not in body  # read-only: what the customer said, as it was
     for field in ("owner", "status", "priority", "root_cause", "resolution", "note", "resurvey_in_days"):

@@ -370,6 +370,39 @@ def test_the_xlsx_export_holds_only_the_selected_advocates_marketing_may_contact
     assert (log.actor, log.format, log.row_count, log.filters) == (mei, "xlsx", 2, {"admin_selection": 3})
 
 
+def test_the_export_says_how_many_were_left_out_and_why_and_holds_the_referral_figures(marketing, settings):
+    settings.CX_PUBLIC_BASE_URL = "https://cx.example.com/"
+    kept = AdvocateFactory(customer_external_id="kept", status="active")
+    ReferralFactory(advocate=kept, kind="signup", revenue=Decimal(0))
+    ReferralFactory(advocate=kept, kind="signup", revenue=Decimal(0))
+    ReferralFactory(advocate=kept, kind="conversion", revenue=Decimal("1200.50"))
+    quiet = AdvocateFactory(customer_external_id="quiet")
+    left = [
+        AdvocateFactory(status="opted_out"),
+        AdvocateFactory(status="opted_out"),
+        AdvocateFactory(status="declined"),
+        AdvocateFactory(status="inactive"),
+    ]
+    raced = AdvocateFactory(status="active")
+    AdvocateOptOut.objects.create(customer_id=raced.customer_id)
+
+    res = act(marketing, "export_csv", [kept, quiet, *left, raced], follow=False)
+
+    text = b"".join(res.streaming_content).decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    by_customer = {row[0]: dict(zip(selectors.EXPORT_COLUMNS, row, strict=True)) for row in rows[1:]}
+    assert set(by_customer) == {"kept", "quiet"}
+    assert by_customer["kept"]["referral_link"] == f"https://cx.example.com/r/{kept.code}"
+    assert (by_customer["kept"]["signups"], by_customer["kept"]["conversions"]) == ("2", "1")
+    assert by_customer["kept"]["referral_revenue"] == "1200.50"
+    assert (by_customer["quiet"]["signups"], by_customer["quiet"]["referral_revenue"]) == ("0", "0.00")
+    shown = marketing.get(ADVOCATES)
+    assert said(shown, messages.WARNING) == [
+        "5 of the 7 advocates selected were not exported (3 opted out, unsubscribed or forgotten: no consent to be"
+        " contacted; 1 declined to be an advocate; 1 later gave a detractor answer)."
+    ]
+
+
 def test_the_export_log_lists_exports(marketing, mei, selection):
     b"".join(act(marketing, "export_csv", selection, follow=False).streaming_content)
 

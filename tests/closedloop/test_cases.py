@@ -18,6 +18,7 @@ from feedback import services as feedback_services
 from feedback.models import FeedbackItem
 from surveys.models import Invitation
 from surveys.services import resurveys
+from tests.closedloop.factories import CaseFactory
 from tests.surveys.factories import CustomerFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +190,18 @@ def test_sla_marks_at_risk_and_overdue_and_escalates_once_to_the_lead(api_client
     with committed():
         assert services.cases_check_sla(now=opened + timedelta(hours=90))["escalated"] == 0
     assert len(mail.outbox) == 1
+    assert case.activities.get(kind="escalated").message == "Overdue: escalated P3 → P2, lead emailed."
+
+
+def test_escalating_a_p1_case_does_not_log_an_unchanged_priority_as_a_change():
+    case = CaseFactory(priority=1, due_at=timezone.now() - timedelta(hours=1))
+
+    assert services.case_escalate(case_id=case.pk, now=timezone.now())
+
+    case.refresh_from_db()
+    assert (case.priority, case.escalated_at is not None) == (1, True)
+    assert case.activities.get(kind="escalated").message == "Overdue: escalated (already P1, the highest priority)."
+    assert "P1 → P1" not in "".join(case.activities.values_list("message", flat=True))
 
 
 def test_resolving_tells_the_customer_in_their_language_once(api_client, committed, user_with_role):

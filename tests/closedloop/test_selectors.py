@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from closedloop import selectors
-from closedloop.models import RootCause
+from closedloop.models import Case, RootCause
 from tests.closedloop.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +56,36 @@ def test_the_loop_kpis_narrow_to_touchpoints():
     )
     assert kpis.opened == 1
     assert kpis.first_contact.median is None
+
+
+def test_the_queue_read_tier_by_tier_is_the_queue_in_its_default_order():
+    now = timezone.now()
+    statuses = (Case.Status.NEW, Case.Status.ASSIGNED, Case.Status.CONTACTED, Case.Status.RESOLVED, Case.Status.CLOSED)
+    for i in range(23):
+        CaseFactory(priority=1 + i % 4, status=statuses[i % 5], due_at=now + timedelta(hours=(i * 7) % 23 - 11))
+    cases = Case.objects.all()
+    ordered = list(cases.order_by(*selectors.queue_order(now)))
+
+    assert selectors.queue_ordered_at(cases.order_by(*selectors.queue_order(now))) == now
+    assert selectors.queue_ordered_at(cases.order_by("priority")) is None
+    for start in range(0, 25):
+        for stop in (start, start + 1, start + 4, start + 10, 30):
+            if stop >= start:
+                assert selectors.queue_slice(cases, now, start, stop) == ordered[start:stop], (start, stop)
+    open_only = cases.filter(status__in=Case.OPEN_STATUSES)
+    assert selectors.queue_slice(open_only, now, 3, 9) == list(open_only.order_by(*selectors.queue_order(now)))[3:9]
+
+
+def test_every_page_of_the_queue_is_its_slice_of_the_default_order(client, user_with_role, monkeypatch):
+    from closedloop.admin.cases import CaseAdmin
+
+    client.force_login(user_with_role("CX staff", "li"))
+    now = timezone.now()
+    for i in range(17):
+        CaseFactory(priority=1 + i % 4, status=("new", "resolved")[i % 2], due_at=now + timedelta(hours=i % 5 - 2))
+    monkeypatch.setattr(CaseAdmin, "list_per_page", 4)
+    expected = list(Case.objects.order_by(*selectors.queue_order()))
+
+    pages = [client.get("/admin/closedloop/case/", {"status__exact": "all", "p": p}) for p in range(1, 6)]
+
+    assert [case for page in pages for case in page.context["cl"].result_list] == expected

@@ -23,7 +23,7 @@ def follow_up_placeholder(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("closedloop", "0011_advocate_snapshot_columns"),
+        ("closedloop", "0012_case_sentiment_corrected_alter_caseactivity_kind"),
     ]
 
     operations = [
