@@ -3,8 +3,10 @@
 `reconcile(accepted_ids)` counts, in the database:
 - every 201 is exactly one response row, and no response exists that was not a 201;
 - every response has exactly one feedback item, and every item is analysed;
-- every detractor answer is on exactly one case (opened by it or attached to the customer's
-  open case), and no answer is on two;
+- every answer owed a case is on exactly one case (opened by it or attached to the customer's
+  open case), and no answer is on two. An answer is owed a case when it is in its kind's negative
+  class (surveys.scoring.NEGATIVE_CLASS: NPS detractor 0-6, CES hard 1-3 of 7, CSAT dissatisfied
+  1-2 of 5), which are the shipped case thresholds (closedloop.rules.Thresholds);
 - every identified promoter who agreed to be contacted has exactly one advocate;
 - the score rollups count every answer exactly once.
 `mismatches(counts)` names each count that should be zero and is not. Run inside Django.
@@ -16,22 +18,26 @@ from collections.abc import Iterable
 
 def reconcile(accepted_ids: Iterable[int]) -> dict[str, int]:
     # imported here: the soak script imports `mismatches` before Django is set up
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from closedloop.models import Advocate, CaseTrigger
     from feedback.models import FeedbackItem
     from surveys.models import SCORE_COLUMNS, Response, ScoreRollup
+    from surveys.scoring import NEGATIVE_CLASS
     from surveys.services.rollups import score_rollups_fold
 
     ids = set(accepted_ids)
     stored = set(Response.objects.values_list("id", flat=True))
     items = FeedbackItem.objects.filter(source="response")
     with_two_items = items.values("source_id").annotate(n=Count("id")).filter(n__gt=1).count()
-    detractor_ids = set(Response.objects.filter(score__lte=6).values_list("id", flat=True))
+    owed_a_case = Q()
+    for kind, negative in NEGATIVE_CLASS.items():
+        owed_a_case |= Q(survey__kind=kind.value, classification=negative.value)
+    detractor_ids = set(Response.objects.filter(owed_a_case).values_list("id", flat=True))
     triggers = CaseTrigger.objects.filter(source="response")
     trigger_counts = triggers.values("source_id").annotate(n=Count("id"))
     consenting = set(
-        Response.objects.filter(score__gte=9, consent_to_contact=True, customer__isnull=False).values_list(
+        Response.objects.filter(classification="promoter", consent_to_contact=True, customer__isnull=False).values_list(
             "customer_id", flat=True
         )
     )

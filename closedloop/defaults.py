@@ -24,17 +24,17 @@ NOTES = {
     "en": (
         "We have looked into your feedback",
         "Hello {name},\n\nThank you for telling us about your experience. We looked into it:\n\n"
-        "{resolution}\n\nIf anything is still not right, just reply to this email.\n\n(Case {case})",
+        "{resolution}\n\n{follow_up}\n\n(Case {case})",
     ),
     "zh-hans": (
         "关于您的反馈，我们已经处理",
         "{name}，您好：\n\n感谢您告诉我们您的体验。我们已经跟进处理：\n\n{resolution}\n\n"
-        "如仍有问题，请直接回复本邮件。\n\n（工单 {case}）",
+        "{follow_up}\n\n（工单 {case}）",
     ),
     "zh-hant": (
         "關於您的回饋，我們已經處理",
         "{name}，您好：\n\n感謝您告訴我們您的體驗。我們已經跟進處理：\n\n{resolution}\n\n"
-        "如仍有問題，請直接回覆本郵件。\n\n（工單 {case}）",
+        "{follow_up}\n\n（工單 {case}）",
     ),
 }
 

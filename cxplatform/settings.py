@@ -6,6 +6,7 @@ in-process, email goes to the console. Production differs only by environment.
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
 from decimal import Decimal
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "cxplatform.request_checks.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,7 +162,15 @@ EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 for _key, _value in _email.items():
     if _key != "EMAIL_BACKEND":
         globals()[_key] = _value
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cxplatform <noreply@localhost>")
+# Every email: from DEFAULT_FROM_EMAIL; replies to CX_REPLY_TO_EMAIL when set (else no email asks for a reply);
+# branded with the name, colour (#rrggbb) and, optionally, a logo at a public https address (common.emails).
+CX_BRAND_NAME = env.str("CX_BRAND_NAME", default="cxplatform")
+CX_BRAND_COLOUR = env.str("CX_BRAND_COLOUR", default="#1f5fbf")
+if not re.fullmatch(r"#[0-9a-fA-F]{6}", CX_BRAND_COLOUR):
+    raise ImproperlyConfigured("CX_BRAND_COLOUR must be a colour written #rrggbb, such as #1f5fbf.")
+CX_BRAND_LOGO_URL = env.str("CX_BRAND_LOGO_URL", default="")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{CX_BRAND_NAME} <noreply@localhost>")
+CX_REPLY_TO_EMAIL = env.str("CX_REPLY_TO_EMAIL", default="")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; a hung mail server must not hold a worker
 # A case's email (the note to the customer, the lead's escalation) is retried 5 times, first after this.
 CX_EMAIL_RETRY_SECONDS = env.int("CX_EMAIL_RETRY_SECONDS", default=60)
@@ -189,13 +199,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# No broker: run the schedule below in a thread of the web process (make run sets it; see cxplatform/scheduler.py).
+CX_IN_PROCESS_SCHEDULER = env.bool("CX_IN_PROCESS_SCHEDULER", default=False)
+# How often beat looks for comments waiting too long (CX_ANALYSIS_STALE_SECONDS, below) and sends a run.
+CX_ANALYSIS_SWEEP_SECONDS = env.float("CX_ANALYSIS_SWEEP_SECONDS", default=15.0)
 CELERY_BEAT_SCHEDULE = {
     "invitations-send-due": {"task": "surveys.tasks.invitation_send_due", "schedule": 60.0},
     "survey-stats-refresh": {
         "task": "surveys.tasks.survey_stats_refresh_all",
         "schedule": env.float("CX_STATS_REFRESH_SECONDS", default=300.0),
     },
-    "feedback-requeue-pending": {"task": "feedback.tasks.feedback_requeue_pending", "schedule": 60.0},
+    "feedback-requeue-pending": {
+        "task": "feedback.tasks.feedback_requeue_pending",
+        "schedule": CX_ANALYSIS_SWEEP_SECONDS,
+    },
     "cases-check-sla": {"task": "closedloop.tasks.cases_check_sla", "schedule": 60.0},
     "score-rollups-fold": {"task": "surveys.tasks.score_rollups_fold", "schedule": 60.0},
     "comments-purge": {"task": "surveys.tasks.comments_purge", "schedule": 3600.0},
@@ -210,7 +227,9 @@ CX_ANALYSIS_BACKENDS = {
 }
 CX_ANALYSIS_KICK_SECONDS = env.int("CX_ANALYSIS_KICK_SECONDS", default=1)  # at most one queued run per window
 CX_ANALYSIS_BATCH = env.int("CX_ANALYSIS_BATCH", default=200)  # items a task claims and analyses at once
-CX_ANALYSIS_STALE_MINUTES = env.int("CX_ANALYSIS_STALE_MINUTES", default=5)  # then beat hands them out again
+# A claim not renewed for this long is abandoned (its worker died) and free for anyone; a live run renews
+# its claim after every chunk it analyses. Beat's sweep (CX_ANALYSIS_SWEEP_SECONDS) then sends a run.
+CX_ANALYSIS_STALE_SECONDS = env.int("CX_ANALYSIS_STALE_SECONDS", default=30)
 CX_ANALYSIS_MAX_ATTEMPTS = env.int("CX_ANALYSIS_MAX_ATTEMPTS", default=5)  # then the item is marked failed
 
 # --- REST API --------------------------------------------------------------------------

@@ -30,11 +30,15 @@ REPEAT_WINDOW = timedelta(days=90)  # an earlier detractor answer within this ma
 _RESULT_FIELDS = ("status", "language", "polarity", "label", "keywords", "analyzer", "analysed_at", "last_error")
 
 
+_RENEW_EVERY = 50  # items analysed between two renewals of a run's claim
+
+
 def feedback_items_claim(*, claim: str, limit: int | None = None) -> list[int]:
     """Claim up to `limit` pending items for one task run and return their ids, oldest first.
 
     An item is free when nobody claimed it, when the claim is this run's own (a redelivered task
-    keeps its id), or when the claim is older than CX_ANALYSIS_STALE_MINUTES (its worker died).
+    keeps its id), or when the claim is older than CX_ANALYSIS_STALE_SECONDS (its worker died:
+    a live run renews its claim as it goes).
     Concurrent claimers skip each other's rows (SKIP LOCKED on PostgreSQL). An item claimed
     CX_ANALYSIS_MAX_ATTEMPTS times whose runs never stored a result is marked failed instead.
     """
@@ -76,7 +80,14 @@ def feedback_items_analyse(*, ids: Sequence[int], claim: str) -> int:
     )
     if not items:
         return 0
-    return _store(items, _analyse_texts([item.text for item in items]), claim=claim)
+    results: list = []
+    for start in range(0, len(items), _RENEW_EVERY):
+        results += _analyse_texts([item.text for item in items[start : start + _RENEW_EVERY]])
+        # still alive: renew the claim, so that only a dead run's claim goes stale
+        FeedbackItem.objects.filter(id__any_of=[item.id for item in items], claimed_by=claim).update(
+            claimed_at=timezone.now()
+        )
+    return _store(items, results, claim=claim)
 
 
 def feedback_items_reanalyse(*, ids: Sequence[int]) -> int:
@@ -96,7 +107,7 @@ def feedback_analyse_all_pending(*, claim: str = "inline") -> int:
 
 
 def feedback_pending_stale_exists(*, now: datetime | None = None) -> bool:
-    """Whether some item has waited, unclaimed or with a dead claim, longer than CX_ANALYSIS_STALE_MINUTES."""
+    """Whether some item has waited, unclaimed or with a dead claim, longer than CX_ANALYSIS_STALE_SECONDS."""
     cutoff = (now or timezone.now()) - _stale()
     return FeedbackItem.objects.filter(
         Q(claimed_by="", pending_since__lt=cutoff) | Q(claimed_at__lt=cutoff), status=FeedbackItem.Status.PENDING
@@ -104,7 +115,7 @@ def feedback_pending_stale_exists(*, now: datetime | None = None) -> bool:
 
 
 def _stale() -> timedelta:
-    return timedelta(minutes=settings.CX_ANALYSIS_STALE_MINUTES)
+    return timedelta(seconds=settings.CX_ANALYSIS_STALE_SECONDS)
 
 
 @dataclass(frozen=True, slots=True)

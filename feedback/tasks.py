@@ -37,7 +37,10 @@ def feedback_analyse_pending(self) -> None:
 
 @shared_task(ignore_result=True)
 def feedback_requeue_pending() -> None:
-    """Scheduled by beat every minute: send a run when items wait longer than they should (a lost hand-over)."""
+    """Scheduled by beat every CX_ANALYSIS_SWEEP_SECONDS: send a run when items wait too long.
+
+    A lost hand-over, or a killed worker's claim gone stale (CX_ANALYSIS_STALE_SECONDS).
+    """
     if services.feedback_pending_stale_exists():
         feedback_analyse_pending.delay()
 

@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
-from surveys import selectors, services
+from surveys import scoring, selectors, services
 from surveys.models import (
     ContactRule,
     Customer,
@@ -18,6 +23,7 @@ from surveys.models import (
 )
 from surveys.policy import REASON_TEXT, Reason
 from surveys.services.privacy import erasure_reference
+from surveys.texts import class_label
 
 
 @admin.display(description=_("why"))
@@ -70,19 +76,50 @@ class TouchpointAdmin(admin.ModelAdmin):
 class SurveyStatsInline(admin.StackedInline):
     model = SurveyStats
     can_delete = False
-    readonly_fields = (
+    fields = readonly_fields = (
         "responses",
-        "score",
-        "low",
-        "high",
-        "margin",
-        "class_counts",
+        "score_shown",
+        "interval_shown",
+        "classes_shown",
         "last_response_at",
         "refreshed_at",
     )
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("score"))
+    def score_shown(self, stats):
+        return "—" if stats.score is None else floatformat(stats.score, 1)
+
+    # xgettext:no-python-format
+    @admin.display(description=_("95% interval"))
+    def interval_shown(self, stats):
+        if stats.low is None or stats.high is None:
+            return "—"
+        return format_html(
+            "{} – {} (± {})",
+            floatformat(stats.low, 1),
+            floatformat(stats.high, 1),
+            floatformat(stats.margin or 0, 1),
+        )
+
+    @admin.display(description=_("answers by class"))
+    def classes_shown(self, stats):
+        total = sum(stats.class_counts.values())
+        if not total:
+            return "—"
+        order = list(scoring.class_counts(stats.survey.kind, {}))  # best to worst (jsonb keeps no order)
+        lines = (
+            format_html(
+                gettext("{label}: {count} ({share}%)"),
+                label=class_label(name),
+                count=number_format(count),
+                share=floatformat(100 * count / total, 1),
+            )
+            for name, count in sorted(stats.class_counts.items(), key=lambda item: order.index(item[0]))
+        )
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
 
 @admin.register(Survey)

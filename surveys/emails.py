@@ -1,4 +1,8 @@
-"""The invitation email: the first question inside, each answer a link, in the customer's language."""
+"""The invitation email: the first question inside, each answer a link, in the customer's language.
+
+Branded and phone-sized by common.emails: the answers are one row of equal cells that shrink
+with the screen (11 of them fit a 320 px phone).
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -6,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from common.emails import branded_email, replies_read
 from surveys import scoring
 from surveys.models import Invitation
 from surveys.texts import scale_labels, survey_question
@@ -27,7 +32,17 @@ def invitation_email(invitation: Invitation) -> EmailMultiAlternatives:
         context = {
             "question": survey_question(survey, locale),
             "customer_name": invitation.customer.name,
-            "scores": [{"value": value, "url": f"{page}?score={value}"} for value in range(low, high + 1)],
+            "scores": [
+                {
+                    "value": value,
+                    "url": f"{page}?score={value}",
+                    "label": _score_label(value, (low, low_label), (high, high_label)),
+                }
+                for value in range(low, high + 1)
+            ],
+            "cell_width": f"{100 / (high - low + 1):.2f}",
+            "low_value": low,
+            "high_value": high,
             "low_label": low_label,
             "high_label": high_label,
             "page_url": page,
@@ -35,13 +50,18 @@ def invitation_email(invitation: Invitation) -> EmailMultiAlternatives:
             "locale": locale,
         }
         subject = context["question"]
-        text = render_to_string("surveys/email/invitation.txt", context)
-        html = render_to_string("surveys/email/invitation.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[invitation.customer.email],
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+        text = render_to_string("surveys/email/invitation.txt", {**context, "replies_read": replies_read()})
+        return branded_email(
+            subject=subject,
+            text=text,
+            html_template="surveys/email/invitation.html",
+            context=context,
+            to=[invitation.customer.email],
+            locale=locale,
+            headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
+
+
+def _score_label(value: int, *ends: tuple[int, str]) -> str:
+    """What a screen reader says for one answer: the number, and at the ends what it means."""
+    return next((f"{value} ({label})" for end, label in ends if end == value), str(value))

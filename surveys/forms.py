@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import bidi_controls_removed
 from surveys import scoring
 
 COMMENT_MAX_CHARS = 5000
@@ -18,3 +19,6 @@ class AnswerForm(forms.Form):
         self.fields["score"].choices = [(value, str(value)) for value in range(low, high + 1)]
         self.fields["score"].required = score_required
         self.fields["score"].error_messages["required"] = _("Please choose an answer.")
+
+    def clean_comment(self) -> str:
+        return bidi_controls_removed(self.cleaned_data["comment"])

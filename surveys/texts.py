@@ -1,10 +1,11 @@
 """What a respondent reads: the question and follow-up in their language, the scale's end labels."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from common.locales import pick_text
 from surveys.models import Survey
-from surveys.scoring import SurveyKind
+from surveys.scoring import Classification, SurveyKind
 
 
 def scale_labels(kind: str) -> tuple[str, str]:
@@ -26,3 +27,18 @@ def survey_follow_up(survey: Survey, locale: str) -> str:
     return pick_text(
         {"en": survey.follow_up_en, "zh-hans": survey.follow_up_zh_hans, "zh-hant": survey.follow_up_zh_hant}, locale
     )
+
+
+def class_label(classification: str) -> str:
+    """The plural name of an answer class (promoters, hard answers…), in the active language."""
+    labels = {
+        Classification.PROMOTER: pgettext("answer class", "Promoters"),
+        Classification.PASSIVE: pgettext("answer class", "Passives"),
+        Classification.DETRACTOR: pgettext("answer class", "Detractors"),
+        Classification.SATISFIED: pgettext("answer class", "Satisfied"),
+        Classification.NEUTRAL: pgettext("answer class", "Neutral"),
+        Classification.DISSATISFIED: pgettext("answer class", "Dissatisfied"),
+        Classification.EASY: pgettext("answer class", "Easy"),
+        Classification.HARD: pgettext("answer class", "Hard"),
+    }
+    return labels.get(classification, classification)  # type: ignore[call-overload]

@@ -26,7 +26,15 @@ def database_url() -> str:
 
 
 @contextmanager
-def celery_worker(log_path: Path, *, queue: str, env: dict[str, str] | None = None, pool: str = "solo", concurrency=1):
+def celery_worker(
+    log_path: Path,
+    *,
+    queue: str,
+    env: dict[str, str] | None = None,
+    pool: str = "solo",
+    concurrency=1,
+    extra_args: tuple[str, ...] = (),
+):
     """Run a real worker process on the test database, consuming `queue`; yield the process."""
     log = log_path.open("w")
     full_env = {
@@ -37,6 +45,7 @@ def celery_worker(log_path: Path, *, queue: str, env: dict[str, str] | None = No
     }
     command = [sys.executable, "-m", "celery", "-A", "cxplatform", "worker", "-Q", queue, f"--pool={pool}"]
     command += ["--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--loglevel=INFO"]
+    command += extra_args
     process = subprocess.Popen(command, cwd=Path(settings.BASE_DIR), env=full_env, stdout=log, stderr=subprocess.STDOUT)
     try:
         yield process

@@ -5,12 +5,13 @@ Views translate HTTP to one service or selector call; which advocates may be exp
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from closedloop import exports, selectors, services
+from closedloop.api import examples
 from closedloop.models import Advocate, Referral
 from common.api.errors import error_body
 from common.api.fields import StrictCharField, StrictInputSerializer
@@ -23,6 +24,7 @@ class ReferralCreateApi(APIView):
 
     permission_classes = (HasPerm("closedloop.add_referral"),)
 
+    @extend_schema_serializer(component_name="ReferralInput", examples=examples.REFERRAL_EXAMPLES)
     class InputSerializer(StrictInputSerializer):
         code = StrictCharField(max_length=32)
         external_id = StrictCharField(max_length=200)

@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from closedloop import selectors, services
+from closedloop.api import examples
 from closedloop.api.filters import CaseFilter
 from closedloop.api.serializers import (
     MAX_ID,
@@ -118,7 +119,7 @@ class RootCauseKeyField(serializers.SlugRelatedField):
 class CaseDetailApi(GenericAPIView):
     """Show one case, or change it."""
 
-    @extend_schema_serializer(component_name="CaseChange")
+    @extend_schema_serializer(component_name="CaseChange", examples=examples.CASE_CHANGE_EXAMPLES)
     class InputSerializer(StrictInputSerializer):
         """The fields a PATCH may send; a field left out stays as it is."""
 
@@ -202,7 +203,7 @@ class CaseDetailApi(GenericAPIView):
 class CaseNoteCreateApi(GenericAPIView):
     """Add a note to a case's log."""
 
-    @extend_schema_serializer(component_name="CaseNote")
+    @extend_schema_serializer(component_name="CaseNote", examples=examples.CASE_NOTE_EXAMPLES)
     class InputSerializer(StrictInputSerializer):
         text = StrictCharField(max_length=MAX_TEXT)
 

@@ -132,7 +132,10 @@ class NoteTemplate(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(
         _("body"),
-        help_text=_("Placeholders: {name}, {resolution}, {case}. Plain text."),
+        help_text=_(
+            "Placeholders: {name}, {resolution}, {case}, {follow_up} (how to reach the team: reply to this "
+            "email only when replies are read, CX_REPLY_TO_EMAIL). Plain text."
+        ),
     )
 
     class Meta:

@@ -6,9 +6,9 @@ cannot be sent once its retries are spent.
 
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.utils import timezone
 
+from closedloop.emails import note_email, note_follow_up, note_language
 from closedloop.models import Case, CaseActivity, NoteTemplate
 from closedloop.services.activity import activity_log
 
@@ -25,7 +25,7 @@ def case_notify_customer(*, case_id: int) -> bool:
     case = Case.objects.get(pk=case_id)
     try:
         subject, body = case_note_render(case=case)  # a template broken by an edit fails here, before anything is told
-        send_mail(subject, body, None, [case.customer_email])
+        note_email(case=case, subject=subject, body=body).send()
     except Exception:
         Case.objects.filter(pk=case_id).update(customer_notified_at=None)
         raise
@@ -58,21 +58,22 @@ def case_email_failed(*, case_id: int, email: str, error: str) -> None:
     activity_log(case, None, CaseActivity.Kind.NOT_SENT, message)
 
 
-def note_language(locale: str) -> str:
-    """The template language for a customer's locale: zh-hant for Taiwan / Hong Kong, zh-hans for other Chinese."""
-    locale = (locale or "").lower().replace("_", "-")
-    if locale.startswith("zh"):
-        return "zh-hant" if any(tag in locale for tag in ("hant", "tw", "hk", "mo")) else "zh-hans"
-    return "en"
-
-
 def case_note_render(*, case: Case) -> tuple[str, str]:
-    """The subject and body of the resolution note, in the customer's language."""
+    """The subject and body of the resolution note, in the customer's language.
+
+    `{follow_up}` says how the customer reaches the team: "reply to this email" only when replies
+    are read (CX_REPLY_TO_EMAIL); otherwise that replies are not read.
+    """
     language = note_language(case.locale)
     templates = {t.language: t for t in NoteTemplate.objects.filter(language__in=(language, "en"))}
     template = templates.get(language) or templates.get("en")  # the shipped templates may have been deleted
     subject, body = (template.subject, template.body) if template else ("Your feedback", "{resolution}")
-    fields = {"name": case.customer_name or case.customer_external_id, "resolution": case.resolution, "case": case.pk}
+    fields = {
+        "name": case.customer_name or case.customer_external_id,
+        "resolution": case.resolution,
+        "case": case.pk,
+        "follow_up": note_follow_up(template.language if template else "en"),
+    }
     return subject, body.format_map(_Blank(fields))
 
 

@@ -2,11 +2,11 @@
 
 from datetime import datetime, timedelta
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from closedloop import locks, rules, selectors
+from closedloop.emails import escalation_email
 from closedloop.models import Case, CaseActivity, SlaPolicy
 from closedloop.services.activity import activity_log
 
@@ -80,12 +80,4 @@ def case_escalation_email_send(*, case_id: int) -> None:
     lead = case.team.lead if case.team else None
     if lead is None or not lead.email:
         return
-    owner = case.owner.get_username() if case.owner else "nobody"
-    send_mail(
-        f"[cxplatform] Case #{case.pk} is overdue (P{case.priority})",
-        f"Case #{case.pk} for {case.customer_name or case.customer_external_id} was due "
-        f"{case.due_at:%Y-%m-%d %H:%M %Z} and is still {case.status}; owner: {owner}.\n\n"
-        f"{case.get_reason_display()}: {case.survey_kind.upper()} {case.score}\n{case.comment}\n",
-        None,
-        [lead.email],
-    )
+    escalation_email(case=case, to=lead.email).send()

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from common.locales import normalize_locale
+from common.text import bidi_controls_refused, bidi_controls_removed
 
 
 class StrictStringMixin:
@@ -24,7 +25,18 @@ class StrictStringMixin:
 
 
 class StrictCharField(StrictStringMixin, serializers.CharField):
-    pass
+    """A string; ids, names and staff's texts refuse text-direction controls (common.text)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(bidi_controls_refused)
+
+
+class CommentField(StrictStringMixin, serializers.CharField):
+    """A customer's comment: a string whose text-direction controls are removed, its words kept (common.text)."""
+
+    def to_internal_value(self, data):
+        return bidi_controls_removed(super().to_internal_value(data))
 
 
 class StrictEmailField(StrictStringMixin, serializers.EmailField):

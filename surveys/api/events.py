@@ -20,6 +20,7 @@ from common.api.fields import (
     StrictSlugField,
 )
 from common.api.permissions import HasPerm
+from surveys.api import examples
 from surveys.emails import absolute_url
 from surveys.event_validation import OCCURRED_AT_FUTURE, OCCURRED_AT_PAST, well_formed_event
 from surveys.models import ContactRule
@@ -40,7 +41,7 @@ class EventCustomerSerializer(StrictInputSerializer):
     value = serializers.DecimalField(required=False, allow_null=True, max_digits=12, decimal_places=2, min_value=0)
 
 
-@extend_schema_serializer(component_name="TouchpointEvent")
+@extend_schema_serializer(component_name="TouchpointEvent", examples=examples.TOUCHPOINT_EVENT_EXAMPLES)
 class EventSerializer(StrictInputSerializer):
     touchpoint = StrictSlugField(max_length=64)
     event_id = StrictCharField(required=False, max_length=128, help_text="Repeat it and nothing changes.")
@@ -119,7 +120,7 @@ class ParsedJSONField(serializers.JSONField):
         return data
 
 
-@extend_schema_serializer(component_name="TouchpointEventBatch")
+@extend_schema_serializer(component_name="TouchpointEventBatch", examples=examples.TOUCHPOINT_EVENT_BATCH_EXAMPLES)
 class BatchSerializer(serializers.Serializer):
     events = serializers.ListField(child=ParsedJSONField(allow_null=True), min_length=1, max_length=BATCH_MAX)
 

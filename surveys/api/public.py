@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.fields import (
+    CommentField,
     LocaleField,
     StrictBooleanField,
     StrictCharField,
@@ -20,6 +21,7 @@ from common.api.fields import (
     StrictSlugField,
 )
 from surveys import services
+from surveys.api import examples
 from surveys.api.throttling import PublicResponseThrottle
 from surveys.models import Response as SurveyResponse
 from surveys.services import invitations
@@ -138,7 +140,7 @@ class PublicResponseCreateApi(APIView):
     renderer_classes = (JSONRenderer,)
     content_negotiation_class = JSONOnlyNegotiation
 
-    @extend_schema_serializer(component_name="PublicResponseInput")
+    @extend_schema_serializer(component_name="PublicResponseInput", examples=examples.PUBLIC_RESPONSE_EXAMPLES)
     class InputSerializer(StrictInputSerializer):
         survey = StrictCharField(required=False, max_length=64, help_text="The survey's public key (or `invitation`).")
         invitation = StrictCharField(
@@ -147,7 +149,7 @@ class PublicResponseCreateApi(APIView):
             help_text="An invitation's token, instead of `survey`: one response per invitation.",
         )
         score = StrictIntegerField(help_text="NPS 0–10, CSAT 1–5, CES 1–7.")
-        comment = StrictCharField(required=False, allow_blank=True, max_length=COMMENT_MAX_CHARS)
+        comment = CommentField(required=False, allow_blank=True, max_length=COMMENT_MAX_CHARS)
         locale = LocaleField(required=False, allow_blank=True, help_text="en, zh-hans or zh-hant (or zh-CN, zh-TW…).")
         touchpoint = StrictSlugField(required=False, allow_blank=True, max_length=64)
         customer = CustomerInputSerializer(

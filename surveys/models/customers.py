@@ -3,13 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.text import bidi_controls_refused
 from surveys.models.defaults import LOCALE_CHOICES
 
 
 class Customer(models.Model):
-    external_id = models.CharField(_("external id"), max_length=128, unique=True)
+    external_id = models.CharField(_("external id"), max_length=128, unique=True, validators=[bidi_controls_refused])
     email = models.EmailField(_("email"), blank=True)
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[bidi_controls_refused])
     locale = models.CharField(_("locale"), max_length=8, choices=LOCALE_CHOICES, blank=True)
     account = models.CharField(_("account"), max_length=200, blank=True, db_index=True)
     plan = models.CharField(_("plan"), max_length=100, blank=True, db_index=True)

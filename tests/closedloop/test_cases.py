@@ -406,14 +406,21 @@ def test_a_customer_forgotten_while_their_note_is_sent_stays_forgotten(monkeypat
     from tests.closedloop.factories import CaseFactory
 
     case = CaseFactory(status="resolved", resolution="已退款", customer_email="lin@example.cn", customer_name="林")
-    real_send = notes.send_mail
+    real_email = notes.note_email
 
-    def send_then_forget(*args, **kwargs):  # the erasure lands between the read and the write
-        sent = real_send(*args, **kwargs)
-        services.customers_forget(customer_ids=[case.customer_id], external_ids=[], identifiers=[])
-        return sent
+    def send_then_forget(**kwargs):  # the erasure lands between the read and the write
+        message = real_email(**kwargs)
+        real_send = message.send
 
-    monkeypatch.setattr(notes, "send_mail", send_then_forget)
+        def send(*args):
+            sent = real_send(*args)
+            services.customers_forget(customer_ids=[case.customer_id], external_ids=[], identifiers=[])
+            return sent
+
+        message.send = send
+        return message
+
+    monkeypatch.setattr(notes, "note_email", send_then_forget)
     assert services.case_notify_customer(case_id=case.pk) is True
     case.refresh_from_db()
     assert (case.customer_email, case.customer_note, case.resolution) == ("", "", "")

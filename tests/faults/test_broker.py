@@ -77,12 +77,12 @@ def test_the_broker_stopped_under_load_loses_nothing_and_analysis_catches_up(
 
         # it comes back (empty: whatever it held is gone); beat's sweep sends a run and the worker catches up
         broker.start()
-        settings.CX_ANALYSIS_STALE_MINUTES = 0
+        settings.CX_ANALYSIS_STALE_SECONDS = 0
         deadline = time.monotonic() + WORKER_TIMEOUT_SECONDS
         while FeedbackItem.objects.exclude(status="analysed").exists():
             assert time.monotonic() < deadline, "not analysed in time"
             worker.keep_alive()
-            tasks.feedback_requeue_pending.apply()  # what beat runs every minute, sooner
+            tasks.feedback_requeue_pending.apply()  # what beat runs every CX_ANALYSIS_SWEEP_SECONDS, sooner
             time.sleep(2)
 
     counts = assert_reconciled(accepted)
@@ -132,3 +132,38 @@ def test_a_worker_killed_mid_batch_leaves_every_answer_analysed_and_cased_once(a
     counts = assert_reconciled(accepted)
     assert (counts["cases"] > 0, counts["advocates"] > 0) == (True, True)
     assert FeedbackItem.objects.aggregate(most=Max("attempts"))["most"] == 2  # claimed twice, stored once
+
+
+def test_a_killed_workers_claim_is_taken_again_within_a_minute(analysis_queue, tmp_path, monkeypatch, settings):
+    # Redis hands the killed run's message out again only after its visibility timeout (an hour by
+    # default): the comments come back through beat's sweep once the dead claim goes stale
+    monkeypatch.setattr(feedback_services._kick_window, "closes_at", math.inf)
+    survey = SurveyFactory(kind="nps")
+    accepted = []
+    for i, payload in enumerate(answer_payloads(survey.public_key, 300)):
+        comment = f"{' '.join([payload['comment'] or '还行吧'] * 60)} #{i}"[:5000]
+        accepted.append(response_submit(survey_key=survey.public_key, score=payload["score"], comment=comment).id)
+    env = {"CX_ANALYSIS_QUEUE": analysis_queue, "CX_ANALYSIS_BATCH": str(len(accepted))}
+
+    with celery_worker(tmp_path / "first.log", queue=analysis_queue, env=env) as first:
+        first_run = tasks.feedback_analyse_pending.delay().id
+        deadline = time.monotonic() + WORKER_TIMEOUT_SECONDS
+        while not FeedbackItem.objects.filter(claimed_by=first_run).exists():
+            assert time.monotonic() < deadline, "the first worker never claimed the items"
+            time.sleep(0.05)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        killed_at = time.monotonic()
+    assert FeedbackItem.objects.filter(status="analysed").count() < len(accepted)
+
+    with celery_worker(tmp_path / "second.log", queue=analysis_queue, env=env) as second:
+        swept_at = -math.inf
+        while FeedbackItem.objects.filter(claimed_by=first_run, status="pending").exists():
+            assert time.monotonic() - killed_at < 60, "a dead worker's comments waited over a minute"
+            assert second.poll() is None, "the second worker died"
+            if time.monotonic() - swept_at >= settings.CX_ANALYSIS_SWEEP_SECONDS:
+                tasks.feedback_requeue_pending.apply()  # what beat runs on this schedule
+                swept_at = time.monotonic()
+            time.sleep(0.2)
+        wait_until_analysed(len(accepted), second)
+    assert mismatches(reconcile(accepted)) == {}

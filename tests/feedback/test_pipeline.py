@@ -151,7 +151,7 @@ def test_a_redelivered_run_takes_back_its_own_claim_and_a_dead_claim_is_taken_ov
     assert services.feedback_items_claim(claim="killed-run") == ids
     assert services.feedback_items_claim(claim="killed-run") == ids  # the same task id, redelivered
 
-    FeedbackItem.objects.update(claimed_at=timezone.now() - timedelta(minutes=settings.CX_ANALYSIS_STALE_MINUTES + 1))
+    FeedbackItem.objects.update(claimed_at=timezone.now() - timedelta(seconds=settings.CX_ANALYSIS_STALE_SECONDS + 1))
     assert services.feedback_items_claim(claim="other-run") == ids
     assert services.feedback_items_analyse(ids=ids, claim="killed-run") == 0  # its claim was taken over
     assert services.feedback_items_analyse(ids=ids, claim="other-run") == 2
@@ -200,7 +200,7 @@ def test_beat_sends_a_run_only_when_items_waited_too_long(settings):
     _pending_items(2)
     assert not services.feedback_pending_stale_exists()
     FeedbackItem.objects.update(
-        pending_since=timezone.now() - timedelta(minutes=settings.CX_ANALYSIS_STALE_MINUTES + 1)
+        pending_since=timezone.now() - timedelta(seconds=settings.CX_ANALYSIS_STALE_SECONDS + 1)
     )
     assert services.feedback_pending_stale_exists()
     tasks.feedback_requeue_pending.delay()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from surveys.models import Response, Survey, TouchpointEvent
 from tests.surveys.factories import ResponseFactory, SurveyFactory
@@ -84,3 +85,30 @@ def test_a_customers_page_says_why_they_were_or_were_not_asked(admin_client_with
     event = TouchpointEvent.objects.filter(decision="skipped", reason="cooldown").select_related("customer").first()
     page = admin_client_with_demo.get(f"/admin/surveys/customer/{event.customer.pk}/change/")
     assert "Invited to a survey within the cooldown period" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ("Hard: 2 (66.7%)", "Easy: 1 (33.3%)", "Neutral: 0 (0.0%)")),
+        ("zh-hans", ("费力：2 (66.7%)", "省力：1 (33.3%)")),
+        ("zh-hant", ("費力：2 (66.7%)", "省力：1 (33.3%)")),
+    ],
+)
+def test_survey_statistics_read_as_numbers_and_a_breakdown_by_class(admin_client, language, words):
+    from surveys.services import survey_stats_refresh
+
+    survey = SurveyFactory(kind="ces")
+    for score in (1, 2, 5):
+        ResponseFactory(survey=survey, score=score)
+    stats = survey_stats_refresh(survey_id=survey.id)
+    assert len(repr(stats.score)) > 5  # the mean here is 2.666…
+
+    with translation.override("en"):  # the language the request activates ends with it, not in later tests
+        body = admin_client.get(f"/admin/surveys/survey/{survey.id}/change/", HTTP_ACCEPT_LANGUAGE=language)
+    text = body.content.decode()
+    assert ">2.7<" in text
+    assert repr(stats.score) not in text
+    assert "&quot;hard&quot;" not in text  # the counts, not their JSON
+    for word in words:
+        assert word in text
