@@ -9,6 +9,7 @@ PORT ?= 8000
 .PHONY: run test test-sqlite setup lint types sizes migrations-check docs worker clean messages
 
 run: export CX_DEMO_PAGES ?= true
+run: export CX_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@$(PY) manage.py ensure_admin
 	@echo "Serving cxplatform on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"

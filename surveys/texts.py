@@ -26,3 +26,12 @@ def survey_follow_up(survey: Survey, locale: str) -> str:
     return pick_text(
         {"en": survey.follow_up_en, "zh-hans": survey.follow_up_zh_hans, "zh-hant": survey.follow_up_zh_hant}, locale
     )
+
+
+def survey_consent(survey: Survey, locale: str) -> str:
+    """The consent choice's wording in `locale`: the survey's own for that language, else the default, translated.
+
+    Never another language's wording: a blank field shows the default in the active language.
+    """
+    own = {"en": survey.consent_en, "zh-hans": survey.consent_zh_hans, "zh-hant": survey.consent_zh_hant}
+    return own.get(locale, "") or _("You may contact me about my answer, or to ask whether I would recommend you.")
