@@ -62,41 +62,6 @@ HOST_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Shop</tit
         data-locale="en"></script></body></html>"""
 
 
-@pytest.fixture
-def host_site():
-    """Serve a customer's product page from its own origin (another port on 127.0.0.1)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    pages: dict[str, str] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = pages.get("html", "").encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    servers = []
-
-    def serve(html: str) -> str:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        pages["html"] = html
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield serve
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
 def _host_page_html(*, server: str, survey, customer: str) -> str:
     from surveys.identity import identity_signature
 
