@@ -84,3 +84,9 @@ def test_a_customers_page_says_why_they_were_or_were_not_asked(admin_client_with
     event = TouchpointEvent.objects.filter(decision="skipped", reason="cooldown").select_related("customer").first()
     page = admin_client_with_demo.get(f"/admin/surveys/customer/{event.customer.pk}/change/")
     assert "Invited to a survey within the cooldown period" in page.content.decode()
+
+
+def test_the_consent_wording_is_edited_per_language_on_the_survey_page(admin_client):
+    survey = SurveyFactory()
+    page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/change/").content.decode()
+    assert all(f'name="consent_{language}"' in page for language in ("en", "zh_hans", "zh_hant"))
