@@ -21,9 +21,9 @@ from common.locales import normalize_locale
 from surveys import selectors
 from surveys.api.throttling import PublicPageThrottle, throttled
 from surveys.forms import AnswerForm
-from surveys.identity import identity_signature
+from surveys.identity import identity_signature, signed_external_id
 from surveys.models import Response, Survey
-from surveys.services import invitations, response_submit
+from surveys.services import CustomerIdentity, invitations, response_submit
 from surveys.texts import scale_labels, survey_consent, survey_follow_up, survey_question
 
 TOKEN_MIN_LENGTH = 30  # invitation tokens are 32 characters, survey public keys 22
@@ -139,6 +139,16 @@ def _anonymous_page(request, public_key: str):
         return _message(request, status=404, title=title, message=message, locale=locale or "en")
     survey = selectors.survey_get(survey_id=ref.id)
     locale = locale or survey.default_locale
+    # A link from the survey owner's own product may say who answers: ?customer=<id>&signature=<HMAC>,
+    # signed on their server as for the widget. A customer id without its valid signature is refused.
+    customer, signature = request.GET.get("customer"), request.GET.get("signature", "")
+    identity = None
+    if customer is not None:
+        external_id = signed_external_id(secret=survey.identity_secret, external_id=customer, signature=signature)
+        if external_id is None:
+            title, message = PROBLEM_TEXTS[403]
+            return _message(request, status=403, title=title, message=message, locale=locale)
+        identity = CustomerIdentity(external_id=external_id, locale=locale)
     if request.method == "POST":
         form = AnswerForm(request.POST, kind=survey.kind)
         if not form.is_valid():
@@ -149,6 +159,8 @@ def _anonymous_page(request, public_key: str):
             comment=form.cleaned_data["comment"],
             locale=locale,
             consent_to_contact=form.cleaned_data["consent_to_contact"],
+            customer=identity,
+            signature=signature if identity else None,
             channel=Response.Channel.LINK,
             client_metadata={"user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]},
         )

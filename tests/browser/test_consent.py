@@ -3,6 +3,7 @@
 import pytest
 
 from closedloop.models import Advocate
+from surveys.identity import identity_signature
 from surveys.models import Invitation, Response
 from tests.surveys.factories import CustomerFactory, InvitationFactory, SurveyFactory
 
@@ -38,20 +39,36 @@ def test_the_email_landing_page_takes_consent_after_the_one_click_score(live_ser
 
 
 @pytest.mark.parametrize("ticked", [True, False], ids=["ticked", "not-ticked"])
-def test_the_shared_survey_page_stores_consent(live_server, page, artifacts, ticked):
+def test_the_shared_survey_page_takes_consent_from_a_signed_customer(live_server, page, artifacts, ticked):
     survey = SurveyFactory(kind="nps")
+    signature = identity_signature(secret=survey.identity_secret, external_id="app-5")
 
-    page.goto(f"{live_server.url}/s/{survey.public_key}/")
+    page.goto(f"{live_server.url}/s/{survey.public_key}/?customer=app-5&signature={signature}")
     page.get_by_role("radio", name="9").check()
     # the default wording, translated (the page fixture's browser speaks zh-CN)
     assert page.get_by_label("你可以就我的回答联系我，或询问我是否愿意推荐你们。").is_visible()
     _tick(page, ticked)
+    page.screenshot(path=str(artifacts / f"consent-survey-page-{'ticked' if ticked else 'unticked'}.png"))
     page.locator("button[type=submit]").click()
     page.wait_for_url(f"**/s/{survey.public_key}/thanks/")
 
     response = Response.objects.get(survey=survey)
     assert (response.score, response.consent_to_contact, response.channel) == (9, ticked, "link")
-    assert not Advocate.objects.exists()  # an anonymous answer has no customer to become an advocate
+    assert response.customer.external_id == "app-5"
+    assert Advocate.objects.filter(customer_external_id="app-5").exists() is ticked
+
+
+def test_an_anonymous_answer_on_the_shared_page_keeps_its_consent_but_makes_no_advocate(live_server, page):
+    survey = SurveyFactory(kind="nps")
+    page.goto(f"{live_server.url}/s/{survey.public_key}/")
+    page.get_by_role("radio", name="10").check()
+    _tick(page, True)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/s/{survey.public_key}/thanks/")
+
+    response = Response.objects.get(survey=survey)
+    assert (response.consent_to_contact, response.customer) == (True, None)
+    assert not Advocate.objects.exists()  # no customer behind it to become one
 
 
 @pytest.mark.parametrize("ticked", [True, False], ids=["ticked", "not-ticked"])

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from surveys import selectors
+from surveys.identity import identity_signature
 from surveys.models import Customer, Invitation, Response
 from tests.surveys.factories import ContactRuleFactory, InvitationFactory, SurveyFactory
 
@@ -64,3 +65,21 @@ def test_the_widget_demo_offers_a_new_visitor_the_policy_would_ask(client, setti
     assert not Customer.objects.filter(external_id=visitor).exists()
     ref = selectors.survey_get_active(public_key=survey.public_key)
     assert selectors.widget_decision(survey=ref, external_id=visitor, touchpoint_key=None).invite
+
+
+@pytest.mark.parametrize(
+    "query", ["customer=app-1", "customer=app-1&signature=00", "customer=&signature=", "customer=a%00"]
+)
+def test_a_shared_link_naming_a_customer_without_a_valid_signature_is_refused(client, query):
+    survey = SurveyFactory()
+    assert client.get(f"/s/{survey.public_key}/?{query}").status_code == 403
+    assert client.post(f"/s/{survey.public_key}/?{query}", {"score": 9}).status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_a_shared_link_with_a_signed_customer_links_the_answer_to_them(client):
+    survey = SurveyFactory()
+    signature = identity_signature(secret=survey.identity_secret, external_id="app-1")
+    res = client.post(f"/s/{survey.public_key}/?customer=app-1&signature={signature}", {"score": 9})
+    assert res.status_code == 302
+    assert Response.objects.get().customer.external_id == "app-1"
