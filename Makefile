@@ -10,6 +10,7 @@ PORT ?= 8000
 
 run: export CX_DEMO_PAGES ?= true
 run: export CX_IN_PROCESS_SCHEDULER ?= true
+run: export CX_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@$(PY) manage.py ensure_admin
 	@echo "Serving cxplatform on http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
@@ -25,7 +26,9 @@ run: setup
 test: setup lint types migrations-check docs
 	$(VENV)/bin/pytest
 
-setup: $(STAMP)
+# axe-core for the accessibility test (package.json, exact pins), when npm is here; without it that test skips.
+NPM_STAMP := node_modules/.installed
+setup: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(NPM_STAMP))
 	@mkdir -p var
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py collectstatic --noinput -v 0
@@ -67,8 +70,12 @@ $(STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules
 
 # Refresh the Chinese catalogues after changing translatable strings (needs GNU gettext); commit the .po and .mo files.
 messages: $(STAMP)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import environ
 from corsheaders.defaults import default_headers as cors_default_headers
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -303,6 +305,24 @@ if CX_METRICS_MIN_SAMPLE < 1:
 CX_LOOKUP_CACHE_SECONDS = env.float("CX_LOOKUP_CACHE_SECONDS", default=10.0)
 # Largest JSON body the public response endpoint reads (a 5,000-character comment fits).
 CX_PUBLIC_MAX_BODY_BYTES = env.int("CX_PUBLIC_MAX_BODY_BYTES", default=64 * 1024)
+
+# --- Content-Security-Policy (django-csp; docs/security.md) --------------------------------
+# Scripts only from our own files, or inline blocks carrying the request's nonce
+# (nonce="{{ request.csp_nonce }}"): no inline handlers, no eval. Inline styles are allowed.
+# Nothing may frame our pages. Extend a directive here, or per view with csp.decorators.csp_update.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        **({"report-uri": [env.str("CX_CSP_REPORT_URI")]} if env.str("CX_CSP_REPORT_URI", default="") else {}),
+    }
+}
 
 # --- Production hardening (on whenever DEBUG is off and HTTPS is declared) --------------
 if env.bool("CX_HTTPS", default=False):

@@ -134,6 +134,7 @@ class SurveyAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "kind", "active", "default_locale", "public_key")}),
         (_("Question"), {"fields": ("question_en", "question_zh_hans", "question_zh_hant")}),
         (_("Follow-up question"), {"fields": ("follow_up_en", "follow_up_zh_hans", "follow_up_zh_hant")}),
+        (_("Consent to be contacted"), {"fields": ("consent_en", "consent_zh_hans", "consent_zh_hant")}),
         (_("Widget"), {"fields": ("widget_origins",)}),
         (None, {"fields": ("created_at", "updated_at")}),
     )

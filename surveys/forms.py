@@ -12,6 +12,7 @@ COMMENT_MAX_CHARS = 5000
 class AnswerForm(forms.Form):
     score = forms.TypedChoiceField(coerce=int, empty_value=None, widget=forms.RadioSelect, required=False)
     comment = forms.CharField(required=False, max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 4}))
+    consent_to_contact = forms.BooleanField(required=False)  # optional, never ticked for the respondent
 
     def __init__(self, *args, kind: str, score_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

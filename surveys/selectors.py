@@ -1,5 +1,6 @@
 """Reads of the surveys app: lookups for the public endpoints and querysets for staff."""
 
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -258,6 +259,23 @@ def survey_for_widget_demo(*, public_key: str | None) -> Survey | None:
     return surveys.exclude(widget_origins=[]).order_by("id").first()
 
 
-def invitation_answer_score(*, invitation_id: int) -> int | None:
-    """Return the score given through an invitation, if any."""
-    return Response.objects.filter(invitation_id=invitation_id).values_list("score", flat=True).first()
+def widget_demo_new_visitor(*, survey: SurveyRef, touchpoint_key: str | None, attempts: int = 20) -> str:
+    """A customer id never seen before, for the demo's "try as a new visitor": one the widget would ask now.
+
+    Sampling is deterministic per customer id, so some new ids are never asked; this draws up to
+    `attempts` ids and returns the first the contact policy would ask (else the last drawn).
+    """
+    external_id = ""
+    for _attempt in range(attempts):
+        external_id = f"visitor-{secrets.token_hex(4)}"
+        if Customer.objects.filter(external_id=external_id).exists():
+            continue
+        if widget_decision(survey=survey, external_id=external_id, touchpoint_key=touchpoint_key).invite:
+            break
+    return external_id
+
+
+def invitation_answer(*, invitation_id: int) -> tuple[int | None, bool]:
+    """Return the score given through an invitation (None before an answer) and whether it consents to contact."""
+    answer = Response.objects.filter(invitation_id=invitation_id).values_list("score", "consent_to_contact").first()
+    return answer if answer is not None else (None, False)

@@ -42,3 +42,12 @@ def class_label(classification: str) -> str:
         Classification.HARD: pgettext("answer class", "Hard"),
     }
     return labels.get(classification, classification)  # type: ignore[call-overload]
+
+
+def survey_consent(survey: Survey, locale: str) -> str:
+    """The consent choice's wording in `locale`: the survey's own for that language, else the default, translated.
+
+    Never another language's wording: a blank field shows the default in the active language.
+    """
+    own = {"en": survey.consent_en, "zh-hans": survey.consent_zh_hans, "zh-hant": survey.consent_zh_hant}
+    return own.get(locale, "") or _("You may contact me about my answer, or to ask whether I would recommend you.")

@@ -4,6 +4,8 @@ Server-rendered and usable without JavaScript. A broken, expired or used link ge
 says so, with the matching status code, never an error page.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -19,10 +21,10 @@ from common.locales import normalize_locale
 from surveys import selectors
 from surveys.api.throttling import PublicPageThrottle, throttled
 from surveys.forms import AnswerForm
-from surveys.identity import identity_signature
+from surveys.identity import identity_signature, signed_external_id
 from surveys.models import Response, Survey
-from surveys.services import invitations, response_submit
-from surveys.texts import scale_labels, survey_follow_up, survey_question
+from surveys.services import CustomerIdentity, invitations, response_submit
+from surveys.texts import scale_labels, survey_consent, survey_follow_up, survey_question
 
 TOKEN_MIN_LENGTH = 30  # invitation tokens are 32 characters, survey public keys 22
 PROBLEM_TEXTS = {
@@ -65,6 +67,7 @@ def _render_form(request, *, survey: Survey, form: AnswerForm, locale: str, reco
                 "form": form,
                 "question": survey_question(survey, locale),
                 "follow_up": survey_follow_up(survey, locale) or _("Anything you would like to add?"),
+                "consent": survey_consent(survey, locale),
                 "low_label": low_label,
                 "high_label": high_label,
                 "recorded": recorded,
@@ -95,7 +98,11 @@ def _invitation_page(request, token: str):
             return _render_form(request, survey=survey, form=form, locale=locale, status=400)
         try:
             invitations.invitation_respond(
-                token=token, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"], locale=locale
+                token=token,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                locale=locale,
+                consent_to_contact=form.cleaned_data["consent_to_contact"],
             )
         except invitations.InvitationProblem as problem:
             return _problem_page(request, problem, locale)
@@ -112,11 +119,15 @@ def _invitation_page(request, token: str):
             except invitations.InvitationProblem as problem:
                 return _problem_page(request, problem, locale)
             recorded = form.cleaned_data["score"]
-            form = AnswerForm(initial={"score": recorded}, kind=survey.kind, score_required=False)
+            _score, consented = selectors.invitation_answer(invitation_id=invitation.id)
+            initial = {"score": recorded, "consent_to_contact": consented}
+            form = AnswerForm(initial=initial, kind=survey.kind, score_required=False)
             return _render_form(request, survey=survey, form=form, locale=locale, recorded=recorded)
     invitations.invitation_mark_opened(invitation=invitation)
-    answered = selectors.invitation_answer_score(invitation_id=invitation.id)
-    form = AnswerForm(initial={"score": answered}, kind=survey.kind, score_required=answered is None)
+    answered, consented = selectors.invitation_answer(invitation_id=invitation.id)
+    form = AnswerForm(
+        initial={"score": answered, "consent_to_contact": consented}, kind=survey.kind, score_required=answered is None
+    )
     return _render_form(request, survey=survey, form=form, locale=locale, recorded=answered)
 
 
@@ -128,6 +139,16 @@ def _anonymous_page(request, public_key: str):
         return _message(request, status=404, title=title, message=message, locale=locale or "en")
     survey = selectors.survey_get(survey_id=ref.id)
     locale = locale or survey.default_locale
+    # A link from the survey owner's own product may say who answers: ?customer=<id>&signature=<HMAC>,
+    # signed on their server as for the widget. A customer id without its valid signature is refused.
+    customer, signature = request.GET.get("customer"), request.GET.get("signature", "")
+    identity = None
+    if customer is not None:
+        external_id = signed_external_id(secret=survey.identity_secret, external_id=customer, signature=signature)
+        if external_id is None:
+            title, message = PROBLEM_TEXTS[403]
+            return _message(request, status=403, title=title, message=message, locale=locale)
+        identity = CustomerIdentity(external_id=external_id, locale=locale)
     if request.method == "POST":
         form = AnswerForm(request.POST, kind=survey.kind)
         if not form.is_valid():
@@ -137,6 +158,9 @@ def _anonymous_page(request, public_key: str):
             score=form.cleaned_data["score"],
             comment=form.cleaned_data["comment"],
             locale=locale,
+            consent_to_contact=form.cleaned_data["consent_to_contact"],
+            customer=identity,
+            signature=signature if identity else None,
             channel=Response.Channel.LINK,
             client_metadata={"user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]},
         )
@@ -195,11 +219,17 @@ def widget_demo(request):
     if survey is None:
         raise Http404("No survey with widget origins; run seed_demo or add origins in the admin.")
     customer = request.GET.get("customer", "demo-0001")[:128]
+    locale = request.GET.get("locale", "zh-CN")[:35]
+    touchpoint = request.GET.get("touchpoint", "")[:64]
+    ref = selectors.survey_get_active(public_key=survey.public_key)
+    new_visitor = selectors.widget_demo_new_visitor(survey=ref, touchpoint_key=touchpoint or None) if ref else ""
+    query = {"survey": survey.public_key, "customer": new_visitor, "locale": locale, "touchpoint": touchpoint}
     context = {
         "survey": survey,
         "customer": customer,
         "signature": identity_signature(secret=survey.identity_secret, external_id=customer),
-        "locale": request.GET.get("locale", "zh-CN")[:35],
-        "touchpoint": request.GET.get("touchpoint", "")[:64],
+        "locale": locale,
+        "touchpoint": touchpoint,
+        "new_visitor_url": "?" + urlencode({name: value for name, value in query.items() if value}),
     }
     return render(request, "surveys/widget_demo.html", context)

@@ -24,6 +24,7 @@ class SurveyListApi(ListAPIView):
         scale = serializers.SerializerMethodField()
         questions = serializers.SerializerMethodField()
         follow_ups = serializers.SerializerMethodField()
+        consent_texts = serializers.SerializerMethodField()
         stats = serializers.SerializerMethodField()
 
         class Meta:
@@ -38,6 +39,7 @@ class SurveyListApi(ListAPIView):
                 "default_locale",
                 "questions",
                 "follow_ups",
+                "consent_texts",
                 "widget_origins",
                 "stats",
                 "created_at",
@@ -52,6 +54,10 @@ class SurveyListApi(ListAPIView):
 
         def get_follow_ups(self, survey) -> dict[str, str]:
             return {"en": survey.follow_up_en, "zh-hans": survey.follow_up_zh_hans, "zh-hant": survey.follow_up_zh_hant}
+
+        def get_consent_texts(self, survey) -> dict[str, str]:
+            """The survey's own consent wording per language; blank shows the translated default."""
+            return {"en": survey.consent_en, "zh-hans": survey.consent_zh_hans, "zh-hant": survey.consent_zh_hant}
 
         def get_stats(self, survey) -> dict | None:
             stats = getattr(survey, "stats", None)

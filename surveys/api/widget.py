@@ -13,7 +13,7 @@ from common.locales import normalize_locale
 from surveys import scoring, selectors
 from surveys.api.throttling import FixedWindowThrottle
 from surveys.services.responses import response_check_identity
-from surveys.texts import scale_labels, survey_follow_up, survey_question
+from surveys.texts import scale_labels, survey_consent, survey_follow_up, survey_question
 
 
 class WidgetThrottle(FixedWindowThrottle):
@@ -76,6 +76,7 @@ class PublicSurveyApi(APIView):
                 "follow_up": survey_follow_up(texts, locale) or _("Anything you would like to add?"),
                 "labels": {"low": low_label, "high": high_label},
                 "texts": {
+                    "consent": survey_consent(texts, locale),
                     "send": _("Send"),
                     "close": _("Close"),
                     "thanks": _("Thank you! Your answer was recorded."),

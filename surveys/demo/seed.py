@@ -8,7 +8,9 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -83,8 +85,23 @@ RULES = (
     ("CES after support", "support-ticket", "email", 1.0, 1),
     ("CSAT after delivery", "delivery", "email", 1.0, 60 * 24),
 )
-# Origins allowed to embed the demo widget: the platform itself, where /demo/widget/ lives.
-DEMO_WIDGET_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+
+
+def demo_widget_origins() -> list[str]:
+    """Origins allowed to embed the demo widget: the platform itself (CX_PUBLIC_BASE_URL), where /demo/widget/ lives.
+
+    A loopback address is also allowed by its other name (127.0.0.1 and localhost), on the same port.
+    """
+    address = urlsplit(settings.CX_PUBLIC_BASE_URL)
+    origin = f"{address.scheme}://{address.netloc}"
+    twins = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
+    twin = twins.get(address.hostname or "")
+    if twin is None:
+        return [origin]
+    port = f":{address.port}" if address.port else ""
+    return [origin, f"{address.scheme}://{twin}{port}"]
+
+
 INVITATION_STATES = (
     Invitation.Status.SCHEDULED,
     Invitation.Status.SENT,
@@ -257,7 +274,7 @@ def seed_demo() -> SeedResult:
                 submitted_at=now - age,
             )
             created += 1
-    surveys["Relationship NPS"].widget_origins = DEMO_WIDGET_ORIGINS
+    surveys["Relationship NPS"].widget_origins = demo_widget_origins()
     surveys["Relationship NPS"].save(update_fields=["widget_origins"])
     touchpoints = {tp.key: tp for tp in Touchpoint.objects.all()}
     for survey_name, key, channel, rate, delay in RULES:

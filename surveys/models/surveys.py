@@ -37,6 +37,14 @@ class Survey(models.Model):
     follow_up_en = models.CharField(_("follow-up question (English)"), max_length=500, blank=True)
     follow_up_zh_hans = models.CharField(_("follow-up question (Simplified Chinese)"), max_length=500, blank=True)
     follow_up_zh_hant = models.CharField(_("follow-up question (Traditional Chinese)"), max_length=500, blank=True)
+    consent_en = models.CharField(
+        _("consent choice (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("The optional, unticked consent to be contacted; blank shows the default wording."),
+    )
+    consent_zh_hans = models.CharField(_("consent choice (Simplified Chinese)"), max_length=300, blank=True)
+    consent_zh_hant = models.CharField(_("consent choice (Traditional Chinese)"), max_length=300, blank=True)
     default_locale = models.CharField(_("default locale"), max_length=8, choices=LOCALE_CHOICES, default="en")
     public_key = models.CharField(_("public key"), max_length=32, unique=True, default=new_public_key, editable=False)
     active = models.BooleanField(_("active"), default=True)

@@ -5,7 +5,13 @@ import re
 import pytest
 
 from surveys.models import Invitation, Response, Survey
-from tests.surveys.factories import CustomerFactory, InvitationFactory, SurveyFactory
+from tests.surveys.factories import (
+    ContactRuleFactory,
+    CustomerFactory,
+    InvitationFactory,
+    ResponseFactory,
+    SurveyFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,41 +68,6 @@ HOST_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Shop</tit
         data-locale="en"></script></body></html>"""
 
 
-@pytest.fixture
-def host_site():
-    """Serve a customer's product page from its own origin (another port on 127.0.0.1)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    pages: dict[str, str] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = pages.get("html", "").encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    servers = []
-
-    def serve(html: str) -> str:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        pages["html"] = html
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield serve
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
 def _host_page_html(*, server: str, survey, customer: str) -> str:
     from surveys.identity import identity_signature
 
@@ -135,3 +106,37 @@ def test_the_widget_stays_silent_on_an_origin_the_survey_does_not_allow(live_ser
     assert page.locator("#cx-survey-widget").count() == 0
     assert any("No 'Access-Control-Allow-Origin' header" in text for text in console), console
     assert not Response.objects.exists()
+
+
+def test_the_demo_says_why_the_widget_did_not_show_and_offers_a_new_visitor(live_server, page, settings, artifacts):
+    # given a visitor answered lately (the contact policy's cooldown) and a rule that samples half the visitors
+    settings.CX_DEMO_PAGES = True
+    survey = SurveyFactory(kind="nps", widget_origins=[live_server.url])
+    ContactRuleFactory(survey=survey, channel="widget", sampling_rate=0.5)
+    ResponseFactory(survey=survey, customer=CustomerFactory(external_id="demo-0001"), score=8)
+
+    # when the demo page opens as that visitor, it says why the widget stays away
+    page.goto(f"{live_server.url}/demo/widget/?survey={survey.public_key}&locale=en")
+    cooldown = page.locator("#widget-state [data-reason=cooldown]")
+    cooldown.wait_for()
+    assert "冷却期" in cooldown.inner_text()  # the page speaks the browser's language
+    assert page.locator("#cx-survey-widget").count() == 0
+    page.screenshot(path=str(artifacts / "widget-demo-cooldown.png"))
+
+    # and "try as a new visitor" opens it as a customer the policy asks: the widget shows, and takes an answer
+    page.get_by_role("link", name="以新访客身份试试").click()
+    page.locator("#cx-survey-widget button[data-score='9']").click()
+    assert page.locator("#widget-state [data-state=shown]").is_visible()
+    page.locator("#cx-survey-widget .send").click()
+    page.locator("#widget-state [data-state=sent]").wait_for()
+    assert Response.objects.filter(customer__external_id__startswith="visitor-").count() == 1
+
+
+def test_the_demo_says_when_a_visitor_is_outside_the_sample(live_server, page, settings):
+    settings.CX_DEMO_PAGES = True
+    survey = SurveyFactory(kind="nps", widget_origins=[live_server.url])
+    ContactRuleFactory(survey=survey, channel="widget", sampling_rate=0.0)  # nobody is in the sample
+
+    page.goto(f"{live_server.url}/demo/widget/?survey={survey.public_key}&customer=someone")
+    page.locator("#widget-state [data-reason=not_sampled]").wait_for()
+    assert page.locator("#widget-state [data-state=waiting]").is_hidden()

@@ -112,3 +112,9 @@ def test_survey_statistics_read_as_numbers_and_a_breakdown_by_class(admin_client
     assert "&quot;hard&quot;" not in text  # the counts, not their JSON
     for word in words:
         assert word in text
+
+
+def test_the_consent_wording_is_edited_per_language_on_the_survey_page(admin_client):
+    survey = SurveyFactory()
+    page = admin_client.get(f"/admin/surveys/survey/{survey.pk}/change/").content.decode()
+    assert all(f'name="consent_{language}"' in page for language in ("en", "zh_hans", "zh_hant"))

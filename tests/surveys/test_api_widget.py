@@ -50,6 +50,7 @@ def test_the_config_gives_texts_scale_and_asks_a_new_visitor(client, survey):
     body = res.json()
     assert (body["kind"], body["scale"], body["locale"], body["ask"]) == ("nps", {"min": 0, "max": 10}, "zh-hant", True)
     assert body["question"] == survey.question_zh_hant
+    assert body["texts"]["consent"] == "你可以就我的回答聯絡我，或詢問我是否願意推薦你們。"  # the default, translated
     assert res["Access-Control-Allow-Origin"] == SHOP
 
 

@@ -1,5 +1,6 @@
 """Answering through an invitation: one click from the email, a comment on the page, the 24-hour rule."""
 
+import re
 from datetime import timedelta
 from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
@@ -220,3 +221,14 @@ def test_due_invitations_go_out_and_old_ones_expire():
     tasks.invitation_send_due.apply()
     statuses = {i.pk: i.status for i in Invitation.objects.all()}
     assert statuses == {due.pk: "sent", later.pk: "scheduled", stale.pk: "expired"}
+
+
+def test_the_email_s_links_follow_the_public_base_url(settings):
+    settings.CX_PUBLIC_BASE_URL = "http://127.0.0.1:8010/"
+    invitation = InvitationFactory(status=Invitation.Status.SCHEDULED)
+    assert invitations.invitation_send(invitation_id=invitation.id) is True
+    message = mail.outbox[0]
+    links = set(re.findall(r"https?://[^\s\"'<>]+", message.body + message.alternatives[0][0]))
+    assert f"http://127.0.0.1:8010/s/{invitation.token}/?score=10" in links
+    assert f"http://127.0.0.1:8010/u/{invitation.token}/" in links
+    assert all(link.startswith("http://127.0.0.1:8010/") for link in links if f"/{invitation.token}/" in link)

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from closedloop.models import Advocate, Case, CaseActivity, Referral
 from feedback.models import FeedbackItem
+from surveys.demo.seed import demo_widget_origins
 from surveys.models import ContactRule, Customer, Invitation, Response, Survey, SurveyStats, Touchpoint, TouchpointEvent
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,16 @@ def test_seed_demo_tells_the_dashboard_s_story_onboarding_dips_and_sync_explains
     assert drivers.drivers[0].key == "theme:sync"
     assert drivers.drivers[0].name_zh == "数据同步"
     assert drivers.drivers[0].negative_share > 0.5
+
+
+@pytest.mark.parametrize(
+    ("base_url", "origins"),
+    [
+        ("http://127.0.0.1:8010", ["http://127.0.0.1:8010", "http://localhost:8010"]),
+        ("http://localhost:8000/", ["http://localhost:8000", "http://127.0.0.1:8000"]),
+        ("https://cx.example.com/surveys", ["https://cx.example.com"]),
+    ],
+)
+def test_the_demo_widget_origins_follow_the_public_base_url(settings, base_url, origins):
+    settings.CX_PUBLIC_BASE_URL = base_url
+    assert demo_widget_origins() == origins

@@ -8,6 +8,12 @@
  * It asks the platform whether to ask this visitor now (the contact policy decides), then shows
  * the question in a shadow DOM, so the host page's CSS and ours never touch. Buttons are real
  * <button>s: Tab reaches them, Enter or Space picks one. Escape closes the panel.
+ *
+ * It needs no inline script, no eval and no style attribute on the host page, so it runs under a
+ * strict Content-Security-Policy that allows our origin for script-src and connect-src. It tells
+ * the host page what happened with a "cx-survey" event on document, whose detail is
+ * {state: "shown" | "skipped" | "sent" | "failed", reason, status}: "skipped" carries the contact
+ * policy's reason (cooldown, not_sampled…) or, when the platform refused, the HTTP status.
  */
 (function () {
   "use strict";
@@ -42,32 +48,58 @@
     "box-sizing:border-box;background:#fff;color:#1b1f24;border-radius:12px;padding:18px 18px 16px;" +
     "box-shadow:0 8px 30px rgba(0,0,0,.2);font:15px/1.5 -apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif}" +
     "h2{font-size:16px;line-height:1.4;margin:0 28px 12px 0;font-weight:600}" +
-    ".scale{display:flex;flex-wrap:wrap;gap:4px}" +
-    ".scale button{flex:1 0 30px;min-height:36px;border:2px solid #c9ced6;border-radius:6px;background:#fff;color:#1b1f24;" +
-    "font:inherit;font-weight:600;cursor:pointer}" +
+    ".scale{display:grid;grid-template-columns:repeat(var(--points),minmax(0,1fr));gap:4px}" +
+    ".scale button{min-width:0;min-height:36px;padding:0;border:2px solid #c9ced6;border-radius:6px;background:#fff;" +
+    "color:#1b1f24;font:inherit;font-weight:600;cursor:pointer}" +
+    ".vh{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}" +
     ".scale button[aria-pressed=true]{background:#1f5fbf;border-color:#1f5fbf;color:#fff}" +
-    ".ends{display:flex;justify-content:space-between;font-size:12px;color:#4a5360;margin:4px 0 12px}" +
+    ".ends{display:flex;justify-content:space-between;gap:12px;font-size:12px;color:#4a5360;margin:4px 0 12px}" +
+    ".ends span:last-child{text-align:right}" +
     "label{display:block;font-weight:600;margin-bottom:4px}" +
+    ".consent{display:flex;gap:8px;align-items:flex-start;margin:10px 0 0;font-weight:400}" +
+    ".consent input{flex:none;width:18px;height:18px;margin:2px 0 0;accent-color:#1f5fbf}" +
     "textarea{box-sizing:border-box;width:100%;min-height:64px;font:inherit;padding:8px;border:2px solid #c9ced6;border-radius:6px}" +
     ".send{margin-top:10px;width:100%;padding:10px;border:0;border-radius:6px;background:#1f5fbf;color:#fff;font:inherit;font-weight:600;cursor:pointer}" +
     ".close{position:absolute;top:8px;right:8px;width:32px;height:32px;border:0;background:transparent;font-size:20px;cursor:pointer;color:#4a5360}" +
-    "button:focus-visible,textarea:focus-visible{outline:3px solid #f5a623;outline-offset:2px}" +
-    ".msg{margin:8px 0 0;font-weight:600}.msg.error{color:#a11a1a}";
+    "button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #f5a623;outline-offset:2px}" +
+    ".msg{margin:8px 0 0;font-weight:600}.msg.error{color:#a11a1a}" +
+    "@media (max-width:420px){.panel{right:8px;bottom:8px;width:calc(100vw - 16px);padding:14px 12px 12px}.scale{gap:2px}}";
+
+  function tell(detail) {  // what happened, for the host page (the demo page explains a skipped widget)
+    document.dispatchEvent(new CustomEvent("cx-survey", { detail: detail }));
+  }
+
+  function styled(root) {  // a constructed sheet is not a <style> element: a host's style-src cannot refuse it
+    if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === "function") {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+        return;
+      } catch (error) { /* an older browser: fall back to a style element */ }
+    }
+    var style = el("style");
+    style.textContent = CSS;
+    root.appendChild(style);
+  }
 
   function render(config) {
     var host = el("div", { id: "cx-survey-widget" });
     var root = host.attachShadow({ mode: "open" });
-    var style = el("style");
-    style.textContent = CSS;
+    styled(root);
     var panel = el("section", { class: "panel", role: "dialog", "aria-labelledby": "cx-question", lang: config.locale });
     var close = el("button", { class: "close", type: "button", "aria-label": config.texts.close }, "×");
     var title = el("h2", { id: "cx-question" }, config.question);
     var scale = el("div", { class: "scale", role: "group", "aria-labelledby": "cx-question" });
+    scale.style.setProperty("--points", String(config.scale.max - config.scale.min + 1));
     var chosen = null;
     var buttons = [];
     for (var value = config.scale.min; value <= config.scale.max; value++) {
       (function (score) {
         var button = el("button", { type: "button", "aria-pressed": "false", "data-score": String(score) }, String(score));
+        // the end buttons' names carry the end labels; the row under the scale is only what the eye reads
+        var end = score === config.scale.min ? config.labels.low : score === config.scale.max ? config.labels.high : "";
+        if (end) button.appendChild(el("span", { class: "vh" }, ", " + end));
         button.addEventListener("click", function () {
           chosen = score;
           buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
@@ -81,6 +113,9 @@
     ends.appendChild(el("span", {}, config.labels.high));
     var label = el("label", { for: "cx-comment" }, config.follow_up);
     var comment = el("textarea", { id: "cx-comment", maxlength: "5000" });
+    var consent = el("label", { class: "consent", for: "cx-consent" });
+    var consentBox = el("input", { type: "checkbox", id: "cx-consent" });  // optional, never ticked for the visitor
+    consent.append(consentBox, el("span", {}, config.texts.consent));
     var send = el("button", { class: "send", type: "button" }, config.texts.send);
     var message = el("p", { class: "msg", role: "status", "aria-live": "polite" });
 
@@ -94,7 +129,10 @@
         message.textContent = config.texts.choose;
         return;
       }
-      var body = { survey: config.survey, score: chosen, comment: comment.value, locale: config.locale };
+      var body = {
+        survey: config.survey, score: chosen, comment: comment.value, locale: config.locale,
+        consent_to_contact: consentBox.checked
+      };
       if (data.customer) body.customer = { external_id: data.customer };
       if (data.signature) body.signature = data.signature;
       if (data.touchpoint) body.touchpoint = data.touchpoint;
@@ -111,23 +149,36 @@
           if (!response.ok) throw new Error(String(response.status));
           panel.replaceChildren(close, el("p", { class: "msg", role: "status" }, config.texts.thanks));
           close.focus();
+          tell({ state: "sent" });
         })
-        .catch(function () {
+        .catch(function (error) {
+          tell({ state: "failed", status: Number(error.message) || 0 });
           send.disabled = false;
           message.className = "msg error";
           message.textContent = config.texts.error;
         });
     });
 
-    panel.append(close, title, scale, ends, label, comment, send, message);
-    root.append(style, panel);
+    panel.append(close, title, scale, ends, label, comment, consent, send, message);
+    root.append(panel);
     document.body.appendChild(host);
+    tell({ state: "shown" });
   }
 
   var url = base + "/api/v1/public/surveys/" + encodeURIComponent(data.survey) + "/?" +
     query({ customer: data.customer, signature: data.signature, locale: locale, touchpoint: data.touchpoint });
   fetch(url, { credentials: "omit" })
-    .then(function (response) { return response.ok ? response.json() : null; })
-    .then(function (config) { if (config && config.ask) render(config); })
-    .catch(function () { /* the host page must never break because of the survey */ });
+    .then(function (response) {
+      if (response.ok) return response.json();
+      tell({ state: "skipped", reason: "refused", status: response.status });
+      return null;
+    })
+    .then(function (config) {
+      if (!config) return;
+      if (config.ask) render(config);
+      else tell({ state: "skipped", reason: config.reason });
+    })
+    .catch(function () {  // the host page must never break because of the survey
+      tell({ state: "skipped", reason: "unreachable" });
+    });
 })();
