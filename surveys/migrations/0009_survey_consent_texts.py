@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0007_view_insights_moves_to_insights'),
+        ('surveys', '0008_bidi_controls_refused'),
     ]
 
     operations = [
