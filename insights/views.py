@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common.chinese import in_script
 from insights import charts
 from insights.api.queries import SeriesQuerySerializer
 from insights.dashboard import dashboard
@@ -78,9 +79,11 @@ def insights_dashboard(request):
         interval=data["interval"],
         headline_change=_direction(board.series.change),
         touchpoint_rows=[(s, charts.bar_width(s.contribution, largest=largest)) for s in board.touchpoints.segments],
-        drivers=[(d, d.name_zh if chinese else d.name_en) for d in board.drivers.drivers],
+        # stored Chinese names are simplified: in_script shows them in traditional forms to zh-Hant readers
+        drivers=[(d, in_script(d.name_zh) if chinese else d.name_en) for d in board.drivers.drivers],
         root_causes=[
-            (name_zh if chinese and name_zh else name_en, n) for _key, name_en, name_zh, n in board.loop.root_causes
+            (in_script(name_zh) if chinese and name_zh else name_en, n)
+            for _key, name_en, name_zh, n in board.loop.root_causes
         ],
         min_sample=settings.CX_METRICS_MIN_SAMPLE,
     )

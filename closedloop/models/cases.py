@@ -159,7 +159,10 @@ class CaseActivity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    message = models.TextField(_("what"))
+    message = models.TextField(_("what"))  # in English for a system entry, as written for a note
+    # A system entry's text as a code of closedloop.activity_texts and its parameters, rendered when shown.
+    code = models.CharField(_("text code"), max_length=32, blank=True)
+    params = models.JSONField(_("text parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -168,4 +171,11 @@ class CaseActivity(models.Model):
         ordering = ("created_at", "id")
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language (a note, or an entry older than codes, as it was written)."""
+        from closedloop.activity_texts import render
+
+        return render(self.code, self.params, self.message)

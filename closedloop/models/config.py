@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.chinese import in_script
+
 
 class Priority(models.IntegerChoices):
     P1 = 1, "P1"
@@ -122,7 +124,7 @@ class RootCause(models.Model):
         ordering = ("position", "key")
 
     def __str__(self) -> str:
-        return f"{self.name_en} / {self.name_zh}" if self.name_zh else self.name_en
+        return f"{self.name_en} / {in_script(self.name_zh)}" if self.name_zh else self.name_en  # zh-Hant: traditional
 
 
 class NoteTemplate(models.Model):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from closedloop import locks, rules, selectors
+from closedloop.activity_texts import Entry
 from closedloop.models import Case, CaseActivity, SlaPolicy
 from closedloop.services.activity import activity_log
 
@@ -63,7 +64,9 @@ def case_escalate(*, case_id: int, now: datetime) -> bool:
         case,
         None,
         CaseActivity.Kind.ESCALATED,
-        f"Overdue: escalated P{before} → P{case.priority}" + (f", {lead.get_username()} emailed." if lead else "."),
+        Entry("escalated_emailed", {"before": before, "after": case.priority, "lead": lead.get_username()})
+        if lead
+        else Entry("escalated", {"before": before, "after": case.priority}),
     )
     if lead is not None:
         from closedloop import tasks
