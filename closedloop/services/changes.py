@@ -193,7 +193,7 @@ def check_move(case: Case, target: str) -> str:
 
 def do_move(case: Case, target: str, *, now: datetime) -> Logged:
     """Move the case, setting the times that go with the move."""
-    reopened = case.status in _DONE
+    reopened = case.status in _DONE and target not in _DONE  # resolved → closed is not a reopening
     logged = (
         CaseActivity.Kind.STATUS,
         Entry("reopened" if reopened else "status", {"before": case.status, "after": target}),
@@ -207,7 +207,7 @@ def do_move(case: Case, target: str, *, now: datetime) -> Logged:
         case.first_contact_at = case.first_contact_at or now
     if target == Case.Status.CLOSED:
         case.closed_at = now
-    if reopened and target not in _DONE:
+    if reopened:
         _back_to_work(case, now=now)
     return logged
 
