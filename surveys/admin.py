@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
@@ -16,13 +17,14 @@ from surveys.models import (
     Touchpoint,
     TouchpointEvent,
 )
-from surveys.policy import REASON_TEXT, Reason
+from surveys.policy import REASON_TEXT
 from surveys.services.privacy import erasure_reference
 
 
 @admin.display(description=_("why"))
 def reason_text(obj) -> str:
-    return REASON_TEXT.get(Reason(obj.reason), obj.reason)
+    text = REASON_TEXT.get(obj.reason)  # Reason is a str enum: its values find their members
+    return gettext(text) if text else obj.reason
 
 
 class TouchpointEventInline(ReadOnlyInline):

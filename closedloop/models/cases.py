@@ -116,7 +116,7 @@ class Case(CustomerSnapshotModel):
 class CaseTrigger(models.Model):
     """An answer that opened a case or was attached to an open one: each answer belongs to one case."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="triggers")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="triggers", verbose_name=_("case"))
     source = models.CharField(_("source"), max_length=16)
     source_id = models.BigIntegerField(_("source id"))
     feedback_id = models.BigIntegerField(_("feedback item"), null=True, blank=True)
@@ -154,7 +154,7 @@ class CaseActivity(models.Model):
         NOT_SENT = "not_sent", _("Email not sent")
         EDITED = "edited", _("Edited")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities", verbose_name=_("case"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
     )

@@ -33,7 +33,13 @@ class Team(models.Model):
         _("default team"), default=False, help_text=_("Works the cases of touchpoints no team owns.")
     )
     last_assigned = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("last assigned"),
     )
 
     class Meta:
