@@ -92,6 +92,8 @@ def _resolve(case: Case, causes: dict, rng: random.Random, lead) -> None:
                 actor=case.owner,
                 kind="status",
                 message="assigned → contacted.",
+                code="status",
+                params={"before": "assigned", "after": "contacted"},
                 created_at=case.first_contact_at,
             ),
             CaseActivity(
@@ -102,6 +104,8 @@ def _resolve(case: Case, causes: dict, rng: random.Random, lead) -> None:
                 actor=case.owner or lead,
                 kind="status",
                 message="contacted → resolved.",
+                code="status",
+                params={"before": "contacted", "after": "resolved"},
                 created_at=case.resolved_at,
             ),
         ]

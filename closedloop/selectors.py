@@ -130,6 +130,11 @@ def case_detail() -> QuerySet[Case]:
     )
 
 
+def open_q() -> Q:
+    """Open: new, assigned or contacted (the queue's open work)."""
+    return Q(status__in=Case.OPEN_STATUSES)
+
+
 def overdue(now: datetime | None = None) -> Q:
     """Open and past its due time: the condition itself, before the periodic SLA check marks the case."""
     return Q(status__in=Case.OPEN_STATUSES, due_at__lte=now or timezone.now())
@@ -197,8 +202,10 @@ class LoopKpis:
     resolution: DurationStats  # their time from opening to resolution
     resolved_on_time: int  # resolved by their due time
     sla_compliance: float | None  # % of resolved cases resolved on time
-    open_now: int
-    overdue_now: int
+    open_now: int  # open cases of these surveys and segments, now
+    overdue_now: int  # of those, past their due time
+    open_all_now: int  # every open case, of any survey kind or from account risk: what the queue counts
+    overdue_all_now: int  # of those, past their due time (selectors.overdue)
     open_by_age: dict[str, int]
     resurveyed: int  # resolved cases whose customer answered the re-survey, by resolution in the period
     recovered: int  # of those, a better score than the one that opened the case
@@ -270,6 +277,7 @@ def loop_kpis(
         for key, low, high in rules.CASE_AGE_BUCKETS
     }
     open_counts = open_cases.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)), **ages)
+    everything = Case.objects.aggregate(open=Count("id", filter=open_q()), overdue=Count("id", filter=overdue(now)))
     causes = (
         resolved.filter(root_cause__isnull=False)
         .values("root_cause__key", "root_cause__name_en", "root_cause__name_zh")
@@ -287,6 +295,8 @@ def loop_kpis(
         sla_compliance=100 * counts["on_time"] / counts["n"] if counts["n"] else None,
         open_now=open_counts["open"],
         overdue_now=open_counts["overdue"],
+        open_all_now=everything["open"],
+        overdue_all_now=everything["overdue"],
         open_by_age={key: open_counts[key] for key, _low, _high in rules.CASE_AGE_BUCKETS},
         resurveyed=counts["resurveyed"],
         recovered=counts["recovered"],

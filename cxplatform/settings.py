@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from babel.numbers import is_currency
 from corsheaders.defaults import default_headers as cors_default_headers
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
@@ -292,6 +293,14 @@ except ArithmeticError:
     _reward_ok = False
 if not _reward_ok:
     raise ImproperlyConfigured("CX_REFERRAL_REWARD_COST must be an amount such as 25 or 25.50 (0 or more).")
+
+# The currency of amounts the platform shows (referral revenue, reward cost): an ISO 4217 code, shown with its
+# symbol or code as each language writes it (CN¥14,779.00 in English, ¥14,779.00 in simplified Chinese).
+CX_CURRENCY = env.str("CX_CURRENCY", default="CNY").strip().upper()
+if not is_currency(CX_CURRENCY):
+    raise ImproperlyConfigured(
+        f"CX_CURRENCY must be an ISO 4217 currency code such as CNY, USD or EUR, not {CX_CURRENCY!r}."
+    )
 
 # Comments (answers, feedback items, cases, advocates) older than this many days are emptied hourly; 0 keeps them.
 CX_COMMENT_RETENTION_DAYS = env.int("CX_COMMENT_RETENTION_DAYS", default=0)

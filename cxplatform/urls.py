@@ -1,13 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cxplatform import health
 
+# The console is cxplatform's, not Django's: its name in the header, the page titles and on the home page.
+admin.site.site_header = _("cxplatform")
+admin.site.site_title = _("cxplatform console")
+admin.site.index_title = _("Customer-experience console")
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the admin header's language switch
     path("", include("insights.urls")),  # /admin/insights/, before the admin's own pages
     path("admin/", admin.site.urls),
     path("api/v1/", include("surveys.api.urls")),

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.chinese import in_script
 from common.models import CustomerSnapshotModel
 
 
@@ -105,7 +106,7 @@ class Theme(models.Model):
         ordering = ("name_en",)
 
     def __str__(self) -> str:
-        return f"{self.name_en} / {self.name_zh}" if self.name_zh else self.name_en
+        return f"{self.name_en} / {in_script(self.name_zh)}" if self.name_zh else self.name_en  # zh-Hant: traditional
 
 
 class ThemeTerm(models.Model):

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from insights.counting import counts, group_labels
 from insights.figures import Figure, figure, sum_counts
 from insights.filters import ScoreFilters, with_surveys
-from insights.periods import bucket_starts, buckets_before, period_align
+from insights.periods import bucket_starts, period_align, period_before, week_bucket
 from surveys import scoring
 
 
@@ -38,7 +38,7 @@ class SeriesResult:
     group_by: str | None
     series: list[Series]
     total: Figure
-    previous: Figure  # as many buckets, just before the period
+    previous: Figure  # as many days (whole months for months), just before the period
     change: scoring.ChangeTest
     source: str  # "rollups", or "responses" when an account filter reads them directly
 
@@ -69,17 +69,19 @@ def score_series(
     """The kind's score per bucket (and per group), each bucket tested against the one before it."""
     since, until = period_align(interval=interval, since=since, until=until)
     starts = bucket_starts(interval=interval, since=since, until=until)
-    # One statement counts this period and the one before it (as many buckets, just before).
-    previous_since = buckets_before(interval=interval, since=since, count=len(starts))
     filters = with_surveys(filters)
-    cells = counts(filters=filters, since=previous_since, until=until, interval=interval, group_by=group_by)
-    by_key: dict[str, dict[date, dict[int, int]]] = defaultdict(dict)
+    # The period before: as many days (whole months for months), just before, counted as one total.
+    previous_since = period_before(interval=interval, since=since, until=until)
+    previous_cells = counts(filters=filters, since=previous_since, until=since - timedelta(days=1))
+    cells = counts(filters=filters, since=since, until=until, interval=interval, group_by=group_by)
+    by_key: dict[str, dict[date, Counter]] = defaultdict(lambda: defaultdict(Counter))
     previous, total = Counter(), Counter()
+    for bucket_counts in previous_cells.values():
+        previous.update(bucket_counts)
     for (bucket, key), bucket_counts in cells.items():
-        if bucket < since:
-            previous.update(bucket_counts)
-            continue
-        by_key[key][bucket] = bucket_counts
+        if interval == "week" and bucket is not None:
+            bucket = week_bucket(bucket, since=since)  # the first week starts on `since`, not on its Monday
+        by_key[key][bucket].update(bucket_counts)
         total.update(bucket_counts)
     previous_counts, total_counts = dict(previous), dict(total)
     labels = group_labels(group_by, by_key)
@@ -87,7 +89,7 @@ def score_series(
     for key in sorted(by_key, key=lambda k: labels.get(k, k)):
         buckets, before = [], None
         for index, start in enumerate(starts):
-            bucket_counts = by_key[key].get(start, {})
+            bucket_counts = dict(by_key[key].get(start, {}))
             end = (starts[index + 1] if index + 1 < len(starts) else until + timedelta(days=1)) - timedelta(days=1)
             change = None
             if before is not None:

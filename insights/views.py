@@ -1,5 +1,7 @@
 """The insights dashboard in the admin, for CX staff and leads: trend, touchpoints, drivers, loop and advocates."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -7,11 +9,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common.chinese import in_script
 from insights import charts
-from insights.api.queries import SeriesQuerySerializer
+from insights.api.queries import DEFAULT_INTERVAL, SeriesQuerySerializer
 from insights.dashboard import dashboard
 from insights.filters import segment_values, survey_choices, touchpoint_choices
-from insights.periods import INTERVALS
+from insights.periods import INTERVALS, period_before
 from surveys.scoring import SurveyKind
 
 # The y axis of each kind's chart: NPS points, CSAT %, the CES mean.
@@ -36,6 +39,9 @@ def insights_dashboard(request):
         "kinds": [kind.value for kind in SurveyKind],
         "intervals": INTERVALS,
         "chosen": request.GET,
+        "interval": params.get("interval") or DEFAULT_INTERVAL,
+        "shown_since": "",  # the days shown, once the filters are valid
+        "shown_until": "",
     }
     if not query.is_valid():
         context["errors"] = {name: " ".join(str(e) for e in _flat(errors)) for name, errors in query.errors.items()}
@@ -69,6 +75,8 @@ def insights_dashboard(request):
         ceiling=ceiling,
         unit=unit,
     )
+    since, until = board.series.since, board.series.until
+    previous_since = period_before(interval=data["interval"], since=since, until=until)
     chinese = (get_language() or "").startswith("zh")
     largest = max((abs(s.contribution or 0) for s in board.touchpoints.segments), default=0)
     context.update(
@@ -78,11 +86,18 @@ def insights_dashboard(request):
         interval=data["interval"],
         headline_change=_direction(board.series.change),
         touchpoint_rows=[(s, charts.bar_width(s.contribution, largest=largest)) for s in board.touchpoints.segments],
-        drivers=[(d, d.name_zh if chinese else d.name_en) for d in board.drivers.drivers],
+        # stored Chinese names are simplified: in_script shows them in traditional forms to zh-Hant readers
+        drivers=[(d, in_script(d.name_zh) if chinese else d.name_en) for d in board.drivers.drivers],
         root_causes=[
-            (name_zh if chinese and name_zh else name_en, n) for _key, name_en, name_zh, n in board.loop.root_causes
+            (in_script(name_zh) if chinese and name_zh else name_en, n)
+            for _key, name_en, name_zh, n in board.loop.root_causes
         ],
         min_sample=settings.CX_METRICS_MIN_SAMPLE,
+        period_days=(until - since).days + 1,
+        previous_since=previous_since,
+        previous_until=since - timedelta(days=1),
+        shown_since=since.isoformat(),
+        shown_until=until.isoformat(),
     )
     return TemplateResponse(request, "admin/insights/dashboard.html", context)
 

@@ -21,14 +21,15 @@ from surveys.models import (
     Touchpoint,
     TouchpointEvent,
 )
-from surveys.policy import REASON_TEXT, Reason
+from surveys.policy import REASON_TEXT
 from surveys.services.privacy import erasure_reference
 from surveys.texts import class_label
 
 
 @admin.display(description=_("why"))
 def reason_text(obj) -> str:
-    return REASON_TEXT.get(Reason(obj.reason), obj.reason)
+    text = REASON_TEXT.get(obj.reason)  # Reason is a str enum: its values find their members
+    return gettext(text) if text else obj.reason
 
 
 class TouchpointEventInline(ReadOnlyInline):

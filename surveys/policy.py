@@ -27,16 +27,34 @@ class Reason(StrEnum):
     NOT_SAMPLED = "not_sampled"
 
 
+def _(text: str) -> str:
+    """Marks a text for the catalogues (`make messages`); who shows it translates it then (the admin does)."""
+    return text
+
+
+# In English here (the API answers with these); the admin shows them translated.
 REASON_TEXT = {
-    Reason.INVITED: "Invited: every rule of the contact policy allowed it.",
-    Reason.NO_RULE: "No active contact rule for this touchpoint (and survey).",
-    Reason.UNSUBSCRIBED: "The customer unsubscribed.",
-    Reason.BOUNCED: "Email to this customer bounced.",
-    Reason.NO_EMAIL: "The rule sends email and the customer has no address.",
-    Reason.COOLDOWN: "Invited to a survey within the cooldown period (any survey, any channel).",
-    Reason.RECONTACT_WINDOW: "Already invited at this touchpoint within its recontact window.",
-    Reason.CAP_REACHED: "Reached the cap on invitations in 90 days.",
-    Reason.NOT_SAMPLED: "Not in this period's sample.",
+    Reason.INVITED: _("Invited: every rule of the contact policy allowed it."),
+    Reason.NO_RULE: _("No active contact rule for this touchpoint (and survey)."),
+    Reason.UNSUBSCRIBED: _("The customer unsubscribed."),
+    Reason.BOUNCED: _("Email to this customer bounced."),
+    Reason.NO_EMAIL: _("The rule sends email and the customer has no address."),
+    Reason.COOLDOWN: _("Invited to a survey within the cooldown period (any survey, any channel)."),
+    Reason.RECONTACT_WINDOW: _("Already invited at this touchpoint within its recontact window."),
+    Reason.CAP_REACHED: _("Reached the cap on invitations in 90 days."),
+    Reason.NOT_SAMPLED: _("Not in this period's sample."),
+}
+# Each reason's short name, as the admin's lists and filters show it (translated there).
+REASON_LABEL = {
+    Reason.INVITED: _("invited"),
+    Reason.NO_RULE: _("no rule"),
+    Reason.UNSUBSCRIBED: _("unsubscribed"),
+    Reason.BOUNCED: _("bounced"),
+    Reason.NO_EMAIL: _("no email address"),
+    Reason.COOLDOWN: _("cooldown"),
+    Reason.RECONTACT_WINDOW: _("recontact window"),
+    Reason.CAP_REACHED: _("cap reached"),
+    Reason.NOT_SAMPLED: _("not sampled"),
 }
 
 

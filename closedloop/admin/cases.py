@@ -53,7 +53,11 @@ class CaseActivityInline(ReadOnlyInline):
     """What happened to the case, oldest first."""
 
     model = CaseActivity
-    fields = ("created_at", "actor", "kind", "message")
+    fields = ("created_at", "actor", "kind", "text")
+
+    @admin.display(description=_("what"))
+    def text(self, activity: CaseActivity) -> str:
+        return activity.text  # in the reader's language
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

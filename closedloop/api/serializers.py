@@ -129,10 +129,20 @@ class ActivitySerializer(serializers.ModelSerializer):
         source="actor_id", read_only=True, allow_null=True, help_text="User id; null for the system."
     )
     actor_username = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
+    text = serializers.CharField(
+        read_only=True, help_text="What happened, in the request's language (Accept-Language): what a person reads."
+    )
+    message = serializers.CharField(
+        read_only=True, help_text="What happened in English (a note: as written), as stored; stable across languages."
+    )
+    code = serializers.CharField(
+        read_only=True, help_text="What kind of entry the text is (e.g. escalated); empty for a note or an old entry."
+    )
+    params = serializers.DictField(read_only=True, help_text="The values the text is made of, by name.")
 
     class Meta:
         model = CaseActivity
-        fields = ("id", "kind", "message", "actor", "actor_username", "created_at")
+        fields = ("id", "kind", "text", "message", "code", "params", "actor", "actor_username", "created_at")
         read_only_fields = fields
 
 

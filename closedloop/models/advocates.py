@@ -54,10 +54,10 @@ class Advocate(CustomerSnapshotModel):
     last_answer_at = models.DateTimeField(_("last answer at"))
     consent_at = models.DateTimeField(_("consent given at"))
     opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
-    inactive_at = models.DateTimeField(null=True, blank=True)
+    inactive_at = models.DateTimeField(null=True, blank=True, verbose_name=_("inactive at"))
     visits = models.PositiveIntegerField(_("link visits"), default=0)
-    last_visit_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_visit_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last visit at"))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -103,12 +103,14 @@ class Referral(models.Model):
         SIGNUP = "signup", _("Signup")
         CONVERSION = "conversion", _("Conversion")
 
-    advocate = models.ForeignKey(Advocate, on_delete=models.PROTECT, related_name="referrals")
+    advocate = models.ForeignKey(
+        Advocate, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("advocate")
+    )
     external_id = models.CharField(_("external id"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     revenue = models.DecimalField(_("revenue"), max_digits=14, decimal_places=2, default=0)
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("referral")

@@ -117,7 +117,7 @@ class Case(CustomerSnapshotModel):
 class CaseTrigger(models.Model):
     """An answer that opened a case or was attached to an open one: each answer belongs to one case."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="triggers")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="triggers", verbose_name=_("case"))
     source = models.CharField(_("source"), max_length=16)
     source_id = models.BigIntegerField(_("source id"))
     feedback_id = models.BigIntegerField(_("feedback item"), null=True, blank=True)
@@ -156,12 +156,15 @@ class CaseActivity(models.Model):
         EDITED = "edited", _("Edited")
         SENTIMENT = "sentiment", _("Sentiment corrected")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities", verbose_name=_("case"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    message = models.TextField(_("what"))
+    message = models.TextField(_("what"))  # in English for a system entry, as written for a note
+    # A system entry's text as a code of closedloop.activity_texts and its parameters, rendered when shown.
+    code = models.CharField(_("text code"), max_length=32, blank=True)
+    params = models.JSONField(_("text parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -170,4 +173,11 @@ class CaseActivity(models.Model):
         ordering = ("created_at", "id")
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language (a note, or an entry older than codes, as it was written)."""
+        from closedloop.activity_texts import render
+
+        return render(self.code, self.params, self.message)

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.chinese import in_script
+
 
 class Priority(models.IntegerChoices):
     P1 = 1, "P1"
@@ -31,7 +33,13 @@ class Team(models.Model):
         _("default team"), default=False, help_text=_("Works the cases of touchpoints no team owns.")
     )
     last_assigned = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("last assigned"),
     )
 
     class Meta:
@@ -122,7 +130,7 @@ class RootCause(models.Model):
         ordering = ("position", "key")
 
     def __str__(self) -> str:
-        return f"{self.name_en} / {self.name_zh}" if self.name_zh else self.name_en
+        return f"{self.name_en} / {in_script(self.name_zh)}" if self.name_zh else self.name_en  # zh-Hant: traditional
 
 
 class NoteTemplate(models.Model):

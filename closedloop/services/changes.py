@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from closedloop import locks, rules
+from closedloop.activity_texts import Entry, cause_param
 from closedloop.models import Case, CaseActivity, CaseTrigger, RootCause
 from closedloop.services.activity import activity_log
 from closedloop.services.sla import sla_hours
@@ -24,7 +25,7 @@ User = get_user_model()
 
 UNSET = object()  # a CaseChange field nobody asked to change
 
-Logged = tuple[str, str]  # an activity entry to write once the case is saved: (kind, message)
+Logged = tuple[str, Entry]  # an activity entry to write once the case is saved: (kind, what)
 _DONE = (Case.Status.RESOLVED, Case.Status.CLOSED)
 
 
@@ -90,9 +91,11 @@ def case_sentiment_corrected(*, source: str, source_id: int, before: str, after:
     if (case.source, case.source_id) == (source, source_id):  # the answer that opened it: the case's own label
         case.sentiment, case.sentiment_corrected = after, True
         case.save(update_fields=["sentiment", "sentiment_corrected", "updated_at"])
-    given = timezone.localtime(trigger.given_at)
-    message = f"Sentiment of the answer of {given:%Y-%m-%d %H:%M} corrected: {before or '—'} → {after}"
-    activity_log(case, actor, CaseActivity.Kind.SENTIMENT, message + (f" ({note})." if note else "."))
+    params = {"given": trigger.given_at.isoformat(), "before": before or "", "after": after}
+    entry = Entry("sentiment_corrected", params)
+    if note:
+        entry = Entry("sentiment_corrected_note", {**params, "note": note})
+    activity_log(case, actor, CaseActivity.Kind.SENTIMENT, entry)
     return True
 
 
@@ -123,7 +126,7 @@ def _changed(case: Case, change: CaseChange, *, now: datetime) -> list[Logged]:
         logs.append(do_root_cause(case, check_root_cause(change.root_cause_id)))
     if _asks(change.resolution, case.resolution):
         case.resolution = str(change.resolution)
-        logs.append((CaseActivity.Kind.EDITED, "Resolution updated."))
+        logs.append((CaseActivity.Kind.EDITED, Entry("resolution")))
     if _asks(change.status, case.status):
         logs.append(do_move(case, check_move(case, str(change.status)), now=now))
     if change.notify_customer:
@@ -148,7 +151,9 @@ def check_owner(user_id):
 
 def do_owner(case: Case, owner) -> Logged:
     case.owner = owner
-    return CaseActivity.Kind.ASSIGNED, f"Assigned to {owner.get_username()}." if owner else "Unassigned."
+    return CaseActivity.Kind.ASSIGNED, Entry("assigned", {"owner": owner.get_username()}) if owner else Entry(
+        "unassigned"
+    )
 
 
 def check_priority(priority) -> int:
@@ -163,7 +168,8 @@ def do_priority(case: Case, priority: int, *, now: datetime) -> Logged:
     case.due_at = rules.due_at(case.opened_at, case.priority, sla_hours())
     if case.is_open:
         case.sla = rules.sla_state(opened_at=case.opened_at, due_at=case.due_at, now=now)
-    return CaseActivity.Kind.PRIORITY, f"Priority P{before} → P{case.priority}, due {case.due_at:%Y-%m-%d %H:%M}."
+    due = case.due_at.isoformat()
+    return CaseActivity.Kind.PRIORITY, Entry("priority", {"before": before, "after": case.priority, "due": due})
 
 
 def check_root_cause(root_cause_id) -> RootCause | None:
@@ -176,7 +182,9 @@ def check_root_cause(root_cause_id) -> RootCause | None:
 
 def do_root_cause(case: Case, cause: RootCause | None) -> Logged:
     case.root_cause = cause
-    return CaseActivity.Kind.ROOT_CAUSE, f"Root cause: {cause}." if cause else "Root cause cleared."
+    if cause is None:
+        return CaseActivity.Kind.ROOT_CAUSE, Entry("root_cause_cleared")
+    return CaseActivity.Kind.ROOT_CAUSE, Entry("root_cause", {"cause": cause_param(cause)})
 
 
 # --- Status --------------------------------------------------------------------------------------
@@ -206,8 +214,11 @@ def check_move(case: Case, target: str) -> str:
 
 def do_move(case: Case, target: str, *, now: datetime) -> Logged:
     """Move the case, setting the times that go with the move."""
-    reopened = case.status in _DONE
-    logged = CaseActivity.Kind.STATUS, f"{'Reopened: ' if reopened else ''}{case.status} → {target}."
+    reopened = case.status in _DONE and target not in _DONE  # resolved → closed is not a reopening
+    logged = (
+        CaseActivity.Kind.STATUS,
+        Entry("reopened" if reopened else "status", {"before": case.status, "after": target}),
+    )
     case.status = target
     if target == Case.Status.CONTACTED and case.first_contact_at is None:
         case.first_contact_at = now
@@ -217,7 +228,7 @@ def do_move(case: Case, target: str, *, now: datetime) -> Logged:
         case.first_contact_at = case.first_contact_at or now
     if target == Case.Status.CLOSED:
         case.closed_at = now
-    if reopened and target not in _DONE:
+    if reopened:
         _back_to_work(case, now=now)
     return logged
 
@@ -255,4 +266,4 @@ def check_resurvey(case: Case, days: int) -> int:
 
 def do_resurvey(case: Case, days: int, *, now: datetime) -> Logged:
     case.resurvey_due_at = now + timedelta(days=days)
-    return CaseActivity.Kind.EDITED, f"Re-survey in {days} days."
+    return CaseActivity.Kind.EDITED, Entry("resurvey_in", {"days": days})

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from closedloop.activity_texts import Entry
 from closedloop.emails import note_email, note_follow_up, note_language
 from closedloop.models import Case, CaseActivity, NoteTemplate
 from closedloop.services.activity import activity_log
@@ -35,7 +36,12 @@ def case_notify_customer(*, case_id: int) -> bool:
         .exclude(customer_email="")
         .update(customer_note=body, customer_note_error="")
     ):
-        activity_log(case, None, CaseActivity.Kind.NOTIFIED, f"Note sent to {case.customer_email}: {subject}")
+        activity_log(
+            case,
+            None,
+            CaseActivity.Kind.NOTIFIED,
+            Entry("note_sent", {"email": case.customer_email, "subject": subject}),
+        )
     return True
 
 
@@ -52,10 +58,10 @@ def case_email_failed(*, case_id: int, email: str, error: str) -> None:
     if email == "note":
         if not Case.objects.filter(pk=case_id, customer_notified_at__isnull=True).update(customer_note_error=error):
             return  # sent after all, by a later attempt
-        message = f"Note to the customer not sent: {error}"
+        entry = Entry("note_not_sent", {"error": error})
     else:
-        message = f"Escalation email to the team lead not sent: {error}"
-    activity_log(case, None, CaseActivity.Kind.NOT_SENT, message)
+        entry = Entry("escalation_not_sent", {"error": error})
+    activity_log(case, None, CaseActivity.Kind.NOT_SENT, entry)
 
 
 def case_note_render(*, case: Case) -> tuple[str, str]:
@@ -87,4 +93,4 @@ def case_resurvey_sent(*, case_id: int, now: datetime | None = None) -> None:
     now = now or timezone.now()
     case = Case.objects.get(pk=case_id)
     Case.objects.filter(pk=case_id).update(resurvey_sent_at=now, updated_at=now)
-    activity_log(case, None, CaseActivity.Kind.EDITED, "Re-survey sent.")
+    activity_log(case, None, CaseActivity.Kind.EDITED, Entry("resurvey_sent"))

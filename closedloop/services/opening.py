@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from closedloop import locks, rules
+from closedloop.activity_texts import Entry
 from closedloop.contracts import AnalysedFeedback
 from closedloop.models import Case, CaseActivity, CaseRule, CaseTrigger, Team, TeamTouchpoint
 from closedloop.services.activity import activity_log
@@ -127,27 +128,32 @@ def _open_or_attach(item: AnalysedFeedback, decision: rules.Decision, team: Team
             raise
         return _attach(case, item, decision)
     _add_trigger(case, item)
-    activity_log(case, None, CaseActivity.Kind.OPENED, f"Opened: {case.get_reason_display()}, P{case.priority}.")
+    activity_log(
+        case, None, CaseActivity.Kind.OPENED, Entry("opened", {"reason": case.reason, "priority": case.priority})
+    )
     owner = next_owner(team) if team is not None else None
     if owner is not None:
         case.owner, case.status = owner, Case.Status.ASSIGNED
         case.save(update_fields=["owner", "status", "updated_at"])
         activity_log(
-            case, None, CaseActivity.Kind.ASSIGNED, f"Assigned to {owner.get_username()} (round robin, {team})."
+            case,
+            None,
+            CaseActivity.Kind.ASSIGNED,
+            Entry("assigned_round_robin", {"owner": owner.get_username(), "team": str(team)}),
         )
     return case
 
 
 def _attach(case: Case, item: AnalysedFeedback, decision: rules.Decision) -> Case:
     _add_trigger(case, item)
-    message = f"Another answer attached: {item.survey_kind.upper()} {item.score}."
+    entry = Entry("attached", {"kind": item.survey_kind, "score": item.score})
     if decision.priority < case.priority:
-        message += f" Priority P{case.priority} → P{decision.priority}."
+        entry = Entry("attached_raised", {**entry.params, "before": case.priority, "after": decision.priority})
         case.priority = decision.priority
         case.due_at = min(case.due_at, rules.due_at(case.opened_at, case.priority, sla_hours()))
         case.sla = rules.sla_state(opened_at=case.opened_at, due_at=case.due_at, now=timezone.now())
         case.save(update_fields=["priority", "due_at", "sla", "updated_at"])
-    activity_log(case, None, CaseActivity.Kind.ATTACHED, message)
+    activity_log(case, None, CaseActivity.Kind.ATTACHED, entry)
     return case
 
 
@@ -187,7 +193,9 @@ def _record_recovery(item: AnalysedFeedback) -> None:
     ):
         case.recovery_score = item.score
         case.save(update_fields=["recovery_score", "updated_at"])
-        activity_log(case, None, CaseActivity.Kind.EDITED, f"Re-survey answered: {item.score} (was {case.score}).")
+        activity_log(
+            case, None, CaseActivity.Kind.EDITED, Entry("resurvey_answered", {"score": item.score, "was": case.score})
+        )
 
 
 def _thresholds_by_survey(survey_ids: Iterable[int | None]) -> dict[int | None, rules.Thresholds]:

@@ -41,7 +41,7 @@ def customers_forget(
     cases = Case.objects.filter(customer_id__any_of=ids)
     case_ids = locks.cases_in_order(cases)  # the cases, then their answers and log (`locks`)
     CaseTrigger.objects.filter(case_id__any_of=case_ids).update(comment="")
-    CaseActivity.objects.filter(case_id__any_of=case_ids, kind__in=_QUOTING).update(message="")
+    CaseActivity.objects.filter(case_id__any_of=case_ids, kind__in=_QUOTING).update(message="", code="", params={})
     emptied = cases.update(
         **snapshot_forgotten(),
         comment="",

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from closedloop import locks, rules, selectors
+from closedloop.activity_texts import Entry
 from closedloop.emails import escalation_email
 from closedloop.models import Case, CaseActivity, SlaPolicy
 from closedloop.services.activity import activity_log
@@ -60,13 +61,11 @@ def case_escalate(*, case_id: int, now: datetime) -> bool:
     case.save(update_fields=["priority", "escalated_at", "updated_at"])
     lead = case.team.lead if case.team and case.team.lead and case.team.lead.email else None
     # A P1 case stays P1: its escalation is the flag and the lead's email, not a change of priority.
-    raised = (
-        f"escalated P{before} → P{case.priority}"
-        if case.priority != before
-        else f"escalated (already P{before}, the highest priority)"
-    )
-    emailed = f", {lead.get_username()} emailed." if lead else "."
-    activity_log(case, None, CaseActivity.Kind.ESCALATED, f"Overdue: {raised}{emailed}")
+    code = "escalated" if case.priority != before else "escalated_top"
+    params: dict = {"before": before, "after": case.priority}
+    if lead:
+        code, params["lead"] = f"{code}_emailed", lead.get_username()
+    activity_log(case, None, CaseActivity.Kind.ESCALATED, Entry(code, params))
     if lead is not None:
         from closedloop import tasks
 

@@ -231,8 +231,10 @@ class LoopKpisApi(InsightsApi):
         sla_compliance = serializers.FloatField(
             allow_null=True, help_text="% of resolved cases resolved by their due time."
         )
-        open_now = serializers.IntegerField()
-        overdue_now = serializers.IntegerField()
+        open_now = serializers.IntegerField(help_text="Open cases of the chosen surveys and segments, now.")
+        overdue_now = serializers.IntegerField(help_text="Of those, past their due time.")
+        open_all_now = serializers.IntegerField(help_text="Every open case, of any survey kind: what the queue counts.")
+        overdue_all_now = serializers.IntegerField(help_text="Of those, past their due time.")
         open_by_age = serializers.DictField(child=serializers.IntegerField())
         resurveyed = serializers.IntegerField()
         recovered = serializers.IntegerField(help_text="Re-survey score above the score that opened the case.")

@@ -11,7 +11,9 @@ from insights.filters import DIMENSIONS, ScoreFilters, survey_kinds, touchpoint_
 from insights.periods import INTERVALS, MAX_BUCKETS, bucket_starts, period_align
 from surveys.scoring import SurveyKind
 
-DEFAULT_SPAN = {"day": timedelta(days=29), "week": timedelta(weeks=12), "month": timedelta(days=334)}
+# Without `since`: the 90 days up to `until` (today by default), compared with the 90 days before.
+DEFAULT_DAYS = 90
+DEFAULT_INTERVAL = "week"
 
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9000, 12, 31)
@@ -39,8 +41,10 @@ class ScoreQuerySerializer(QuerySerializer):
     language = serializers.ListField(
         child=serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES]), required=False
     )
-    since = serializers.DateField(required=False, validators=[_within_calendar])
-    until = serializers.DateField(required=False, validators=[_within_calendar])
+    since = serializers.DateField(
+        required=False, validators=[_within_calendar], help_text="First day counted (default: 89 days before until)."
+    )
+    until = serializers.DateField(required=False, validators=[_within_calendar], help_text="Last day (default: today).")
 
     def validate(self, attrs):
         survey_ids = tuple(dict.fromkeys(attrs.get("survey", ())))
@@ -60,7 +64,7 @@ class ScoreQuerySerializer(QuerySerializer):
         if missing:
             raise serializers.ValidationError({"touchpoint": [f"Unknown touchpoint: {', '.join(missing)}."]})
         until = attrs.get("until") or timezone.localdate()
-        since = attrs.get("since") or max(FIRST_DAY, until - DEFAULT_SPAN[attrs.get("interval", "month")])
+        since = attrs.get("since") or max(FIRST_DAY, until - timedelta(days=DEFAULT_DAYS - 1))
         if since > until:
             raise serializers.ValidationError({"until": ["until must not be before since."]})
         filters = ScoreFilters(
@@ -80,7 +84,11 @@ class ScoreQuerySerializer(QuerySerializer):
 
 
 class SeriesQuerySerializer(ScoreQuerySerializer):
-    interval = serializers.ChoiceField(choices=INTERVALS, default="month")
+    interval = serializers.ChoiceField(
+        choices=INTERVALS,
+        default=DEFAULT_INTERVAL,
+        help_text="Weeks start on Monday, the first on `since`; months widen the period to whole months.",
+    )
     group_by = serializers.ChoiceField(choices=DIMENSIONS, required=False)
 
     def validate(self, attrs):

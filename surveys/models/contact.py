@@ -5,12 +5,13 @@ from datetime import timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models.customers import Customer
 from surveys.models.defaults import LOCALE_CHOICES, new_invitation_token
 from surveys.models.surveys import Survey, Touchpoint
-from surveys.policy import Reason
+from surveys.policy import REASON_LABEL, Reason
 
 
 class ContactRule(models.Model):
@@ -21,8 +22,10 @@ class ContactRule(models.Model):
         LINK = "link", _("Link (sent by your own systems)")
         WIDGET = "widget", _("Widget")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="contact_rules")
-    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="contact_rules")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="contact_rules", verbose_name=_("survey"))
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.CASCADE, related_name="contact_rules", verbose_name=_("touchpoint")
+    )
     active = models.BooleanField(_("active"), default=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     sampling_rate = models.FloatField(
@@ -70,15 +73,21 @@ class Invitation(models.Model):
         FAILED = "failed", _("Failed")
 
     token = models.CharField(_("token"), max_length=48, unique=True, default=new_invitation_token, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("survey"))
     touchpoint = models.ForeignKey(
-        Touchpoint, on_delete=models.PROTECT, related_name="invitations", null=True, blank=True
+        Touchpoint,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        null=True,
+        blank=True,
+        verbose_name=_("touchpoint"),
     )
     customer = models.ForeignKey(
         Customer,
         on_delete=models.CASCADE,
         related_name="invitations",
         db_index=False,  # the (customer, time) index below serves every lookup by customer
+        verbose_name=_("customer"),
     )
     channel = models.CharField(_("channel"), max_length=8, choices=ContactRule.Channel.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
@@ -114,22 +123,37 @@ class TouchpointEvent(models.Model):
         SKIPPED = "skipped", _("Skipped")
 
     event_id = models.CharField(_("event id"), max_length=128, unique=True, null=True, blank=True)
-    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.PROTECT, related_name="events")
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.PROTECT, related_name="events", verbose_name=_("touchpoint")
+    )
     customer = models.ForeignKey(
         Customer,
         on_delete=models.CASCADE,
         related_name="touchpoint_events",
         db_index=False,  # the (customer, time) index below serves every lookup by customer
+        verbose_name=_("customer"),
     )
     survey = models.ForeignKey(
-        Survey, on_delete=models.SET_NULL, related_name="touchpoint_events", null=True, blank=True
+        Survey,
+        on_delete=models.SET_NULL,
+        related_name="touchpoint_events",
+        null=True,
+        blank=True,
+        verbose_name=_("survey"),
     )
     occurred_at = models.DateTimeField(_("occurred at"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
-    reason = models.CharField(_("reason"), max_length=24, choices=[(reason, reason) for reason in Reason])
+    reason = models.CharField(
+        _("reason"), max_length=24, choices=[(reason, gettext_lazy(REASON_LABEL[reason])) for reason in Reason]
+    )
     invitation = models.OneToOneField(
-        Invitation, on_delete=models.SET_NULL, related_name="event", null=True, blank=True
+        Invitation,
+        on_delete=models.SET_NULL,
+        related_name="event",
+        null=True,
+        blank=True,
+        verbose_name=_("invitation"),
     )
 
     class Meta:
@@ -139,4 +163,4 @@ class TouchpointEvent(models.Model):
         indexes = [models.Index(fields=("customer", "received_at"), name="event_customer_time")]
 
     def __str__(self) -> str:
-        return f"{self.touchpoint} · {self.customer} · {self.reason}"
+        return f"{self.touchpoint} · {self.customer} · {self.get_reason_display()}"

@@ -17,11 +17,18 @@ class Response(models.Model):
         EMAIL = "email", _("Email")
         WIDGET = "widget", _("Widget")
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey"))
     touchpoint = models.ForeignKey(
-        Touchpoint, on_delete=models.PROTECT, related_name="responses", null=True, blank=True
+        Touchpoint,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        null=True,
+        blank=True,
+        verbose_name=_("touchpoint"),
     )
-    customer = models.ForeignKey(Customer, on_delete=models.SET_NULL, related_name="responses", null=True, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, related_name="responses", null=True, blank=True, verbose_name=_("customer")
+    )
     score = models.SmallIntegerField(_("score"))
     classification = models.CharField(_("classification"), max_length=16, choices=[(c, c) for c in Classification])
     comment = models.TextField(_("comment"), blank=True)
@@ -31,7 +38,12 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     client_metadata = models.JSONField(_("client metadata"), default=dict, blank=True)
     invitation = models.OneToOneField(
-        "Invitation", on_delete=models.SET_NULL, related_name="response", null=True, blank=True
+        "Invitation",
+        on_delete=models.SET_NULL,
+        related_name="response",
+        null=True,
+        blank=True,
+        verbose_name=_("invitation"),
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
     # The customer's segment when they answered: a later change of plan does not rewrite history.

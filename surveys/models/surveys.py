@@ -75,7 +75,9 @@ class Survey(models.Model):
 class SurveyStats(models.Model):
     """The headline score of a survey, recomputed in the background (see surveys.tasks)."""
 
-    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="stats", primary_key=True)
+    survey = models.OneToOneField(
+        Survey, on_delete=models.CASCADE, related_name="stats", primary_key=True, verbose_name=_("survey")
+    )
     responses = models.PositiveIntegerField(_("responses"), default=0)
     score = models.FloatField(_("score"), null=True, blank=True)
     margin = models.FloatField(_("95% margin"), null=True, blank=True)

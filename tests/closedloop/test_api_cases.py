@@ -394,7 +394,7 @@ def test_resolve_with_root_cause_and_resolution_then_close_and_reopen(client, ag
     assert res.status_code == 200, res.content
     assert (res.json()["status"], res.json()["resolved_at"], res.json()["closed_at"]) == ("assigned", None, None)
     assert res.json()["sla"] == "on_track"
-    assert "Reopened: closed → assigned." in [a["message"] for a in res.json()["activities"]]
+    assert "Reopened: Closed → Assigned." in [a["message"] for a in res.json()["activities"]]
 
 
 @pytest.mark.parametrize(

@@ -107,10 +107,10 @@ def test_a_later_check_sees_the_earlier_changes_and_each_change_is_logged():
     assert messages == [
         ("assigned", "Assigned to li."),
         ("priority", f"Priority P2 → P1, due {case.due_at:%Y-%m-%d %H:%M}."),
-        ("status", "new → assigned."),
-        ("root_cause", f"Root cause: {cause}."),
+        ("status", "New → Assigned."),
+        ("root_cause", f"Root cause: {cause.name_en}."),
         ("edited", "Resolution updated."),
-        ("status", "assigned → resolved."),
+        ("status", "Assigned → Resolved."),
         ("edited", "Re-survey in 3 days."),
-        ("status", "Reopened: resolved → assigned."),
+        ("status", "Reopened: Resolved → Assigned."),
     ]

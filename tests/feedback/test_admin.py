@@ -6,7 +6,9 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
+from closedloop.activity_texts import SENTIMENTS
 from closedloop.models import Case, CaseActivity
 from feedback import services
 from feedback.models import FeedbackItem, SentimentCorrection
@@ -67,7 +69,9 @@ def test_staff_correct_a_label_and_the_case_shows_and_logs_it_and_re_analysis_ke
     assert case.triggers.get().sentiment == "neg"
     logged = case.activities.get(kind=CaseActivity.Kind.SENTIMENT)
     assert logged.actor == agent
-    assert logged.message.endswith(f"corrected: {analysed} → neg (登出 is a complaint).")
+    assert logged.message.endswith(f"corrected: {SENTIMENTS[analysed]} → negative (登出 is a complaint).")
+    with translation.override("zh-hans"):
+        assert logged.text.endswith("→ 负面（登出 is a complaint）。")
 
     assert services.feedback_items_reanalyse(ids=[item.pk]) == 1  # the analysis runs again: its label, not ours
 

@@ -28,8 +28,8 @@ def _expected(survey, *, interval, group_by):
         day = timezone.localtime(row["submitted_at"]).date()
         if interval == "month":
             day = day.replace(day=1)
-        elif interval == "week":
-            day -= timedelta(days=day.weekday())
+        elif interval == "week":  # from Monday, the first week from the period's first day
+            day = max(date(2026, 1, 1), day - timedelta(days=day.weekday()))
         key = {"touchpoint": row["touchpoint_id"], "plan": row["plan"], "language": row["locale"]}[group_by]
         counts[(day, str(key))][row["score"]] += 1
     return {cell: dict(c) for cell, c in counts.items()}

@@ -1,10 +1,16 @@
 """The insights dashboard in the admin: who sees it, bad filters, and what it shows."""
 
-import pytest
+from datetime import timedelta
+from decimal import Decimal
 
+import pytest
+from django.utils import timezone
+
+from closedloop.models import Case, Referral, RootCause
 from feedback import services as feedback_services
 from surveys.services import response_submit
 from surveys.services.rollups import score_rollups_fold
+from tests.closedloop.factories import CaseFactory, ReferralFactory
 from tests.surveys.factories import SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +78,40 @@ def test_bad_filters_show_what_is_wrong_with_a_400(client, survey, login_as):
 def test_empty_filters_of_the_form_mean_all(client, survey, login_as):
     page = login_as("CX staff").get(URL, {"survey": "", "plan": "", "language": "", "interval": "month"})
     assert page.status_code == 200
+
+
+def test_by_default_the_last_90_days_by_week_against_the_90_before(client, survey, login_as):
+    html = login_as("CX lead").get(URL).content.decode()
+    today = timezone.localdate()
+    since, before = today - timedelta(days=89), today - timedelta(days=179)
+    assert f'data-since="{since}" data-until="{today}" data-days="90"' in html
+    assert f"From {since} to {today} (90 days), compared with {before} to {since - timedelta(days=1)}" in html
+    assert '<option value="week" selected>' in html
+    assert f'name="since" value="{since}"' in html  # the form shows the days it counts
+
+
+def test_open_cases_are_the_queue_s_and_money_is_written_as_each_language_writes_it(client, survey, login_as):
+    CaseFactory(survey_id=survey.id, survey_kind="nps")
+    CaseFactory(survey_id=survey.id + 1, survey_kind="csat", opened_at=timezone.now() - timedelta(days=5))  # overdue
+    CaseFactory(survey_kind="ces", status="closed")
+    ReferralFactory(kind=Referral.Kind.CONVERSION, revenue=Decimal("14779"))
+    lead = login_as("CX lead")
+    english = lead.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    nps = Case.objects.filter(survey_id=survey.id, status__in=Case.OPEN_STATUSES).count()
+    assert nps == 11  # the survey's detractors' cases and the one made here
+    assert f'id="cx-open" data-open="{nps + 1}" data-overdue="1"' in english  # every kind, as the queue counts
+    assert f"NPS with these filters: {nps} / 0" in english
+    assert "now, all survey kinds (NPS, CES, CSAT), as in the queue" in english
+    assert ">CN¥14,779.00<" in english
+    simplified = lead.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '">¥14,779.00<' in simplified
+    traditional = lead.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert ">CN¥14,779.00<" in traditional
+
+
+def test_zh_hant_readers_see_stored_simplified_names_in_traditional_forms(client, survey, login_as):
+    cause = RootCause.objects.get(key="data-sync")  # 数据同步 / 集成
+    CaseFactory(survey_id=survey.id, status="resolved", resolved_at=timezone.now(), root_cause=cause)
+    lead = login_as("CX lead")
+    assert "<td>数据同步 / 集成</td>" in lead.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<td>資料同步 / 整合</td>" in lead.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
