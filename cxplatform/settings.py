@@ -267,6 +267,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A NUL in any address is a 400 before the view runs (cxplatform.request_checks): every operation says so.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.schema.bad_address_documented",
+    ],
     "ENUM_NAME_OVERRIDES": {"LocaleEnum": LANGUAGES, "ReferralKindEnum": "closedloop.models.Referral.Kind"},
 }
 

@@ -55,6 +55,13 @@ class CasePagination(PageNumberPagination):
             raise ValidationError({"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]})
         return super().get_page_size(request)
 
+    def get_page_number(self, request, paginator):
+        """A page given but not a whole number (or "last") is a 400, not quietly the first page."""
+        given = request.query_params.get(self.page_query_param)
+        if given is not None and given not in self.last_page_strings and not (given.isascii() and given.isdigit()):
+            raise ValidationError({self.page_query_param: ["Must be a whole number from 1 up, or 'last'."]})
+        return super().get_page_number(request, paginator)
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["count_estimated"] = self.page.paginator.estimated

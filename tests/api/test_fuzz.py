@@ -38,7 +38,8 @@ def staff_token(django_user_model):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# The same examples on every run (derandomize): a failure it finds is found again, never now and then.
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_the_api_survives_fuzzing(case, staff_token):
     # Every check but "a request the schema allows is accepted": the schema cannot say that a
     # survey key must exist or that a case may not be resolved without a root cause.

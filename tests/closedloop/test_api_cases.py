@@ -773,6 +773,13 @@ def test_a_page_past_the_end_is_a_documented_404(root):
     assert root.get("/api/v1/cases/?page=0").status_code == 404
 
 
+@pytest.mark.parametrize("page", ["", "two", "1.5", "-1"])
+def test_a_page_that_is_not_a_whole_number_is_a_400_naming_it(root, page):
+    response = root.get("/api/v1/cases/", {"page": page})
+    assert response.status_code == 400
+    assert "page" in response.json()["error"]["fields"]
+
+
 def test_a_root_cause_key_with_a_nul_character_is_a_400_naming_it(root):
     case = CaseFactory()
     response = root.patch(f"/api/v1/cases/{case.pk}/", {"root_cause": "data\x00-sync"}, format="json")

@@ -93,6 +93,7 @@ _NOISE = re.compile(
     r"|\b\d[\d:.,/-]*(T[\d:.]+)?(Z|[+-]\d\d:?\d\d)?\b"  # numbers, dates, times
     r"|\b[a-z]+(_[a-z0-9]+)+\b"  # code names: snake_case keys
 )
+_SETTING_NAMES = re.compile(r"\b[A-Z]+(_[A-Z0-9]+)+\b")  # CX_REPLY_TO_EMAIL, before stored words are taken out
 _PIECES = re.compile(r"\s+[-·:|]\s+|,\s+|、|…|\.\.\.|\n")
 LANGUAGE_NAMES = {name for _code, name in settings.LANGUAGES}  # the language switch names each in its own script
 _ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
@@ -175,7 +176,7 @@ def _leftover_english(text: str, stored: Stored) -> list[str]:
     """The English words of a text once data, numbers, addresses and allowed names are taken out."""
     if not re.search("[A-Za-z]", text):
         return []
-    text = _NOISE.sub(" ", stored.without(text))
+    text = _NOISE.sub(" ", stored.without(_SETTING_NAMES.sub(" ", text)))
     return [word for word in _WORD.findall(text) if word.lower() not in ALLOWED]
 
 
