@@ -305,3 +305,10 @@ def loop_kpis(
             (row["root_cause__key"], row["root_cause__name_en"], row["root_cause__name_zh"], row["n"]) for row in causes
         ],
     )
+
+
+def case_commented_feedback_id(case_id: str) -> int | None:
+    """The feedback item of a case's comment, if the case has one; None too for an id that is not a case's."""
+    if not (case_id.isascii() and case_id.isdigit()):
+        return None
+    return Case.objects.filter(pk=int(case_id)).exclude(comment="").values_list("feedback_id", flat=True).first()

@@ -124,7 +124,7 @@ class FeedbackItemAdmin(ReadOnlyModelAdmin):
 
     def get_urls(self):
         correct = path(
-            "<path:object_id>/sentiment/",
+            "<int:object_id>/sentiment/",
             self.admin_site.admin_view(self.correct_sentiment_view),
             name="feedback_feedbackitem_sentiment",
         )

@@ -166,7 +166,7 @@ class CaseAdmin(admin.ModelAdmin):
         """The case's page, with a way to correct the sentiment of its comment for staff allowed to."""
         context = dict(extra_context or {})
         if request.user.has_perm(SENTIMENT_PERMISSION):
-            answer = Case.objects.filter(pk=object_id).exclude(comment="").values_list("feedback_id", flat=True).first()
+            answer = selectors.case_commented_feedback_id(object_id)
             if answer is not None:
                 url = reverse("admin:feedback_feedbackitem_sentiment", args=[answer])
                 context["sentiment_url"] = url + "?" + urlencode({"next": request.path})

@@ -549,3 +549,9 @@ def test_reopening_while_the_customer_has_another_open_case_is_refused(console, 
     assert "is open; work that one" in res.context["adminform"].form.errors["status"][0]
     resolved.refresh_from_db()
     assert resolved.status == Case.Status.RESOLVED
+
+
+def test_a_case_id_that_is_not_a_number_is_the_admin_s_own_answer_not_a_server_error(admin_client):
+    # the page looks up the comment's feedback item (to correct its sentiment) before Django reads the case
+    response = admin_client.get(f"{CHANGELIST}abc/change/")
+    assert response.status_code == 302  # Django's admin: back to the list, saying the case does not exist

@@ -147,3 +147,9 @@ def test_corrections_export_as_training_data_and_forgetting_the_customer_forgets
     assert not CaseActivity.objects.filter(kind=CaseActivity.Kind.SENTIMENT).exclude(message="").exists()
     call_command("export_sentiment_corrections", output=str(jsonl))
     assert jsonl.read_text(encoding="utf-8") == ""
+
+
+@pytest.mark.parametrize("item_id", ["abc", "1.5", "%00"])
+def test_an_item_id_that_is_not_a_number_is_not_a_server_error(console, item_id):
+    # the admin's own answer (a redirect to the missing item's page, or the NUL check's 400), never a 500
+    assert console.get(f"/admin/feedback/feedbackitem/{item_id}/sentiment/").status_code in (302, 400)
