@@ -190,3 +190,12 @@ def superuser_api_client(django_user_model) -> APIClient:
     client = APIClient()
     client.force_authenticate(django_user_model.objects.create_superuser("root", "r@example.com", "pw"))
     return client
+
+
+@pytest.fixture
+def root(superuser_api_client):
+    """A superuser's client, with an NPS survey to ask about."""
+    from tests.surveys.factories import SurveyFactory
+
+    SurveyFactory(kind="nps")
+    return superuser_api_client

@@ -2,16 +2,7 @@
 
 import pytest
 
-from tests.surveys.factories import SurveyFactory
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def root(superuser_api_client):
-    """A superuser's client, with an NPS survey to ask about."""
-    SurveyFactory(kind="nps")
-    return superuser_api_client
 
 
 @pytest.mark.parametrize(

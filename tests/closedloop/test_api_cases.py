@@ -22,7 +22,6 @@ from closedloop.api.serializers import CaseSerializer
 from closedloop.models import Case, CaseActivity, RootCause
 from closedloop.services import changes as case_changes
 from tests.closedloop.factories import CaseFactory, CaseTriggerFactory, cases_of_every_kind
-from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -740,13 +739,6 @@ def test_a_case_resolved_again_after_reopening_tells_the_customer_again(client, 
 
     assert res.status_code == 200
     assert len(mail.outbox) == 2
-
-
-@pytest.fixture
-def root(superuser_api_client):
-    """A superuser's client, with an NPS survey to ask about."""
-    SurveyFactory(kind="nps")
-    return superuser_api_client
 
 
 @pytest.mark.parametrize(

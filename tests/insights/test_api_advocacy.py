@@ -80,13 +80,6 @@ def test_a_bad_period_is_a_400_naming_it(role_client):
     assert "until" in res.json()["error"]["fields"]
 
 
-@pytest.fixture
-def root(superuser_api_client):
-    """A superuser's client, with an NPS survey to ask about."""
-    SurveyFactory(kind="nps")
-    return superuser_api_client
-
-
 @pytest.mark.parametrize(
     ("url", "field"),
     [

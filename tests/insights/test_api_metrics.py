@@ -97,13 +97,6 @@ def test_grouping_by_account_says_it_read_the_responses(answers, role_client):
     assert {line["label"] for line in body["series"]} == {"Acme 集团", "—"}
 
 
-@pytest.fixture
-def root(superuser_api_client):
-    """A superuser's client, with an NPS survey to ask about."""
-    SurveyFactory(kind="nps")
-    return superuser_api_client
-
-
 @pytest.mark.parametrize(
     ("url", "field"),
     [

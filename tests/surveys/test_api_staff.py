@@ -175,13 +175,6 @@ def test_an_unsupported_format_is_a_404_with_a_message(staff_client):
     assert error["message"]
 
 
-@pytest.fixture
-def root(superuser_api_client):
-    """A superuser's client, with an NPS survey to ask about."""
-    SurveyFactory(kind="nps")
-    return superuser_api_client
-
-
 @pytest.mark.parametrize(
     ("url", "field"),
     [
