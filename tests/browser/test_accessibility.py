@@ -33,12 +33,12 @@ def axe_script() -> Path:
     return AXE
 
 
-def _pages(live_server, settings) -> dict[str, str]:
-    """Every public page a person meets, by name: path (on the live server)."""
+def _pages(live_server, settings, language: str = "zh-hant") -> dict[str, str]:
+    """Every public page a person meets, by name: path (on the live server); the email's and widget's in `language`."""
     settings.CX_DEMO_PAGES = True
     survey = SurveyFactory(kind="nps", widget_origins=[live_server.url])
     invitation = InvitationFactory(
-        survey=survey, customer=CustomerFactory(locale="zh-hant"), locale="zh-hant", status=Invitation.Status.SENT
+        survey=survey, customer=CustomerFactory(locale=language), locale=language, status=Invitation.Status.SENT
     )
     unsubscribing = InvitationFactory(survey=survey, status=Invitation.Status.SENT)
     return {
@@ -48,7 +48,7 @@ def _pages(live_server, settings) -> dict[str, str]:
         "thanks": f"/s/{survey.public_key}/thanks/",
         "email-landing": f"/s/{invitation.token}/?score=9",
         "unsubscribe": f"/u/{unsubscribing.token}/",
-        "widget": f"/demo/widget/?survey={survey.public_key}&customer=a11y-1&locale=en",
+        "widget": f"/demo/widget/?survey={survey.public_key}&customer=a11y-1&locale={LANGUAGES[language]}",
     }
 
 
@@ -72,7 +72,7 @@ def _open(page, live_server, path: str) -> None:
 def test_axe_finds_no_serious_violation_on_the_public_pages(
     live_server, browser, settings, artifacts, axe_script, language
 ):
-    pages = _pages(live_server, settings)
+    pages = _pages(live_server, settings, language)
     # axe is injected as an inline script, which our own policy refuses: this context alone bypasses it
     context = browser.new_context(locale=LANGUAGES[language], bypass_csp=True, viewport={"width": 390, "height": 844})
     page = context.new_page()
