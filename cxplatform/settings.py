@@ -65,9 +65,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "cxplatform",
     "common",
+    "accounts",
     "surveys",
     "feedback",
     "closedloop",
+    "portfolio",
     "insights",
 ]
 
