@@ -309,6 +309,11 @@ if not is_currency(CX_CURRENCY):
         f"CX_CURRENCY must be an ISO 4217 currency code such as CNY, USD or EUR, not {CX_CURRENCY!r}."
     )
 
+# Accounts: the experience signals (NPS, CSAT, CES, promoters, negative comments) of an account's health are read
+# over this many days of its people's answers; the health refresh runs daily at this hour (local time).
+CX_EXPERIENCE_DAYS = env.int("CX_EXPERIENCE_DAYS", default=90)
+CX_HEALTH_REFRESH_HOUR = env.int("CX_HEALTH_REFRESH_HOUR", default=5)
+
 # Comments (answers, feedback items, cases, advocates) older than this many days are emptied hourly; 0 keeps them.
 CX_COMMENT_RETENTION_DAYS = env.int("CX_COMMENT_RETENTION_DAYS", default=0)
 if CX_COMMENT_RETENTION_DAYS < 0:

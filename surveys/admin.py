@@ -46,7 +46,7 @@ class TouchpointEventInline(ReadOnlyInline):
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ("external_id", "name", "email", "account", "plan", "value", "locale", "consent_to_contact")
     list_filter = ("locale", "plan", "consent_to_contact", ("unsubscribed_at", admin.EmptyFieldListFilter))
-    search_fields = ("external_id", "name", "email", "account")
+    search_fields = ("external_id", "name", "email", "account__external_id", "account__name")
     readonly_fields = ("created_at", "updated_at")
     inlines = (TouchpointEventInline,)
 

@@ -26,9 +26,9 @@ from surveys.sql_rollups import score_change_step_sql
 # update makes RETURNING give its id, and locks the row for the rest of the statement).
 _CUSTOMER_UPSERT_SQL = """
 INSERT INTO {table} (external_id, email, name, locale, account, plan, consent_to_contact, created_at, updated_at)
-VALUES (%s, %s, %s, %s, '', '', %s, %s, %s)
+VALUES (%s, %s, %s, %s, NULL, '', %s, %s, %s)
 ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id
-RETURNING id, email, name, value, plan, account
+RETURNING id, email, name, value, plan, coalesce(account, '') AS account
 """
 # What the answer takes from the customer's row: the response's field, and the `customer` step's column.
 _ANSWER_FROM_CUSTOMER = {"customer_id": "id", "plan": "plan", "account": "account"}

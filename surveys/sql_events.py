@@ -65,16 +65,21 @@ def customers_upsert_statements(rows: Sequence[Sequence[object]], *, now: dateti
     columns = [("external_id", "text"), *((name, "numeric" if name == "value" else "text") for name in CUSTOMER_FIELDS)]
     source, payload = json_rows(columns, rows)
     table = connection.ops.quote_name(Customer._meta.db_table)
-    changed = " OR ".join(f"(u.{name} IS NOT NULL AND u.{name} IS DISTINCT FROM c.{name})" for name in CUSTOMER_FIELDS)
+    # An account given as "" clears it (the column holds the account's external id, or NULL).
+    given = {name: f"nullif(u.{name}, '')" if name == "account" else f"u.{name}" for name in CUSTOMER_FIELDS}
+    changed = " OR ".join(
+        f"(u.{name} IS NOT NULL AND {given[name]} IS DISTINCT FROM c.{name})" for name in CUSTOMER_FIELDS
+    )
     insert = (
         f"INSERT INTO {table} (external_id, email, name, locale, account, plan, value, consent_to_contact,"
         f" created_at, updated_at) SELECT u.external_id, coalesce(u.email, ''), coalesce(u.name, ''),"
-        f" coalesce(u.locale, ''), coalesce(u.account, ''), coalesce(u.plan, ''), u.value, false, %s, %s"
+        f" coalesce(u.locale, ''), nullif(u.account, ''), coalesce(u.plan, ''), u.value, false, %s, %s"
         f" FROM {source} ON CONFLICT (external_id) DO NOTHING"
     )
     update = (
         f"UPDATE {table} AS c SET email = coalesce(u.email, c.email), name = coalesce(u.name, c.name),"
-        f" locale = coalesce(u.locale, c.locale), account = coalesce(u.account, c.account),"
+        f" locale = coalesce(u.locale, c.locale),"
+        f" account = CASE WHEN u.account IS NULL THEN c.account ELSE nullif(u.account, '') END,"
         f" plan = coalesce(u.plan, c.plan), value = coalesce(u.value, c.value), updated_at = %s"
         f" FROM {source} WHERE c.external_id = u.external_id AND ({changed})"
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services.ensure import accounts_ensure
 from closedloop import demo as closedloop_demo
 from feedback import services as feedback_services
 from surveys import scoring, services
@@ -168,7 +169,7 @@ def _customer_rows(rng: random.Random) -> list[dict]:
                 "email": f"demo-{index:04d}@example.com",
                 "name": name,
                 "locale": locale,
-                "account": account,
+                "account_id": account,  # the account's external id
                 "plan": plan,
                 "value": mrr,
                 "consent_to_contact": rng.random() < 0.45,
@@ -243,6 +244,7 @@ def seed_demo() -> SeedResult:
         survey, _ = Survey.objects.update_or_create(name=spec["name"], defaults=spec)
         surveys[survey.name] = survey
     customer_rows = _customer_rows(rng)
+    accounts_ensure(row["account_id"] for row in customer_rows)
     for row in customer_rows:
         Customer.objects.update_or_create(external_id=row["external_id"], defaults=row)
 

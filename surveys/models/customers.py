@@ -12,7 +12,17 @@ class Customer(models.Model):
     email = models.EmailField(_("email"), blank=True)
     name = models.CharField(_("name"), max_length=200, blank=True, validators=[bidi_controls_refused])
     locale = models.CharField(_("locale"), max_length=8, choices=LOCALE_CHOICES, blank=True)
-    account = models.CharField(_("account"), max_length=200, blank=True, db_index=True)
+    # The account's external id (the column keeps its name and text); an event or a signed identity sets it.
+    account = models.ForeignKey(
+        "accounts.Account",
+        to_field="external_id",
+        db_column="account",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name=_("account"),
+    )
     plan = models.CharField(_("plan"), max_length=100, blank=True, db_index=True)
     value = models.DecimalField(
         _("value"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("For example MRR.")

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import connection
 
+from accounts.services.ensure import accounts_ensure
 from common.sql import postgresql_paths
 from surveys.models import Customer, Invitation, TouchpointEvent, new_invitation_token
 from surveys.sql_events import (
@@ -75,6 +76,7 @@ def customers_upsert(records: dict[str, dict[str, object]], *, now: datetime) ->
     """
     if not records:
         return
+    accounts_ensure(given["account"] for given in records.values() if given.get("account"))
     if not postgresql_paths():
         _customers_upsert_orm(records, now=now)
         return
@@ -86,16 +88,24 @@ def customers_upsert(records: dict[str, dict[str, object]], *, now: datetime) ->
             cursor.execute(sql, params)
 
 
+_FIELD_OF = {"account_id": "account"}
+
+
 def _customers_upsert_orm(records: dict[str, dict[str, object]], *, now: datetime) -> None:
     by_shape: dict[tuple[str, ...], list[Customer]] = {}
     for external_id in sorted(records):
-        given = records[external_id]
+        given = dict(records[external_id])
+        if "account" in given:  # the account's external id; "" clears it
+            given["account_id"] = given.pop("account") or None
         by_shape.setdefault(tuple(sorted(given)), []).append(
             Customer(external_id=external_id, created_at=now, updated_at=now, **given)
         )
     for shape, customers in by_shape.items():
         Customer.objects.bulk_create(
-            customers, update_conflicts=True, unique_fields=["external_id"], update_fields=[*shape, "updated_at"]
+            customers,
+            update_conflicts=True,
+            unique_fields=["external_id"],
+            update_fields=[_FIELD_OF.get(name, name) for name in shape] + ["updated_at"],
         )
 
 

@@ -132,7 +132,7 @@ def invitation_respond(
         client_metadata=client_metadata or {},
         submitted_at=now,
         plan=invitation.customer.plan if invitation.customer else "",
-        account=invitation.customer.account if invitation.customer else "",
+        account=(invitation.customer.account_id or "") if invitation.customer else "",
     )
     score_changes_record(changes=[(response, 1)])
     invitation.status = Invitation.Status.ANSWERED

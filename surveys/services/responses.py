@@ -201,7 +201,7 @@ def _insert_response_orm(response: Response, customer, *, survey, touchpoint_key
         if customer is not None:
             response.customer_id = customer_get_or_create_identity(identity=customer)
             stored = Customer.objects.get(pk=response.customer_id)
-            response.plan, response.account = stored.plan, stored.account
+            response.plan, response.account = stored.plan, stored.account_id or ""
         response.save(force_insert=True)
         score_changes_record(changes=[(response, 1)])
         response_feedback_record(
@@ -257,7 +257,7 @@ def _feedback_source(response: Response, *, survey_kind: str, touchpoint_key: st
         customer_email=customer.email if customer else "",
         customer_value=getattr(customer, "value", None),
         customer_plan=getattr(customer, "plan", ""),
-        customer_account=getattr(customer, "account", ""),
+        customer_account=getattr(customer, "account_id", None) or "",
         consent_to_contact=response.consent_to_contact,
         locale=response.locale,
     )

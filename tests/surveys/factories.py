@@ -3,6 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from accounts.models import Account
 from surveys import scoring
 from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint
 
@@ -15,6 +16,13 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.external_id}@example.com")
     name = factory.Sequence(lambda n: f"Customer {n}")
     locale = "en"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """`account="Acme"` names the account by its external id, as an event does; it is created when new."""
+        if isinstance(kwargs.get("account"), str):
+            kwargs["account"] = Account.objects.get_or_create(external_id=kwargs["account"])[0]
+        return super()._create(model_class, *args, **kwargs)
 
 
 class TouchpointFactory(factory.django.DjangoModelFactory):
