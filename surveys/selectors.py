@@ -279,3 +279,12 @@ def invitation_answer(*, invitation_id: int) -> tuple[int | None, bool]:
     """Return the score given through an invitation (None before an answer) and whether it consents to contact."""
     answer = Response.objects.filter(invitation_id=invitation_id).values_list("score", "consent_to_contact").first()
     return answer if answer is not None else (None, False)
+
+
+WIDGET_DEMO_ACCOUNT = "demo-shop"
+
+
+def widget_demo_account(*, external_id: str) -> str:
+    """The account the demo host page signs for a customer: the one it is in, else the demo shop's own."""
+    account = Customer.objects.filter(external_id=external_id).values_list("account_id", flat=True).first()
+    return account or WIDGET_DEMO_ACCOUNT

@@ -3,7 +3,9 @@
 One statement is atomic by itself, and a transaction's BEGIN and COMMIT would double the round
 trips of the busiest endpoint. Its steps, each a CTE of the same statement:
 
-    customer  upserts the identified customer (when there is one) and returns its row;
+    customer  upserts the identified customer (when there is one) and returns its row; with a
+              verified account claim it also sets the customer's account (the caller has
+              created the account: accounts.services.ensure), so the answer snapshots it;
     answer    inserts the response, taking the customer's id and segment from `customer`;
     counted   inserts the answer's +1 score change (surveys.sql_rollups);
     item      upserts the answer's feedback item: feedback builds that step
@@ -23,13 +25,22 @@ from surveys.models import Customer, Response
 from surveys.sql_rollups import score_change_step_sql
 
 # Creates the customer when the id is new; an existing customer is left as it is (the no-op
-# update makes RETURNING give its id, and locks the row for the rest of the statement).
+# update makes RETURNING give its id, and locks the row for the rest of the statement), except
+# for its account when a verified identity names one.
 _CUSTOMER_UPSERT_SQL = """
 INSERT INTO {table} (external_id, email, name, locale, account, plan, consent_to_contact, created_at, updated_at)
-VALUES (%s, %s, %s, %s, NULL, '', %s, %s, %s)
-ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id
+VALUES (%s, %s, %s, %s, {account}, '', %s, %s, %s)
+ON CONFLICT (external_id) DO UPDATE SET {update}
 RETURNING id, email, name, value, plan, coalesce(account, '') AS account
 """
+_UPSERT_SHAPES = {
+    False: {"account": "NULL", "update": "external_id = excluded.external_id"},
+    True: {
+        "account": "%s",
+        "update": "account = excluded.account, updated_at = CASE WHEN {table}.account IS DISTINCT FROM"
+        " excluded.account THEN excluded.updated_at ELSE {table}.updated_at END",
+    },
+}
 # What the answer takes from the customer's row: the response's field, and the `customer` step's column.
 _ANSWER_FROM_CUSTOMER = {"customer_id": "id", "plan": "plan", "account": "account"}
 _FROM_ANSWER = FromRelation("answer", (("source_id", "id"), ("customer_id", "customer_id")))
@@ -47,25 +58,38 @@ _FROM_CUSTOMER = FromRelation(
 _ITEM = {False: FeedbackItemUpsert((_FROM_ANSWER,)), True: FeedbackItemUpsert((_FROM_ANSWER, _FROM_CUSTOMER))}
 
 
-def customer_upsert_sql() -> str:
-    """Insert the customer unless its external id is known; either way return its id (and the row's segment)."""
-    return _CUSTOMER_UPSERT_SQL.format(table=connection.ops.quote_name(Customer._meta.db_table))
+def customer_upsert_sql(*, accounted: bool = False) -> str:
+    """Insert the customer unless its external id is known; either way return its id (and the row's segment).
+
+    `accounted`: the parameters hold an account (a verified claim), which the customer takes.
+    """
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    shape = _UPSERT_SHAPES[accounted]
+    return _CUSTOMER_UPSERT_SQL.format(
+        table=table, account=shape["account"], update=shape["update"].format(table=table)
+    )
 
 
-def customer_upsert_params(*, external_id: str, email: str, name: str, locale: str) -> list:
+def customer_upsert_params(*, external_id: str, email: str, name: str, locale: str, account: str = "") -> list:
+    """The upsert's parameters; with an account (a verified claim), for customer_upsert_sql(accounted=True)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return [external_id, email, name, locale, False, now, now]
+    return [external_id, email, name, locale, *([account] if account else []), False, now, now]
 
 
-def answer_statement(response: Response, *, customer: list | None, feedback: FeedbackSource) -> tuple[str, list]:
+def answer_statement(
+    response: Response, *, customer: list | None, feedback: FeedbackSource, accounted: bool = False
+) -> tuple[str, list]:
     """The answer's statement and its parameters; it returns one row (response id, customer id), or none.
 
-    `customer` is customer_upsert_params() for an identified answer, None for an anonymous one.
+    `customer` is customer_upsert_params() for an identified answer, None for an anonymous one;
+    `accounted` when those parameters hold a verified account claim.
     With the response's idempotency key given, an answer already stored under it makes the
     insert do nothing, and so every step that follows from it: the statement returns no row.
     """
     identified = customer is not None
-    sql, own_fields = _answer_template(identified=identified, keyed=bool(response.idempotency_key))
+    sql, own_fields = _answer_template(
+        identified=identified, keyed=bool(response.idempotency_key), accounted=identified and accounted
+    )
     params = list(customer or [])
     params += [field.get_db_prep_save(getattr(response, field.attname), connection) for field in own_fields]
     params += _ITEM[identified].params(feedback)
@@ -73,7 +97,7 @@ def answer_statement(response: Response, *, customer: list | None, feedback: Fee
 
 
 @functools.cache
-def _answer_template(*, identified: bool, keyed: bool) -> tuple[str, tuple]:
+def _answer_template(*, identified: bool, keyed: bool, accounted: bool) -> tuple[str, tuple]:
     """The statement (built once per process for each shape), and the response's fields given as parameters."""
     quote = connection.ops.quote_name
     fields = [field for field in Response._meta.concrete_fields if not field.primary_key]
@@ -88,7 +112,7 @@ def _answer_template(*, identified: bool, keyed: bool) -> tuple[str, tuple]:
         if keyed
         else ""
     )
-    steps = [f"customer AS ({customer_upsert_sql()})"] if identified else []
+    steps = [f"customer AS ({customer_upsert_sql(accounted=accounted)})"] if identified else []
     steps.append(
         f"answer AS (INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({values}){conflict}"
         " RETURNING id, customer_id, survey_id, touchpoint_id, locale, plan, submitted_at, score)"

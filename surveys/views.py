@@ -140,15 +140,19 @@ def _anonymous_page(request, public_key: str):
     survey = selectors.survey_get(survey_id=ref.id)
     locale = locale or survey.default_locale
     # A link from the survey owner's own product may say who answers: ?customer=<id>&signature=<HMAC>,
-    # signed on their server as for the widget. A customer id without its valid signature is refused.
+    # signed on their server as for the widget, and its account: &account=<id>, signed with it. A
+    # customer id (or an account) without its valid signature is refused.
     customer, signature = request.GET.get("customer"), request.GET.get("signature", "")
+    account = request.GET.get("account", "")
     identity = None
-    if customer is not None:
-        external_id = signed_external_id(secret=survey.identity_secret, external_id=customer, signature=signature)
+    if customer is not None or account:
+        external_id = signed_external_id(
+            secret=survey.identity_secret, external_id=customer or "", signature=signature, account=account
+        )
         if external_id is None:
             title, message = PROBLEM_TEXTS[403]
             return _message(request, status=403, title=title, message=message, locale=locale)
-        identity = CustomerIdentity(external_id=external_id, locale=locale)
+        identity = CustomerIdentity(external_id=external_id, locale=locale, account=account)
     if request.method == "POST":
         form = AnswerForm(request.POST, kind=survey.kind)
         if not form.is_valid():
@@ -210,8 +214,8 @@ def unsubscribe(request, token: str):
 def widget_demo(request):
     """A stand-in for a customer's product page that embeds the widget (CX_DEMO_PAGES=true only).
 
-    Like a real host, it signs the customer id on the server side and hands the signature to the
-    script tag.
+    Like a real host, it signs the customer id and the customer's account on the server side and
+    hands the signature to the script tag (`?account=` names another account).
     """
     if not settings.CX_DEMO_PAGES:
         raise Http404("Demo pages are off.")
@@ -219,6 +223,7 @@ def widget_demo(request):
     if survey is None:
         raise Http404("No survey with widget origins; run seed_demo or add origins in the admin.")
     customer = request.GET.get("customer", "demo-0001")[:128]
+    account = request.GET.get("account", "")[:200] or selectors.widget_demo_account(external_id=customer)
     locale = request.GET.get("locale", "zh-CN")[:35]
     touchpoint = request.GET.get("touchpoint", "")[:64]
     ref = selectors.survey_get_active(public_key=survey.public_key)
@@ -227,7 +232,8 @@ def widget_demo(request):
     context = {
         "survey": survey,
         "customer": customer,
-        "signature": identity_signature(secret=survey.identity_secret, external_id=customer),
+        "account": account,
+        "signature": identity_signature(secret=survey.identity_secret, external_id=customer, account=account),
         "locale": locale,
         "touchpoint": touchpoint,
         "new_visitor_url": "?" + urlencode({name: value for name, value in query.items() if value}),

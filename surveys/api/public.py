@@ -23,6 +23,7 @@ from common.api.fields import (
 from surveys import services
 from surveys.api import examples
 from surveys.api.throttling import PublicResponseThrottle
+from surveys.identity import ACCOUNT_MAX_CHARS
 from surveys.models import Response as SurveyResponse
 from surveys.services import invitations
 
@@ -90,6 +91,18 @@ class CustomerInputSerializer(StrictInputSerializer):
     external_id = StrictCharField(max_length=128)
     email = StrictEmailField(required=False, allow_blank=True, max_length=254)
     name = StrictCharField(required=False, allow_blank=True, max_length=200)
+    account = StrictCharField(
+        required=False,
+        max_length=ACCOUNT_MAX_CHARS,
+        help_text="The external id of the customer's account (created when new): the customer moves to it. A claim, "
+        'so it must be signed: `signature` is then the HMAC-SHA256 of `external_id + "\\n" + account`, on every '
+        "survey (403 otherwise).",
+    )
+
+    def validate_account(self, value: str) -> str:
+        if not value.isprintable():
+            raise serializers.ValidationError("Must be printable text on one line.")
+        return value
 
 
 def _submit(data, request, *, idempotency_key: str) -> services.SubmittedResponse:
@@ -155,11 +168,16 @@ class PublicResponseCreateApi(APIView):
         customer = CustomerInputSerializer(
             required=False,
             allow_null=True,
-            help_text="Who answered, unverified: creates the customer when the id is new, never changes one.",
+            help_text="Who answered, unverified: creates the customer when the id is new, never changes one "
+            "(except its account, by a signed `account`).",
         )
         consent_to_contact = StrictBooleanField(required=False)
         signature = StrictCharField(
-            required=False, max_length=128, help_text="HMAC-SHA256 of customer.external_id, from your server."
+            required=False,
+            max_length=128,
+            help_text="Hex HMAC-SHA256, keyed with the survey's identity secret and computed on your server, of "
+            '`customer.external_id`, or of `customer.external_id + "\\n" + customer.account` when the customer '
+            "names an account.",
         )
 
         def validate(self, attrs):
@@ -182,7 +200,8 @@ class PublicResponseCreateApi(APIView):
             201: OutputSerializer,
             400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),
             403: OpenApiResponse(
-                description="Unknown (forged) invitation, origin not allowed, or identity not signed."
+                description="Unknown (forged) invitation, origin not allowed, identity not signed when the survey "
+                "requires it, or an account claimed without its valid signature."
             ),
             404: OpenApiResponse(description="Unknown or inactive survey."),
             409: OpenApiResponse(

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from common.locales import normalize_locale
 from surveys import scoring, selectors
 from surveys.api.throttling import FixedWindowThrottle
+from surveys.identity import ACCOUNT_MAX_CHARS
 from surveys.services.responses import response_check_identity
 from surveys.texts import scale_labels, survey_consent, survey_follow_up, survey_question
 
@@ -31,13 +32,23 @@ class PublicSurveyApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("customer", str, description="The visitor's external id, if known."),
-            OpenApiParameter("signature", str, description="HMAC-SHA256 of `customer`, when the survey requires it."),
+            OpenApiParameter(
+                "account",
+                str,
+                description="The customer's account (its external id), when the signature covers it.",
+            ),
+            OpenApiParameter(
+                "signature",
+                str,
+                description='HMAC-SHA256 of `customer` (or of `customer + "\\n" + account` with an account), '
+                "when the survey requires it; always with an account.",
+            ),
             OpenApiParameter("locale", str, description="en, zh-hans, zh-hant (or zh-CN, zh-TW…)."),
             OpenApiParameter("touchpoint", str, description="Touchpoint key, to use its widget rule."),
         ],
         responses={
             200: OpenApiResponse(description="Texts, scale, and `ask` with its `reason`."),
-            403: OpenApiResponse(description="Origin not allowed, or identity not verified."),
+            403: OpenApiResponse(description="Origin not allowed, or identity (or account claim) not verified."),
             404: OpenApiResponse(description="Unknown or inactive survey."),
         },
         auth=[],
@@ -47,17 +58,26 @@ class PublicSurveyApi(APIView):
         if survey is None:
             raise NotFound("No active survey has this public key.")
         params = {
-            name: request.query_params.get(name, "") for name in ("customer", "signature", "locale", "touchpoint")
+            name: request.query_params.get(name, "")
+            for name in ("customer", "account", "signature", "locale", "touchpoint")
         }
-        bad = sorted(name for name, value in params.items() if not value.isprintable() or len(value) > 128)
+        limits = {"account": ACCOUNT_MAX_CHARS}
+        bad = sorted(
+            name for name, value in params.items() if not value.isprintable() or len(value) > limits.get(name, 128)
+        )
         if bad:
-            raise ValidationError({name: ["Must be printable text of at most 128 characters."] for name in bad})
+            raise ValidationError(
+                {name: [f"Must be printable text of at most {limits.get(name, 128)} characters."] for name in bad}
+            )
+        if params["account"] and not params["customer"]:
+            raise ValidationError({"account": ["Give `customer` with `account`."]})
         customer = params["customer"] or None
         response_check_identity(
             survey=survey,
             customer_id=customer,
             signature=params["signature"] or None,
             origin=request.META.get("HTTP_ORIGIN"),
+            account=params["account"],
         )
         decision = selectors.widget_decision(
             survey=survey, external_id=customer, touchpoint_key=params["touchpoint"] or None

@@ -76,7 +76,7 @@ def customers_upsert(records: dict[str, dict[str, object]], *, now: datetime) ->
     """
     if not records:
         return
-    accounts_ensure(given["account"] for given in records.values() if given.get("account"))
+    accounts_ensure(str(given["account"]) for given in records.values() if given.get("account"))
     if not postgresql_paths():
         _customers_upsert_orm(records, now=now)
         return

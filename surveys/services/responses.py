@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.services.ensure import accounts_ensure
 from common.sql import postgresql_paths, server_bound_cursor
 from feedback import selectors as feedback_selectors
 from feedback import services as feedback_services
@@ -28,12 +29,17 @@ class SurveyNotFound(ObjectDoesNotExist):
 
 @dataclass(frozen=True, slots=True)
 class CustomerIdentity:
-    """Who answered, as the respondent's client tells it."""
+    """Who answered, as the respondent's client tells it.
+
+    `account` (an account's external id) is a claim: response_check refuses it unless the
+    identity's signature covers it, and a verified one moves the customer to that account.
+    """
 
     external_id: str
     email: str = ""
     name: str = ""
     locale: str = ""
+    account: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +61,19 @@ def response_check(
     customer_id: str | None = None,
     signature: str | None = None,
     origin: str | None = None,
+    account: str = "",
 ) -> tuple[SurveyRef, int | None]:
     """Resolve the survey and touchpoint of an answer, or raise naming what is wrong.
 
     Raises SurveyNotFound for an unknown or inactive survey; PermissionDenied for a browser
-    origin the survey does not let embed it, or a customer id that is not signed when the survey
-    requires it; ValidationError (with the offending fields) for a score outside the survey's
-    scale or an unknown touchpoint.
+    origin the survey does not let embed it, a customer id that is not signed when the survey
+    requires it, or an account claim that is not signed (on any survey); ValidationError (with
+    the offending fields) for a score outside the survey's scale or an unknown touchpoint.
     """
     survey = survey_get_active(public_key=survey_key)
     if survey is None:
         raise SurveyNotFound("No active survey has this public key.")
-    response_check_identity(survey=survey, customer_id=customer_id, signature=signature, origin=origin)
+    response_check_identity(survey=survey, customer_id=customer_id, signature=signature, origin=origin, account=account)
     errors: dict[str, list[str]] = {}
     if not scoring.score_in_scale(survey.kind, score):
         low, high = scoring.scale_for(survey.kind)
@@ -82,19 +89,35 @@ def response_check(
 
 
 def response_check_identity(
-    *, survey: SurveyRef, customer_id: str | None, signature: str | None, origin: str | None
+    *, survey: SurveyRef, customer_id: str | None, signature: str | None, origin: str | None, account: str = ""
 ) -> None:
-    """Raise PermissionDenied for a browser origin the survey does not allow, or an unsigned identity it requires."""
+    """Raise PermissionDenied for a browser origin the survey does not allow, or an unsigned identity it requires.
+
+    An account claim must be signed (over the external id and the account) on every survey, so
+    that a visitor cannot move a customer to another account; without one, the signature is
+    checked only when the survey requires signed identities.
+    """
     if origin and origin.rstrip("/") not in survey.widget_origins:
         raise PermissionDenied(
             f"The origin {origin} may not answer this survey; add it to the survey's widget origins."
         )
-    if survey.require_identity and not (
+    if not (account or survey.require_identity):
+        return
+    verified = bool(
         customer_id
         and signature
-        and identity_verified(secret=survey.identity_secret, external_id=customer_id, signature=signature)
-    ):
-        raise PermissionDenied("This survey requires a signed customer identity; the signature is missing or wrong.")
+        and identity_verified(
+            secret=survey.identity_secret, external_id=customer_id, signature=signature, account=account
+        )
+    )
+    if verified:
+        return
+    if account:
+        raise PermissionDenied(
+            "An account claim must be signed: the signature must be the HMAC-SHA256 of the customer's external id "
+            "and the account, one line each; it is missing or wrong."
+        )
+    raise PermissionDenied("This survey requires a signed customer identity; the signature is missing or wrong.")
 
 
 def response_submit(
@@ -127,6 +150,7 @@ def response_submit(
         customer_id=customer.external_id if customer else None,
         signature=signature,
         origin=origin,
+        account=customer.account if customer else "",
     )
     classification = scoring.classify(survey.kind, score)
     response = Response(
@@ -144,19 +168,22 @@ def response_submit(
     )
     # The answer's feedback item is stored with it, atomically, so that no answer is ever left
     # without one: in the answer's own statement on PostgreSQL, in one transaction elsewhere. Both
-    # store the same rows (tests/surveys/test_sql.py).
+    # store the same rows (tests/surveys/test_sql.py). A verified account claim creates the
+    # account when it is new, in one more statement before the answer's, in its transaction.
+    account = customer.account if customer else ""
     if postgresql_paths():
         feedback = _feedback_source(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
-        if not idempotency_key:
+        if not (idempotency_key or account):
             stored = _insert_response_postgresql(response, customer, feedback=feedback)
             if stored is None:  # only a keyed answer's statement can store nothing
                 raise RuntimeError("The answer's statement stored no answer.")
             return SubmittedResponse(id=stored[0], classification=classification)
         # The statement's customer step runs even when its insert does nothing: a refused retry
-        # (IdempotencyKeyReused) rolls it back, so it leaves no customer behind.
+        # (IdempotencyKeyReused) rolls it back, so it leaves no customer (nor account) behind.
         with transaction.atomic():
+            accounts_ensure([account])
             stored_ids = _insert_response_postgresql(response, customer, feedback=feedback)
             if stored_ids is None:  # the key's answer is stored already: the answer's own steps did nothing
                 return _replayed(response, customer)
@@ -185,11 +212,12 @@ _REPLAYED_FIELDS = ("score", "comment", "touchpoint_id", "locale", "consent_to_c
 def _replayed(response: Response, customer: CustomerIdentity | None) -> SubmittedResponse:
     first = (
         Response.objects.filter(survey_id=response.survey_id, idempotency_key=response.idempotency_key)
-        .values("id", "classification", *_REPLAYED_FIELDS, "customer__external_id")
+        .values("id", "classification", *_REPLAYED_FIELDS, "customer__external_id", "account")
         .get()
     )
     given = (*(getattr(response, name) for name in _REPLAYED_FIELDS), customer.external_id if customer else None)
-    if (*(first[name] for name in _REPLAYED_FIELDS), first["customer__external_id"]) != given:
+    claimed = customer is not None and bool(customer.account) and customer.account != first["account"]
+    if claimed or (*(first[name] for name in _REPLAYED_FIELDS), first["customer__external_id"]) != given:
         raise IdempotencyKeyReused("This Idempotency-Key was used for another answer; use a new key for each answer.")
     return SubmittedResponse(id=first["id"], classification=first["classification"], replayed=True)
 
@@ -200,6 +228,11 @@ def _insert_response_orm(response: Response, customer, *, survey, touchpoint_key
         stored = None
         if customer is not None:
             response.customer_id = customer_get_or_create_identity(identity=customer)
+            if customer.account:  # verified by response_check: the customer moves to the account it names
+                accounts_ensure([customer.account])
+                Customer.objects.filter(pk=response.customer_id).exclude(account_id=customer.account).update(
+                    account_id=customer.account, updated_at=timezone.now()
+                )
             stored = Customer.objects.get(pk=response.customer_id)
             response.plan, response.account = stored.plan, stored.account_id or ""
         response.save(force_insert=True)
@@ -210,9 +243,13 @@ def _insert_response_orm(response: Response, customer, *, survey, touchpoint_key
     return SubmittedResponse(id=response.id, classification=classification)
 
 
-def _customer_upsert_params(identity: CustomerIdentity) -> list:
+def _customer_upsert_params(identity: CustomerIdentity, *, with_account: bool) -> list:
     return customer_upsert_params(
-        external_id=identity.external_id, email=identity.email, name=identity.name, locale=identity.locale
+        external_id=identity.external_id,
+        email=identity.email,
+        name=identity.name,
+        locale=identity.locale,
+        account=identity.account if with_account else "",
     )
 
 
@@ -227,8 +264,9 @@ def _insert_response_postgresql(
     statement; no BEGIN or COMMIT around it (only a keyed answer's caller adds them, to roll back
     a refused retry).
     """
-    customer = _customer_upsert_params(identity) if identity is not None else None
-    sql, params = answer_statement(response, customer=customer, feedback=feedback)
+    customer = _customer_upsert_params(identity, with_account=True) if identity is not None else None
+    accounted = identity is not None and bool(identity.account)
+    sql, params = answer_statement(response, customer=customer, feedback=feedback, accounted=accounted)
     with server_bound_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -322,5 +360,5 @@ def customer_get_or_create_identity(*, identity: CustomerIdentity) -> int:
         )
         return customer.id
     with connection.cursor() as cursor:
-        cursor.execute(customer_upsert_sql(), _customer_upsert_params(identity))
+        cursor.execute(customer_upsert_sql(), _customer_upsert_params(identity, with_account=False))
         return cursor.fetchone()[0]

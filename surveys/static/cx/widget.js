@@ -3,7 +3,10 @@
  *
  *   <script src="https://cx.example.com/static/cx/widget.js" defer
  *           data-survey="PUBLIC_KEY" data-customer="EXTERNAL_ID" data-signature="HMAC_HEX"
- *           data-locale="zh-CN" data-touchpoint="in-app"></script>
+ *           data-account="ACCOUNT_ID" data-locale="zh-CN" data-touchpoint="in-app"></script>
+ *
+ * data-account is optional: the customer's account, which the signature then covers
+ * (HMAC-SHA256 of EXTERNAL_ID + "\n" + ACCOUNT_ID, computed on the host's server).
  *
  * It asks the platform whether to ask this visitor now (the contact policy decides), then shows
  * the question in a shadow DOM, so the host page's CSS and ours never touch. Buttons are real
@@ -134,6 +137,7 @@
         consent_to_contact: consentBox.checked
       };
       if (data.customer) body.customer = { external_id: data.customer };
+      if (data.customer && data.account) body.customer.account = data.account;
       if (data.signature) body.signature = data.signature;
       if (data.touchpoint) body.touchpoint = data.touchpoint;
       send.disabled = true;
@@ -166,7 +170,10 @@
   }
 
   var url = base + "/api/v1/public/surveys/" + encodeURIComponent(data.survey) + "/?" +
-    query({ customer: data.customer, signature: data.signature, locale: locale, touchpoint: data.touchpoint });
+    query({
+      customer: data.customer, account: data.customer && data.account, signature: data.signature,
+      locale: locale, touchpoint: data.touchpoint
+    });
   fetch(url, { credentials: "omit" })
     .then(function (response) {
       if (response.ok) return response.json();
