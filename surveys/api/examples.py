@@ -8,6 +8,8 @@ demo data (`make run`): its touchpoints and customers; a survey's public key com
 
 from drf_spectacular.utils import OpenApiExample
 
+from surveys.identity import identity_signature
+
 TOUCHPOINT_EVENT = {
     "touchpoint": "support-ticket",
     "event_id": "ticket-8812",
@@ -21,6 +23,7 @@ TOUCHPOINT_EVENT = {
     },
 }
 EXAMPLE_SURVEY_KEY = "pR0Nq8n2Xc5bVt7LmW4sYg"  # replace with one of yours: GET /api/v1/surveys/
+EXAMPLE_IDENTITY_SECRET = "your-survey-identity-secret"  # noqa: S105 (a placeholder for the docs)
 PUBLIC_RESPONSE = {
     "survey": EXAMPLE_SURVEY_KEY,
     "score": 3,
@@ -52,5 +55,18 @@ PUBLIC_RESPONSE_EXAMPLES = [
         value=PUBLIC_RESPONSE,
         request_only=True,
         description="`survey` is your survey's public key (GET /api/v1/surveys/ lists them).",
+    ),
+    OpenApiExample(
+        "A signed answer naming the customer's account",
+        value={
+            "survey": EXAMPLE_SURVEY_KEY,
+            "score": 9,
+            "customer": {"external_id": "user-7", "account": "acct-42"},
+            "signature": identity_signature(secret=EXAMPLE_IDENTITY_SECRET, external_id="user-7", account="acct-42"),
+        },
+        request_only=True,
+        description='Your server signs `external_id + "\\n" + account` with the survey\'s identity secret (here '
+        f"`{EXAMPLE_IDENTITY_SECRET}`); the customer moves to the account (created when new) and the answer is the "
+        "account's. An account claim without its valid signature is a 403, on every survey.",
     ),
 ]

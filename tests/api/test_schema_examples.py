@@ -7,7 +7,7 @@ the reader's own data would hold them; then no example may be refused for its ow
 import pytest
 
 from closedloop.api.examples import EXAMPLE_REFERRAL_CODE
-from surveys.api.examples import EXAMPLE_SURVEY_KEY
+from surveys.api.examples import EXAMPLE_IDENTITY_SECRET, EXAMPLE_SURVEY_KEY
 from tests.closedloop.factories import AdvocateFactory, CaseFactory
 from tests.surveys.factories import ContactRuleFactory, SurveyFactory, TouchpointFactory
 
@@ -38,6 +38,7 @@ def test_every_request_body_has_an_example(superuser_api_client):
 def test_each_documented_request_example_is_accepted(superuser_api_client):
     survey = SurveyFactory(kind="nps")
     survey.public_key = EXAMPLE_SURVEY_KEY
+    survey.identity_secret = EXAMPLE_IDENTITY_SECRET
     survey.save()
     for key in ("support-ticket", "delivery"):
         ContactRuleFactory(survey=survey, touchpoint=TouchpointFactory(key=key), channel="email")

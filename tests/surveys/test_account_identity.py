@@ -150,6 +150,9 @@ def test_the_documented_examples_compute_the_same_signature():
     secret, external_id, account = "s3cret", "acct-42-user-7", "acct-42"
     documented = hmac.new(secret.encode(), f"{external_id}\n{account}".encode(), hashlib.sha256).hexdigest()
     assert documented == identity_signature(secret=secret, external_id=external_id, account=account)
+    # the same vector as the Node.js example in docs/guides/channels.md gives
+    known = "874272c73d7864e9ce5e01d196c4ea7888023a3ac5c3ef459d480ab5aafca0cb"
+    assert identity_signature(secret="s3cret", external_id="客户-7", account="台北麵包坊") == known
 
 
 # --- A public answer and the customer's account ------------------------------------------------------------
