@@ -22,8 +22,12 @@ def test_the_widget_takes_a_score_and_a_chinese_comment(live_server, page, setti
     survey = SurveyFactory(kind="nps", widget_origins=[live_server.url], require_identity=True)
     comment = "订单同步经常失败，希望尽快修复 🙏 sync keeps timing out"
 
-    # when a visitor opens the page, picks 3 with the keyboard and writes a comment
-    page.goto(f"{live_server.url}/demo/widget/?survey={survey.public_key}&customer=web-42&locale=zh-CN")
+    # when a visitor of an account (the host's server signs both) opens the page, picks 3 with the keyboard
+    # and writes a comment
+    CustomerFactory(external_id="web-42", account="上海鲜果铺")
+    page.goto(
+        f"{live_server.url}/demo/widget/?survey={survey.public_key}&customer=web-42&locale=zh-CN&account=杭州茶舍"
+    )
     three = page.locator("#cx-survey-widget button[data-score='3']")
     three.wait_for()
     assert page.locator("#cx-question").inner_text() == survey.question_zh_hans
@@ -41,6 +45,7 @@ def test_the_widget_takes_a_score_and_a_chinese_comment(live_server, page, setti
     response = Response.objects.get()
     assert (response.score, response.comment, response.channel) == (3, comment, "widget")
     assert response.customer.external_id == "web-42"
+    assert (response.account, response.customer.account_id) == ("杭州茶舍", "杭州茶舍")  # the signed account moved it
     assert response.locale == "zh-hans"
     assert colour == "rgb(31, 95, 191)"
 
