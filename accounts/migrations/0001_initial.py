@@ -87,8 +87,9 @@ class Migration(migrations.Migration):
                 },
             ),
             ],
-            database_operations=[migrations.RunPython(_signals_table_create, _signals_table_drop)],
         ),
+        # After the state has the model: RunPython sees the state from before its own operation.
+        migrations.RunPython(_signals_table_create, _signals_table_drop),
         migrations.CreateModel(
             name='HealthSnapshot',
             fields=[
