@@ -20,6 +20,7 @@ from common.api.filters import QuerySerializer
 from common.api.permissions import HasPerm
 from portfolio.api import examples
 from portfolio.api.filters import AccountFilter, AccountPagination
+from portfolio.api.schema import ListBodySchema
 from portfolio.api.serializers import (
     AccountInputSerializer,
     AccountSerializer,
@@ -32,6 +33,7 @@ HISTORY_DAYS = 180
 HISTORY_MAX_DAYS = 3 * 366
 NOT_FOUND = "No account has this external id."
 
+ACCOUNT_REF = {"$ref": "#/components/schemas/Account"}  # the GET's component
 ACCOUNT_ACCESS = HasPerm("accounts.view_account", write="accounts.add_account")
 
 
@@ -61,6 +63,7 @@ class AccountListApi(ListAPIView):
     """List accounts (filtered, ordered, in pages), or create and update them by external id."""
 
     permission_classes = (ACCOUNT_ACCESS,)
+    schema = ListBodySchema()
     serializer_class = AccountSerializer
     filterset_class = AccountFilter
     pagination_class = AccountPagination
@@ -84,7 +87,10 @@ class AccountListApi(ListAPIView):
         description=f"One account object, or a list of 1 to {ACCOUNTS_MAX}. Upsert by `external_id`: a field "
         "left out keeps its value. All or nothing.",
         responses={
-            200: AccountSerializer(many=True),
+            200: OpenApiResponse(
+                response={"oneOf": [ACCOUNT_REF, {"type": "array", "items": ACCOUNT_REF}]},
+                description="The stored account, or the list of them in the order sent.",
+            ),
             400: OpenApiResponse(
                 description="Bad input: `error.fields` names each problem by index and field (`2.csm`); "
                 "nothing was written."

@@ -1,7 +1,7 @@
 """Request examples for the API docs (/api/docs/): valid as they stand, so "Try it out" gets no 400 for them.
 
 The signal example names the account of the account example (`acme-cn`): push the account
-first. docs/accounts-api.md shows longer bodies. tests/api/test_schema_examples.py posts each of them.
+first. tests/api/test_schema_examples.py posts each of them.
 """
 
 from drf_spectacular.utils import OpenApiExample
@@ -23,6 +23,12 @@ SIGNALS = [
     {"account": EXAMPLE_ACCOUNT, "date": "2026-06-30", "key": "payment_overdue_days", "value": 0},
 ]
 
-# The bodies are lists: drf-spectacular puts each example, one item, in a list of its own.
-ACCOUNT_EXAMPLES = [OpenApiExample("One account, in a list", value=ACCOUNT, request_only=True)]
-SIGNAL_EXAMPLES = [OpenApiExample("One row, in a list", value=SIGNALS[0], request_only=True)]
+ACCOUNT_EXAMPLES = [
+    OpenApiExample("One account", value=ACCOUNT, request_only=True),
+    OpenApiExample(
+        "Several accounts",
+        value=[ACCOUNT, {"external_id": "globex-tw", "name": "Globex 台灣", "plan": "Growth", "mrr": 3200}],
+        request_only=True,
+    ),
+]
+SIGNAL_EXAMPLES = [OpenApiExample("A day of usage and billing", value=SIGNALS, request_only=True)]

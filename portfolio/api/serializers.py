@@ -22,6 +22,9 @@ MEASURE_SCHEMA = {
 BAND_SCHEMA = {"type": "string", "enum": [*Band.values, ""], "description": "red, yellow, green; blank until computed."}
 
 
+STAGE_CHOICES = [*Stage.choices, ("", "Derived from the contract start and renewal date")]
+
+
 def _score(score, band, measures, computed_at) -> dict:
     return {"score": score, "band": band, "measures": measures or [], "computed_at": computed_at}
 
@@ -59,6 +62,7 @@ class ScoreField(serializers.Field):
 class AccountSerializer(serializers.ModelSerializer):
     """An account as stored, with its latest health and temperature."""
 
+    stage = serializers.ChoiceField(choices=STAGE_CHOICES, read_only=True, help_text="Blank: derived.")
     csm = serializers.CharField(source="csm.username", read_only=True, allow_null=True, default=None)
     health = ScoreField(kind="health")
     temperature = ScoreField(kind="temperature")
@@ -93,8 +97,23 @@ class HealthSnapshotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$"},
+        ],
+        "nullable": True,
+        "description": 'A JSON number or a decimal string ("12000.00"), at most 2 decimals.',
+    }
+)
 class StrictDecimalField(serializers.DecimalField):
     """A JSON number or a decimal string ("199.00"); true, null-like strings and non-finite values are refused."""
+
+    def validate_empty_values(self, data):
+        if data == "":  # DRF reads "" as null when null is allowed: here it is a mistake
+            self.fail("invalid")
+        return super().validate_empty_values(data)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | float | str):
@@ -126,7 +145,7 @@ class AccountInputSerializer(StrictInputSerializer):
         required=False, allow_null=True, max_digits=14, decimal_places=2, min_value=0, help_text="Monthly revenue."
     )
     stage = serializers.ChoiceField(
-        choices=[*Stage.choices, ("", "Derived from the contract start and renewal date")],
+        choices=STAGE_CHOICES,
         required=False,
         help_text="Lifecycle stage; blank: derived from the contract dates.",
     )

@@ -13,6 +13,7 @@ from accounts.services.signals import signals_ingest
 from common.api.permissions import HasPerm
 from portfolio import tasks
 from portfolio.api import examples
+from portfolio.api.schema import ListBodySchema
 from portfolio.api.serializers import SignalSerializer, SignalsIngestedSerializer
 
 SIGNALS_MAX = 5000
@@ -34,6 +35,7 @@ class AccountSignalIngestApi(APIView):
     """Upsert a batch of daily signals: all of it, or nothing."""
 
     permission_classes = (HasPerm("accounts.add_accountsignal"),)  # integration accounts; no role has it
+    schema = ListBodySchema()
 
     @extend_schema(
         request=SignalSerializer(many=True),
