@@ -52,7 +52,7 @@ def _rows_checked(rows: Sequence[Mapping[str, object]]) -> dict[str, dict[str, o
     for row in rows:
         fields = {name: row[name] for name in ACCOUNT_FIELDS if name in row}
         if "csm" in fields:
-            fields["csm_id"] = csm_ids.get(fields.pop("csm") or "")  # type: ignore[arg-type]
+            fields["csm_id"] = csm_ids.get(str(fields.pop("csm") or ""))
         for name in ("name", "plan", "stage"):
             if name in fields and fields[name] is None:
                 fields[name] = ""
