@@ -114,3 +114,12 @@ def test_a_failure_while_writing_leaves_nothing_written(monkeypatch):
     with pytest.raises(RuntimeError):
         signals_ingest([{"account": "new", "date": _day(1), "key": "logins", "value": 1}], create_accounts=True)
     assert not Account.objects.exists()  # the account it made went with the batch
+
+
+def test_a_batch_may_name_5000_accounts():
+    rows = [{"account": f"acct-{n:04d}", "date": _day(1), "key": "seats", "value": n} for n in range(5000)]
+    created = signals_ingest(rows[:2500], create_accounts=True)
+    result = signals_ingest(rows, create_accounts=True)
+    assert (created.accounts_created, result.accounts_created, result.written) == (2500, 2500, 5000)
+    assert len(result.account_ids) == 5000
+    assert signals_ingest(rows).written == 5000  # all known now

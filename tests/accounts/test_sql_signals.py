@@ -95,3 +95,36 @@ def test_a_month_is_remembered_only_once_its_partition_committed(django_capture_
         callback()
     assert (2022, 2) in sql_signals._months_made
     assert partitions_ensure([(2022, 2)]) == []  # known: not even asked of the database
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_making_the_same_month_at_once_both_land():
+    import threading
+
+    Account.objects.create(external_id="acme")
+    start = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def push(key: str) -> None:
+        try:
+            start.wait()
+            signals_ingest([{"account": "acme", "date": "2019-04-10", "key": key, "value": 1}])
+        except Exception as exc:  # any failure fails the test below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=push, args=(key,)) for key in ("logins", "seats")]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert set(_where().items()) == {
+            ((date(2019, 4, 10), "logins"), "accounts_accountsignal_y2019m04"),
+            ((date(2019, 4, 10), "seats"), "accounts_accountsignal_y2019m04"),
+        }
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS accounts_accountsignal_y2019m04")
