@@ -176,3 +176,10 @@ def test_5000_rows_are_taken(pusher, acme):
 def test_staff_without_the_permission_are_refused(role_client, acme):
     assert post(role_client("CX lead"), [_row()]).status_code == 403
     assert post(role_client(None), [_row()]).status_code == 403
+
+
+def test_a_body_over_the_size_limit_is_a_413(pusher):
+    rows = [_row(account="客" * 200, key=f"k{i}") for i in range(SIGNALS_MAX)]  # about 3.4 MB
+    response = post(pusher, rows)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
