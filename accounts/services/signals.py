@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -60,6 +61,26 @@ def signals_ingest(rows: Sequence[object], *, create_accounts: bool = False) -> 
     if postgresql_paths():
         sql_signals.partitions_ensure({sql_signals.month_of(day) for (_account, day, _key) in latest})
     return _signals_write(checked, latest, create_accounts=create_accounts)
+
+
+def signals_store(rows: Sequence[tuple[int, date, str, float]]) -> int:
+    """Upsert rows made inside the platform (derived experience signals): (account_id, date, key, value).
+
+    For values already checked: finite floats, keys of accounts.signal_rows.KEY_PATTERN, accounts
+    that exist. A repeated identity keeps its last value. Returns how many rows were written.
+    """
+    latest = {(account_id, day, key): float(value) for account_id, day, key, value in rows}
+    if not latest:
+        return 0
+    if postgresql_paths():
+        sql_signals.partitions_ensure({sql_signals.month_of(day) for (_account, day, _key) in latest})
+    ordered = sorted((account_id, day, key, value) for (account_id, day, key), value in latest.items())
+    with transaction.atomic():
+        if postgresql_paths():
+            sql_signals.signals_upsert_fast(ordered)
+        else:
+            sql_signals.signals_upsert_portable(ordered)
+    return len(ordered)
 
 
 @transaction.atomic

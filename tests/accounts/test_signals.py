@@ -123,3 +123,20 @@ def test_a_batch_may_name_5000_accounts():
     assert (created.accounts_created, result.accounts_created, result.written) == (2500, 2500, 5000)
     assert len(result.account_ids) == 5000
     assert signals_ingest(rows).written == 5000  # all known now
+
+
+def test_signals_made_inside_are_stored_by_account_id_on_each_path():
+    from accounts.services.signals import signals_store
+
+    acme = Account.objects.create(external_id="acme")
+    day = timezone.localdate() - timedelta(days=1)
+
+    def scenario():
+        first = signals_store([(acme.pk, day, "nps", -20), (acme.pk, day, "open_cases", 2)])
+        second = signals_store([(acme.pk, day, "nps", 10), (acme.pk, day, "nps", 12.5)])
+        return first, second, _stored()
+
+    first, second, stored = same_on_each_path(scenario)
+    assert (first, second) == (2, 1)
+    assert stored == [("acme", day, "nps", 12.5), ("acme", day, "open_cases", 2.0)]
+    assert signals_store([]) == 0
