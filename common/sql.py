@@ -7,9 +7,12 @@ tests/*/test_sql.py. PostgreSQL-only statements that have no portable twin (advi
 LOCK TABLE, the planner's row estimate) still ask `connection.vendor`.
 """
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -57,6 +60,27 @@ def server_bound_cursor() -> CursorWrapper:
     # Django wraps a DB-API cursor; the stubs name only its own wrapper as the argument.
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     return wrap(raw)  # type: ignore[arg-type]
+
+
+def _plain(value: object) -> str:
+    """What json.dumps cannot write itself: dates and times in ISO 8601, decimals as exact text."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a column value")
+
+
+def json_rows(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[object]]) -> tuple[str, str]:
+    """Return a FROM source `(SELECT … ) AS u` over rows sent as one JSON parameter, in order, and that parameter.
+
+    PostgreSQL only. The ORM's bulk_create would build a model instance and prepare every value
+    of every row field by field, and even arrays per column cost psycopg a Python loop per value;
+    json.dumps is C. Column names and types come from the caller's constants, never from input.
+    """
+    select = ", ".join(f"(r->>{i})::{pg_type} AS {name}" for i, (name, pg_type) in enumerate(columns))
+    payload = json.dumps(rows, ensure_ascii=False, default=_plain)
+    return f"(SELECT {select} FROM jsonb_array_elements(%s::jsonb) AS r) AS u", payload
 
 
 class AnyOf(Lookup):

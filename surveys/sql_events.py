@@ -7,13 +7,12 @@ Column names and types come from the callers' constants and the models' metadata
 one bound parameter.
 """
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 
 from django.db import connection
 
+from common.sql import json_rows
 from surveys.models import Customer, Invitation, TouchpointEvent
 
 CUSTOMER_FIELDS = ("email", "name", "locale", "account", "plan", "value")
@@ -39,22 +38,6 @@ EVENT_COLUMNS = (
     ("reason", "text"),
     ("invitation_id", "bigint"),
 )
-
-
-def _plain(value: object) -> str:
-    """What json.dumps cannot write itself: times in ISO 8601, decimals as exact text."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not a column value")
-
-
-def json_rows(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[object]]) -> tuple[str, str]:
-    """Return a FROM source `(SELECT … ) AS u` over rows sent as one JSON parameter, in order, and that parameter."""
-    select = ", ".join(f"(r->>{i})::{pg_type} AS {name}" for i, (name, pg_type) in enumerate(columns))
-    payload = json.dumps(rows, ensure_ascii=False, default=_plain)
-    return f"(SELECT {select} FROM jsonb_array_elements(%s::jsonb) AS r) AS u", payload
 
 
 def customers_upsert_statements(rows: Sequence[Sequence[object]], *, now: datetime) -> list[tuple[str, list]]:

@@ -88,6 +88,7 @@ class Migration(migrations.Migration):
             ),
             ],
         ),
+        # After the state has the model: RunPython sees the state from before its own operation.
         migrations.RunPython(_signals_table_create, _signals_table_drop),
         migrations.CreateModel(
             name='HealthSnapshot',

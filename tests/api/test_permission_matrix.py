@@ -37,6 +37,12 @@ API = {
     ("get", "/api/v1/advocates/export/"): ADVOCATES,
     ("post", "/api/v1/referrals/"): ADVOCATES,
     ("delete", "/api/v1/customers/{external_id}/"): {"superuser"},
+    # accounts: no role holds their permissions yet; integration accounts are given them
+    ("get", "/api/v1/accounts/"): {"superuser"},
+    ("post", "/api/v1/accounts/"): {"superuser"},
+    ("get", "/api/v1/accounts/{external_id}/"): {"superuser"},
+    ("get", "/api/v1/accounts/{external_id}/health-history/"): {"superuser"},
+    ("post", "/api/v1/account-signals/"): {"superuser"},
 }
 
 CASE_DESK = {"cx_staff", "cx_lead", "superuser"}

@@ -6,7 +6,9 @@ the reader's own data would hold them; then no example may be refused for its ow
 
 import pytest
 
+from accounts.models import Account
 from closedloop.api.examples import EXAMPLE_REFERRAL_CODE
+from portfolio.api.examples import EXAMPLE_ACCOUNT
 from surveys.api.examples import EXAMPLE_IDENTITY_SECRET, EXAMPLE_SURVEY_KEY
 from tests.closedloop.factories import AdvocateFactory, CaseFactory
 from tests.surveys.factories import ContactRuleFactory, SurveyFactory, TouchpointFactory
@@ -44,6 +46,7 @@ def test_each_documented_request_example_is_accepted(superuser_api_client):
         ContactRuleFactory(survey=survey, touchpoint=TouchpointFactory(key=key), channel="email")
     AdvocateFactory(code=EXAMPLE_REFERRAL_CODE)
     case = CaseFactory()
+    Account.objects.create(external_id=EXAMPLE_ACCOUNT)
     schema = superuser_api_client.get("/api/schema/", {"format": "json"}).json()
 
     examples = list(request_examples(schema))

@@ -1,0 +1,11 @@
+"""Background tasks of the portfolio: ids in, one service call."""
+
+from celery import shared_task
+
+from portfolio.services.refresh import accounts_refresh
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def health_refresh_accounts(account_ids: list[int]) -> None:
+    """Recompute these accounts' health and temperature (after a signal batch); harmless to run twice."""
+    accounts_refresh(account_ids)
