@@ -93,6 +93,20 @@ def fraction_earned(measure: Measure, value: float) -> float:
     return min(1.0, max(0.0, (value - measure.bad) / (measure.good - measure.bad)))
 
 
+def trend(recent_mean: float | None, earlier_mean: float | None) -> float | None:
+    """Percent change of the recent mean against the earlier one (None when either is missing or the earlier is 0)."""
+    if recent_mean is None or not earlier_mean:
+        return None
+    return (recent_mean - earlier_mean) / abs(earlier_mean) * 100
+
+
+def share(latest: float | None, per_latest: float | None) -> float | None:
+    """The latest of a key over the latest of another (None when either is missing or the other is 0)."""
+    if latest is None or not per_latest:
+        return None
+    return latest / per_latest
+
+
 def band_of(score: int | None, *, red_below: int, green_from: int) -> str:
     if score is None:
         return ""
