@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 LATEST, MEAN_30, TREND_30, SHARE = "latest", "mean_30", "trend_30", "share"
@@ -115,7 +114,7 @@ def band_of(score: int | None, *, red_below: int, green_from: int) -> str:
     return GREEN if score >= green_from else YELLOW
 
 
-def largest_remainder(exact: list[Fraction], total: int) -> list[int]:
+def largest_remainder(exact: list[float], total: int) -> list[int]:
     """Integers, each its exact share rounded down or up, adding up to `total` (the largest remainders go up).
 
     `total` must lie between the sum of the floors and that sum plus the number of shares; ties go to the
@@ -125,48 +124,58 @@ def largest_remainder(exact: list[Fraction], total: int) -> list[int]:
     extra = total - sum(floors)
     if not 0 <= extra <= len(exact):
         raise ValueError("the total cannot be reached by rounding the shares")
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    order = sorted(range(len(exact)), key=lambda i: (floors[i] - exact[i], i))
     for i in order[:extra]:
         floors[i] += 1
     return floors
 
 
-def _round_half_up(value: Fraction) -> int:
-    return math.floor(value + Fraction(1, 2))
+def _round_half_up(value: float) -> int:
+    return math.floor(value + 0.5)
 
 
 def score(card: Card, values: Mapping[Source, float | None]) -> Result:
     """Score an account's values on a scorecard; measures without a (finite) value are left out and say so."""
-    present: dict[int, tuple[Measure, float]] = {}
-    for position, m in enumerate(card.measures):
-        value = values.get(m.source)
-        if value is not None and math.isfinite(value) and m.weight > 0:
-            present[position] = (m, value)
-    total_weight = sum(m.weight for m, _value in present.values())
+    found = [values.get(m.source) for m in card.measures]
+    used = [
+        value is not None and math.isfinite(value) and m.weight > 0
+        for m, value in zip(card.measures, found, strict=True)
+    ]
+    present = [(m, value) for m, value, use in zip(card.measures, found, used, strict=True) if use]
+    total_weight = sum(m.weight for m, _value in present)
     if not total_weight:
-        return Result(None, "", [_missing(m, values.get(m.source)) for m in card.measures])
-    # Exact arithmetic from here, so that the same floats always round the same way.
-    exact = [Fraction(fraction_earned(m, value)) * m.weight * 100 / total_weight for m, value in present.values()]
-    total = _round_half_up(sum(exact, Fraction(0)))
-    points = dict(zip(present, largest_remainder(exact, total), strict=True))
-    shares = [Fraction(m.weight * 100, total_weight) for m, _value in present.values()]
-    weights = dict(zip(present, largest_remainder(shares, 100), strict=True))
+        return Result(None, "", [_missing(m, value) for m, value in zip(card.measures, found, strict=True)])
+    # Floating point, in a fixed order: the same values always give the same score and points.
+    exact = [fraction_earned(m, value) * m.weight * 100 / total_weight for m, value in present]  # type: ignore[arg-type]
+    total = _round_half_up(math.fsum(exact))
+    points = iter(largest_remainder(exact, total))
+    weights = iter(_percentages([m.weight for m, _value in present]))
     explained = []
-    for position, m in enumerate(card.measures):
-        if position not in present:
-            explained.append(_missing(m, values.get(m.source)))
+    for m, value, use in zip(card.measures, found, used, strict=True):
+        if not use:
+            explained.append(_missing(m, value))
             continue
         entry: dict[str, Any] = {
             "key": m.key,
             "window": m.window,
-            "value": _shown(present[position][1]),
-            "weight": weights[position],
-            "points": points[position],
+            "value": _shown(value),  # type: ignore[arg-type]
+            "weight": next(weights),
+            "points": next(points),
         }
         if m.per_key:
             entry["per_key"] = m.per_key
         explained.append(entry)
     return Result(total, band_of(total, red_below=card.red_below, green_from=card.green_from), explained)
+
+
+def _percentages(weights: list[int]) -> list[int]:
+    """The weights as whole percentages adding up to 100 (largest remainders, in integer arithmetic)."""
+    total = sum(weights)
+    floors = [weight * 100 // total for weight in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-(weights[i] * 100 % total), i))
+    for i in order[: 100 - sum(floors)]:
+        floors[i] += 1
+    return floors
 
 
 def _shown(value: float) -> float:

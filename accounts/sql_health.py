@@ -29,33 +29,46 @@ _CHUNK = 500  # account ids per statement on backends without arrays
 Aggregates = dict[tuple[int, str], tuple[float | None, float | None, float | None]]
 
 
-def window_values_sql(*, keys: int, accounts: str) -> str:
+def window_values_sql(*, keys: int, accounts: str, fast: bool) -> str:
     """The statement: `keys` placeholders for the keys; `accounts` is "", "any" (a PostgreSQL array) or "in:<n>".
 
-    Parameters, in order: the recent start three times, the earliest start, as_of, the keys, the ids, the
-    recent start, as_of (`aggregates` binds them).
+    `fast` (PostgreSQL): the latest value is the second element of the greatest [days back, value] array
+    of the group, so that one pass aggregates everything. Portable: the row of the group's last recent
+    date is joined back by its primary key, bounded by the same constant dates (so that it prunes too).
+    Parameters: see `_parameters`.
     """
     quote = connection.ops.quote_name
-    table = quote(AccountSignal._meta.db_table)
-    where = f"date > %s AND date <= %s AND {quote('key')} IN ({', '.join(['%s'] * keys)})"
+    table, key = quote(AccountSignal._meta.db_table), quote("key")
+    where = f"date > %s AND date <= %s AND {key} IN ({', '.join(['%s'] * keys)})"
     if accounts == "any":
         where += " AND account_id = ANY(%s)"
     elif accounts.startswith("in:"):
         where += f" AND account_id IN ({', '.join(['%s'] * int(accounts[3:]))})"
-    # The latest value: the row of the group's last recent date, joined back by its primary key and
-    # bounded by the same constant dates (so that the join prunes too).
+    means = "AVG(CASE WHEN date > %s THEN value END) AS recent_mean, AVG(CASE WHEN date <= %s THEN value END)"
+    if fast:
+        return (
+            f"SELECT account_id, {key}, (MAX(ARRAY[(date - %s::date)::float8, value])"
+            f" FILTER (WHERE date > %s))[2], {means} FROM {table} WHERE {where} GROUP BY account_id, {key}"
+        )
     return (
         "WITH windows AS ("
-        f" SELECT account_id, {quote('key')} AS k,"
-        "  MAX(CASE WHEN date > %s THEN date END) AS last_date,"
-        "  AVG(CASE WHEN date > %s THEN value END) AS recent_mean,"
-        "  AVG(CASE WHEN date <= %s THEN value END) AS earlier_mean"
-        f" FROM {table} WHERE {where}"
-        f" GROUP BY account_id, {quote('key')})"
+        f" SELECT account_id, {key} AS k, MAX(CASE WHEN date > %s THEN date END) AS last_date,"
+        f" {means} AS earlier_mean"
+        f" FROM {table} WHERE {where} GROUP BY account_id, {key})"
         " SELECT w.account_id, w.k, s.value, w.recent_mean, w.earlier_mean FROM windows w"
-        f" LEFT JOIN {table} s ON s.account_id = w.account_id AND s.{quote('key')} = w.k"
+        f" LEFT JOIN {table} s ON s.account_id = w.account_id AND s.{key} = w.k"
         "  AND s.date = w.last_date AND s.date > %s AND s.date <= %s"
     )
+
+
+def _parameters(as_of: date, keys: list[str], ids: list, *, fast: bool) -> list:
+    recent = (as_of - timedelta(days=RECENT_DAYS)).isoformat()
+    earliest = (as_of - timedelta(days=RECENT_DAYS + EARLIER_DAYS)).isoformat()
+    day = as_of.isoformat()
+    where = [earliest, day, *keys, *ids]
+    if fast:
+        return [day, recent, recent, recent, *where]
+    return [recent, recent, recent, *where, recent, day]
 
 
 def aggregates(as_of: date, keys: Iterable[str], account_ids: list[int] | None = None) -> Aggregates:
@@ -63,22 +76,18 @@ def aggregates(as_of: date, keys: Iterable[str], account_ids: list[int] | None =
     keys = sorted(set(keys))
     if not keys or account_ids == []:
         return {}
-    recent = (as_of - timedelta(days=RECENT_DAYS)).isoformat()
-    earliest = (as_of - timedelta(days=RECENT_DAYS + EARLIER_DAYS)).isoformat()
-    day = as_of.isoformat()
-    head = [recent, recent, recent, earliest, day, *keys]
-    tail = [recent, day]
+    fast = postgresql_paths()
     if account_ids is None:
-        batches: list[tuple[str, list]] = [(window_values_sql(keys=len(keys), accounts=""), [])]
-    elif postgresql_paths():
-        batches = [(window_values_sql(keys=len(keys), accounts="any"), [list(account_ids)])]
+        batches: list[tuple[str, list]] = [(window_values_sql(keys=len(keys), accounts="", fast=fast), [])]
+    elif fast:
+        batches = [(window_values_sql(keys=len(keys), accounts="any", fast=fast), [list(account_ids)])]
     else:
         chunks = [account_ids[i : i + _CHUNK] for i in range(0, len(account_ids), _CHUNK)]
-        batches = [(window_values_sql(keys=len(keys), accounts=f"in:{len(chunk)}"), chunk) for chunk in chunks]
+        batches = [(window_values_sql(keys=len(keys), accounts=f"in:{len(c)}", fast=fast), c) for c in chunks]
     found: Aggregates = {}
     with connection.cursor() as cursor:
         for statement, ids in batches:
-            cursor.execute(statement, [*head, *ids, *tail])
+            cursor.execute(statement, _parameters(as_of, keys, ids, fast=fast))
             for account_id, key, latest, recent_mean, earlier_mean in cursor.fetchall():
                 found[(account_id, key)] = (latest, recent_mean, earlier_mean)
     return found

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import sql_health
+from accounts import sql_health, sql_scores
 from accounts.health_selectors import Cards, scorecard_for, scorecards
-from accounts.models import Account, HealthSnapshot, Scorecard
+from accounts.models import Account, Scorecard
 from accounts.scoring import Result, Source, score
 from accounts.stages import StageDays, stage_on
 
@@ -81,26 +81,14 @@ def health_compute(as_of: date, account_ids: list[int] | None = None) -> list[Ba
     return changes
 
 
+def _columns(result: Result) -> tuple:
+    return (result.score, result.band, result.measures)
+
+
 def _store(batch: list[Computed], as_of: date, now) -> None:
     """Write a batch's scores on the accounts and upsert their snapshots of the day."""
-    fields = {
-        "health_score": lambda c: c.health.score,
-        "health_band": lambda c: c.health.band,
-        "health_measures": lambda c: c.health.measures,
-        "temperature": lambda c: c.temperature.score,
-        "temperature_band": lambda c: c.temperature.band,
-        "temperature_measures": lambda c: c.temperature.measures,
-    }
-    accounts = []
-    snapshots = []
-    for c in batch:
-        values = {name: get(c) for name, get in fields.items()}
-        accounts.append(Account(id=c.account_id, health_computed_at=now, updated_at=now, **values))
-        snapshots.append(HealthSnapshot(account_id=c.account_id, date=as_of, computed_at=now, **values))
-    Account.objects.bulk_update(accounts, [*fields, "health_computed_at", "updated_at"])
-    HealthSnapshot.objects.bulk_create(
-        snapshots,
-        update_conflicts=True,
-        unique_fields=["account", "date"],
-        update_fields=[*fields, "computed_at"],
+    sql_scores.scores_store(
+        [(c.account_id, *_columns(c.health), *_columns(c.temperature)) for c in batch],
+        as_of=as_of,
+        now=now,
     )

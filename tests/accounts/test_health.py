@@ -176,3 +176,28 @@ def test_the_default_scorecards_are_installed():
     for card in Scorecard.objects.all():
         assert sum(card.measures.values_list("weight", flat=True)) == 100
     assert ScorecardMeasure.objects.filter(window="share").exclude(per_key="").count() == 2
+
+
+def test_each_path_stores_the_same_rows():
+    accounts = _random_accounts(12, seed=3)
+    Account.objects.filter(id=accounts[0].id).update(health_band="green", stage="renewal")
+    HealthSnapshot.objects.create(account=accounts[1], date=AS_OF, health_score=3, computed_at="2026-06-30T00:00Z")
+
+    def run():
+        changes = health_compute(AS_OF)
+        stored = list(
+            Account.objects.order_by("id").values_list(
+                "id", "health_score", "health_band", "health_measures", "temperature", "temperature_band"
+            )
+        )
+        snapshots = list(
+            HealthSnapshot.objects.order_by("account").values_list(
+                "account", "date", "health_score", "health_measures", "temperature", "temperature_measures"
+            )
+        )
+        return changes, stored, snapshots
+
+    changes, stored, snapshots = same_on_each_path(run)
+    assert len(snapshots) == 12
+    assert any(score is not None for _id, score, *_rest in stored)
+    assert changes

@@ -121,12 +121,11 @@ def test_bands_are_ordered_and_inclusive_at_green():
 
 
 def test_largest_remainder_rounds_the_biggest_remainders_up():
-    from fractions import Fraction
-
-    assert largest_remainder([Fraction(10, 3)] * 3, 10) == [4, 3, 3]
-    assert largest_remainder([Fraction(1, 2), Fraction(3, 4)], 1) == [0, 1]
+    assert largest_remainder([10 / 3] * 3, 10) == [4, 3, 3]
+    assert largest_remainder([0.5, 0.75], 1) == [0, 1]
+    assert largest_remainder([0.0, 2.0], 2) == [0, 2]
     with pytest.raises(ValueError):
-        largest_remainder([Fraction(1, 2)], 3)
+        largest_remainder([0.5], 3)
 
 
 # --- properties -------------------------------------------------------------------------------------
