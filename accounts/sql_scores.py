@@ -9,6 +9,8 @@ Both write the same rows (tests/accounts/test_health.py runs both on the same da
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +38,21 @@ ScoreRow = tuple[Any, ...]
 
 def _stored(row: ScoreRow) -> list[Any]:
     return [json.dumps(value) if i - 1 in _JSON else value for i, value in enumerate(row)]
+
+
+@contextmanager
+def scores_writer(*, as_of: date, now: datetime) -> Iterator[Callable[[list[ScoreRow]], None]]:
+    """A function that stores a batch of scores (`scores_store`); inside a transaction.
+
+    On PostgreSQL the batches are pipelined: each write is sent and runs on the server while the caller
+    prepares the next; errors are raised at the latest when the block ends.
+    """
+    if not postgresql_paths():
+        yield lambda rows: scores_store(rows, as_of=as_of, now=now)
+        return
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        yield lambda rows: scores_store(rows, as_of=as_of, now=now)
 
 
 def scores_store(rows: list[ScoreRow], *, as_of: date, now: datetime) -> None:

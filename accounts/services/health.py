@@ -34,13 +34,6 @@ class BandChange:
     new_band: str
 
 
-@dataclass(frozen=True, slots=True)
-class Computed:
-    account_id: int
-    health: Result
-    temperature: Result
-
-
 def _sources(cards: Cards) -> set[Source]:
     return {source for card in cards.values() for source in card.sources}
 
@@ -68,27 +61,21 @@ def health_compute(as_of: date, account_ids: list[int] | None = None) -> list[Ba
         accounts = accounts.filter(id__in=account_ids)
     rows = list(accounts.values_list("id", "stage", "contract_start", "renewal_date", "health_band"))
     values = sql_health.window_values(as_of, _sources(cards), None if account_ids is None else [r[0] for r in rows])
-    computed, changes = [], []
-    for account_id, stage, contract_start, renewal_date, old_band in rows:
-        stage = stage or stage_on(as_of, contract_start=contract_start, renewal_date=renewal_date, days=days)
-        health, temperature = _compute(cards, stage, values.get(account_id, {}))
-        computed.append(Computed(account_id, health, temperature))
-        if health.band != old_band:
-            changes.append(BandChange(account_id, old_band, health.band))
+    changes = []
     now = timezone.now()
-    for start in range(0, len(computed), _BATCH):
-        _store(computed[start : start + _BATCH], as_of, now)
+    # Batch by batch: on PostgreSQL a batch's write runs on the server while the next batch is scored.
+    with sql_scores.scores_writer(as_of=as_of, now=now) as store:
+        for start in range(0, len(rows), _BATCH):
+            batch = []
+            for account_id, stage, contract_start, renewal_date, old_band in rows[start : start + _BATCH]:
+                stage = stage or stage_on(as_of, contract_start=contract_start, renewal_date=renewal_date, days=days)
+                health, temperature = _compute(cards, stage, values.get(account_id, {}))
+                batch.append((account_id, *_columns(health), *_columns(temperature)))
+                if health.band != old_band:
+                    changes.append(BandChange(account_id, old_band, health.band))
+            store(batch)
     return changes
 
 
 def _columns(result: Result) -> tuple:
     return (result.score, result.band, result.measures)
-
-
-def _store(batch: list[Computed], as_of: date, now) -> None:
-    """Write a batch's scores on the accounts and upsert their snapshots of the day."""
-    sql_scores.scores_store(
-        [(c.account_id, *_columns(c.health), *_columns(c.temperature)) for c in batch],
-        as_of=as_of,
-        now=now,
-    )
