@@ -71,7 +71,7 @@ def scores_store(rows: list[ScoreRow], *, as_of: date, now: datetime) -> None:
         assign = ", ".join(f"{c} = n.{c}" for c in SCORE_COLUMNS)
         with server_bound_cursor() as cursor:
             cursor.execute(
-                f"WITH n AS (SELECT * FROM json_to_recordset(%s::json) AS n({record})),"
+                f"WITH n AS (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS n({record})),"
                 f" a AS (UPDATE {accounts} SET {assign}, health_computed_at = %s, updated_at = %s"
                 f"  FROM n WHERE {accounts}.id = n.id)"
                 f" INSERT INTO {snapshots} (account_id, date, {columns}, computed_at)"
