@@ -41,6 +41,14 @@ _LOOP_SETTINGS = {  # how the loop runs: rules, SLAs, root causes, note template
 _THEME_MAP = {
     f"feedback.{action}_{model}" for model in ("theme", "themeterm") for action in ("add", "change", "delete")
 }
+_SCORECARDS = {  # how health and temperature are computed, and the daily snapshots (accounts)
+    *(
+        f"accounts.{action}_{model}"
+        for model in ("scorecard", "scorecardmeasure")
+        for action in ("view", "add", "change", "delete")
+    ),
+    "accounts.view_healthsnapshot",
+}
 _ADVOCATES = {
     "closedloop.view_advocate",
     "closedloop.change_advocate",
@@ -52,7 +60,7 @@ _ADVOCATES = {
 
 ROLES: dict[str, frozenset[str]] = {
     STAFF: frozenset(_CASE_DESK | _INSIGHTS),
-    LEAD: frozenset(_CASE_DESK | _INSIGHTS | _LOOP_SETTINGS | _THEME_MAP | _ADVOCATES),
+    LEAD: frozenset(_CASE_DESK | _INSIGHTS | _LOOP_SETTINGS | _THEME_MAP | _ADVOCATES | _SCORECARDS),
     MARKETING: frozenset({"surveys.view_customer"} | _ADVOCATES),
 }
 

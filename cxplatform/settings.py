@@ -5,6 +5,7 @@ in-process, email goes to the console. Production differs only by environment.
 """
 
 import contextlib
+import dataclasses
 import os
 import re
 import secrets
@@ -17,6 +18,8 @@ from babel.numbers import is_currency
 from corsheaders.defaults import default_headers as cors_default_headers
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from accounts.stages import parse_stage_days
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -322,6 +325,15 @@ if CX_COMMENT_RETENTION_DAYS < 0:
 CX_METRICS_MIN_SAMPLE = env.int("CX_METRICS_MIN_SAMPLE", default=30)
 if CX_METRICS_MIN_SAMPLE < 1:
     raise ImproperlyConfigured("CX_METRICS_MIN_SAMPLE must be 1 or more.")
+# Accounts without a lifecycle stage of their own get one from their contract dates (accounts/stages.py):
+# renewal within `renewal` days of the renewal date, onboarding for the first `onboarding` days of the
+# contract, expansion from `expansion` days into it, adoption otherwise.
+try:
+    CX_STAGE_DAYS = dataclasses.asdict(
+        parse_stage_days(env.str("CX_STAGE_DAYS", default="onboarding=90,renewal=90,expansion=365"))
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f"CX_STAGE_DAYS: {error}") from error
 # Seconds a web process keeps a survey or touchpoint lookup before reading it again.
 CX_LOOKUP_CACHE_SECONDS = env.float("CX_LOOKUP_CACHE_SECONDS", default=10.0)
 # Largest JSON body the public response endpoint reads (a 5,000-character comment fits).
