@@ -87,8 +87,9 @@ class Migration(migrations.Migration):
                 },
             ),
             ],
-            database_operations=[migrations.RunPython(_signals_table_create, _signals_table_drop)],
         ),
+        # After the state has the model, so that the portable path can create it from that state.
+        migrations.RunPython(_signals_table_create, _signals_table_drop),
         migrations.CreateModel(
             name='HealthSnapshot',
             fields=[
