@@ -22,6 +22,7 @@ class AccountFacts:
     plan: str
     mrr: Decimal | None
     csm_id: int | None  # the account's CSM, when they are active staff (who can work a case)
+    csm_username: str
     facts: account_rules.Facts
 
 
@@ -77,14 +78,15 @@ def accounts_facts(*, account_ids: Sequence[int], today: date) -> list[AccountFa
 
 
 def _facts(account: Account, usage: dict, today: date) -> AccountFacts:
-    csm = account.csm
+    csm = _working_csm(account)
     return AccountFacts(
         account_id=account.pk,
         external_id=account.external_id,
         name=account.name,
         plan=account.plan,
         mrr=account.mrr,
-        csm_id=csm.pk if csm is not None and csm.is_active and csm.is_staff else None,
+        csm_id=csm.pk if csm is not None else None,
+        csm_username=csm.get_username() if csm is not None else "",
         facts=account_rules.Facts(
             band=account.health_band,
             band_before=account.band_before or "",
@@ -111,8 +113,15 @@ def accounts_by_external_id(external_ids: Sequence[str]) -> dict[str, AccountFac
             name=account.name,
             plan=account.plan,
             mrr=account.mrr,
-            csm_id=account.csm_id if account.csm and account.csm.is_active and account.csm.is_staff else None,
+            csm_id=csm.pk if (csm := _working_csm(account)) is not None else None,
+            csm_username=csm.get_username() if csm is not None else "",
             facts=account_rules.Facts(band=account.health_band, band_before="", mrr=account.mrr),
         )
         for account in found
     }
+
+
+def _working_csm(account: Account):
+    """The account's CSM if they can work a case (active staff, as case owners must be), else None."""
+    csm = account.csm
+    return csm if csm is not None and csm.is_active and csm.is_staff else None

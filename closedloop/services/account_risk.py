@@ -53,17 +53,44 @@ def _apply(ids: list[int], *, now: datetime, today, risk_rules: dict[str, accoun
     accounts = account_selectors.accounts_facts(account_ids=ids, today=today)
     cases = locks.account_risk_cases(ids)
     context = _Context(now=now, hours=sla_hours(), team=Team.objects.filter(is_default=True).first())
+    new: list[tuple[AccountFacts, account_rules.Risk]] = []
     for account in accounts:
         holding = {risk.reason: risk for risk in account_rules.risks(account.facts, risk_rules)}
         for reason in account_rules.FROM_FACTS:
             case, risk = cases.get((reason, account.account_id)), holding.get(reason)
-            if risk is not None:
+            if risk is not None and case is None:
+                new.append((account, risk))
+            elif risk is not None:
                 counts[_case_for(account, risk, case, context, event=False)[0]] += 1
             elif case is not None and case.risk_cleared_at is None:
                 case.risk_cleared_at = now
                 case.save(update_fields=["risk_cleared_at", "updated_at"])
                 counts["cleared"] += 1
+    counts.update(_open_many(new, context))
     return counts
+
+
+def _open_many(new: list[tuple[AccountFacts, account_rules.Risk]], context: "_Context") -> Counter[str]:
+    """Open these cases at once, with their log; one by one when another transaction opened one of them first."""
+    if not new:
+        return Counter()
+    cases = [_new_case(account, risk, context) for account, risk in new]
+    try:
+        with transaction.atomic():  # a savepoint: the same risk may be opened by another transaction meanwhile
+            Case.objects.bulk_create(cases)
+    except IntegrityError:
+        return Counter(_case_for(account, risk, None, context, event=False)[0] for account, risk in new)
+    entries = []
+    for case, (account, risk) in zip(cases, new, strict=True):
+        opened = Entry("risk_opened", {"reason": case.reason, "priority": case.priority, "facts": _facts(risk)})
+        entries.append((case, CaseActivity.Kind.OPENED, opened))
+        if account.csm_id is not None:
+            entries.append((case, CaseActivity.Kind.ASSIGNED, Entry("assigned_csm", {"owner": account.csm_username})))
+    CaseActivity.objects.bulk_create(
+        CaseActivity(case=case, kind=kind, message=entry.english(), code=entry.code, params=entry.params)
+        for case, kind, entry in entries
+    )
+    return Counter(opened=len(cases))
 
 
 def account_risks_from_detractors(*, detractors: Sequence[tuple[AnalysedFeedback, int]]) -> int:
@@ -136,8 +163,21 @@ def _case_for(
 
 def _open(account: AccountFacts, risk: account_rules.Risk, context: _Context) -> Case | None:
     """A new at-risk case; None when another transaction opened it first."""
+    case = _new_case(account, risk, context)
+    try:
+        with transaction.atomic():  # a savepoint: the same risk may be opened by another transaction meanwhile
+            case.save(force_insert=True)
+    except IntegrityError:
+        return None
+    params = {"reason": case.reason, "priority": case.priority, "facts": _facts(risk)}
+    activity_log(case, None, CaseActivity.Kind.OPENED, Entry("risk_opened", params))
+    _log_owner(case)
+    return case
+
+
+def _new_case(account: AccountFacts, risk: account_rules.Risk, context: "_Context") -> Case:
     now = context.now
-    case = Case(
+    return Case(
         source=risk.reason,
         source_id=account.account_id,
         account_id=account.account_id,
@@ -152,15 +192,6 @@ def _open(account: AccountFacts, risk: account_rules.Risk, context: _Context) ->
         due_at=rules.due_at(now, risk.priority, context.hours),
         **_snapshot(account),
     )
-    try:
-        with transaction.atomic():  # a savepoint: the same risk may be opened by another transaction meanwhile
-            case.save(force_insert=True)
-    except IntegrityError:
-        return None
-    params = {"reason": case.reason, "priority": case.priority, "facts": _facts(risk)}
-    activity_log(case, None, CaseActivity.Kind.OPENED, Entry("risk_opened", params))
-    _log_owner(case)
-    return case
 
 
 def _reopen(case: Case, account: AccountFacts, risk: account_rules.Risk, context: _Context) -> None:

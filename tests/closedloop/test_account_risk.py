@@ -270,3 +270,18 @@ def test_advocates_of_green_accounts_are_suggested(admin_client):
     page = admin_client.get("/admin/closedloop/advocate/", {"account_health": "green"})
     assert page.status_code == 200
     assert list(page.context["cl"].result_list) == [suggested]
+
+
+def test_a_case_another_run_opened_meanwhile_is_not_opened_twice(csm, now, monkeypatch):
+    from closedloop import locks
+
+    acme = account(csm, now=now)
+    services.account_risks_apply([acme.pk], now=now)
+    # As if another run opened it after this one looked: the batch insert conflicts, and each case is then
+    # taken alone, found, and left as it is.
+    real, calls = locks.account_risk_cases, []
+    monkeypatch.setattr(locks, "account_risk_cases", lambda ids: real(ids) if calls.append(1) or len(calls) > 1 else {})
+
+    counts = services.account_risks_apply([acme.pk], now=now)
+
+    assert (counts["opened"], counts["held"], Case.objects.count()) == (0, 1, 1)
