@@ -162,6 +162,12 @@ class CaseAdmin(admin.ModelAdmin):
     )
     editable_fields = frozenset(CaseForm.Meta.fields) | frozenset(CaseForm.declared_fields)
 
+    def get_fieldsets(self, request, obj=None):
+        """An account at risk has no answer: its account (name, plan, MRR, external id) comes first instead."""
+        if obj is None or not obj.is_account_risk:
+            return self.fieldsets
+        return ((_("The account at risk"), {"fields": ("customer_shown",)}), *self.fieldsets[1:])
+
     def get_readonly_fields(self, request, obj=None):
         """Everything but what staff work with: the snapshot is what the customer said, as it was."""
         return [field for field in flatten_fieldsets(self.fieldsets) if field not in self.editable_fields]

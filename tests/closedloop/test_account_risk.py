@@ -244,7 +244,10 @@ def test_the_desk_shows_the_account_and_the_reason(admin_client, csm, now):
     assert "Acme 华东" in text
     detail = admin_client.get(f"/admin/closedloop/case/{case.pk}/change/")
     assert detail.status_code == 200
-    assert "Account at risk: health fell to red" in detail.content.decode()
+    shown = detail.content.decode()
+    assert "Account at risk: health fell to red" in shown
+    assert "The account at risk" in shown
+    assert "What the customer said" not in shown
 
 
 def test_the_risk_rules_admin_lists_and_checks_thresholds(admin_client):
