@@ -6,8 +6,10 @@ in the request's. The English rendering is stored too (CaseActivity.message): wh
 before codes existed keep, what a note's text is, and what a reader of the raw row sees.
 
 Parameters are JSON values; those named below are rendered for the reader: `reason` and the
-statuses by their labels, `cause` ({"key", "en", "zh"}) by its name in the reader's language (in
-traditional forms for zh-Hant), `due` (an ISO moment) in the current time zone, `kind` in capitals.
+statuses by their labels, `band` and `key` (an account's band, a usage signal) by their names,
+`facts` (a nested {"code", "params"}) as its own entry, `cause` ({"key", "en", "zh"}) by its name
+in the reader's language (in traditional forms for zh-Hant), `due` (an ISO moment) in the current
+time zone, `kind` in capitals.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from datetime import datetime
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from common.chinese import in_script
 
@@ -44,6 +46,23 @@ TEXTS = {
     "note_sent": _("Note sent to %(email)s: %(subject)s"),
     "note_not_sent": _("Note to the customer not sent: %(error)s"),
     "escalation_not_sent": _("Escalation email to the team lead not sent: %(error)s"),
+    # Accounts at risk (closedloop.services.account_risk); `facts` is one of the fact_* entries below.
+    "risk_opened": _("Opened: %(reason)s, P%(priority)s. %(facts)s"),
+    "risk_reopened": _("Reopened (%(before)s): %(reason)s again, P%(priority)s, due %(due)s. %(facts)s"),
+    "risk_again": _("Again: %(facts)s"),
+    "assigned_csm": _("Assigned to %(owner)s, the account's CSM."),
+    "fact_risk_red": _("Health %(score)s, red (was %(band)s)."),
+    "fact_risk_usage": _("%(key)s down %(percent)s%% over 30 days: %(before)s → %(after)s a day on average."),
+    "fact_risk_payment": _("Payment overdue %(days)s days."),
+    "fact_risk_renewal": _("Renewal on %(date)s, in %(days)s days; health is %(band)s."),
+    "fact_risk_detractor": _("A detractor answer (NPS %(score)s), case #%(case)s; the account's MRR is %(mrr)s."),
+}
+
+# The names of an account's bands and usage signals, as the at-risk entries show them.
+BANDS = {"red": _("red"), "yellow": _("yellow"), "green": _("green"), "none": _("no score")}
+SIGNALS = {
+    "active_users": pgettext_lazy("usage signal", "Active users"),
+    "logins": pgettext_lazy("usage signal", "Logins"),
 }
 
 SENTIMENTS = {"pos": _("positive"), "neu": _("neutral"), "neg": _("negative"), "": "—"}
@@ -81,6 +100,12 @@ def render(code: str, params: dict, message: str) -> str:
 def _shown(name: str, value):
     from closedloop.models import Case
 
+    if name == "facts" and isinstance(value, dict):  # a nested entry: the facts behind an at-risk case
+        return render(str(value.get("code", "")), dict(value.get("params") or {}), "")
+    if name == "band" and value in BANDS:
+        return BANDS[value]
+    if name == "key" and value in SIGNALS:
+        return SIGNALS[value]
     if name == "reason" and value in Case.Reason.values:
         return Case.Reason(value).label
     if name in ("before", "after") and value in Case.Status.values:

@@ -12,6 +12,7 @@ from django.db.models import CharField, Count, DecimalField, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 
+from accounts.models import Account
 from closedloop import rules
 from closedloop.models import Advocate, AdvocateOptOut, Referral
 
@@ -126,6 +127,14 @@ def advocates_left_out(*, ids) -> dict[str, int]:
         inactive=Count("id", filter=Q(status=Advocate.Status.INACTIVE) & ~Q(opted_out)),
     )
     return {reason: count for reason, count in counts.items() if count}
+
+
+def advocates_of_accounts_in_band(advocates: QuerySet[Advocate], band: str) -> QuerySet[Advocate]:
+    """The advocates whose account (their snapshot's account, by external id) is in this health band now.
+
+    Green: the advocates suggested to marketing, consenting promoters of healthy accounts.
+    """
+    return advocates.filter(customer_account__in=Account.objects.filter(health_band=band).values("external_id"))
 
 
 def advocate_list() -> QuerySet[Advocate]:

@@ -1,4 +1,4 @@
-"""What the closed loop ships with: the root-cause taxonomy, SLAs, the default case rule and team, note templates.
+"""What the closed loop ships with: root causes, SLAs, the default case rule and team, notes, account risk rules.
 
 Applied by closedloop's migration 0002 (and put back by the tests after a flush). Only what is
 missing is created: an entry staff changed or deleted in the admin is not brought back by a
@@ -39,6 +39,17 @@ NOTES = {
 }
 
 
+def account_risk_rules_apply(apps) -> None:
+    """Create the account risk rules that are missing, as closedloop.account_rules ships them."""
+    from closedloop.account_rules import DEFAULT_RULES
+
+    AccountRiskRule = apps.get_model("closedloop", "AccountRiskRule")
+    for reason, rule in DEFAULT_RULES.items():
+        AccountRiskRule.objects.get_or_create(
+            reason=reason, defaults={"enabled": rule.enabled, "threshold": rule.threshold, "priority": rule.priority}
+        )
+
+
 def defaults_apply(apps) -> None:
     """Create what is missing of the shipped defaults (`apps`: a migration's historical registry, or the live one)."""
     Group = apps.get_model("auth", "Group")
@@ -57,3 +68,5 @@ def defaults_apply(apps) -> None:
     NoteTemplate = apps.get_model("closedloop", "NoteTemplate")
     for language, (subject, body) in NOTES.items():
         NoteTemplate.objects.get_or_create(language=language, defaults={"subject": subject, "body": body})
+    if "accountriskrule" in {model._meta.model_name for model in apps.get_app_config("closedloop").get_models()}:
+        account_risk_rules_apply(apps)  # not yet at migration 0002

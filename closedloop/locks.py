@@ -127,6 +127,20 @@ def cases_in_order(cases: QuerySet[Case]) -> list[int]:
     return list(cases.select_for_update(of=("self",)).order_by(*CASE_ORDER).values_list("id", flat=True))
 
 
+def account_risk_cases(account_ids: Iterable[int]) -> dict[tuple[str, int], Case]:
+    """Lock and return the at-risk cases of these accounts, by (reason, account id), in id order.
+
+    They have no customer: they come last in the case order. May already hold: surveys' rows,
+    feedback items, teams, and cases of customers (a batch of answers opens a detractor's case
+    first); no advocate.
+    """
+    ids = sorted(set(account_ids))
+    if not ids:
+        return {}
+    found = Case.objects.select_for_update().filter(source__in=Case.RISK_REASONS, source_id__any_of=ids).order_by("id")
+    return {(case.source, case.source_id): case for case in found}
+
+
 def case_sort_key(customer_id: int | None, case_id: int = 0) -> tuple:
     """Where a case (or a customer's cases) comes in the case order, for work done in Python."""
     return (customer_id is None, customer_id or 0, case_id)

@@ -26,6 +26,7 @@ from closedloop.advocate_selectors import advocate_list as advocate_list
 from closedloop.advocate_selectors import advocates_export_queryset as advocates_export_queryset
 from closedloop.advocate_selectors import advocates_exportable as advocates_exportable
 from closedloop.advocate_selectors import advocates_left_out as advocates_left_out
+from closedloop.advocate_selectors import advocates_of_accounts_in_band as advocates_of_accounts_in_band
 from closedloop.advocate_selectors import referral_figures as referral_figures
 from closedloop.models import Case, CaseActivity
 from closedloop.sql import ROW_ESTIMATE_SQL, Percentile, loose_index_scan_sql

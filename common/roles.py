@@ -23,6 +23,7 @@ _CASE_DESK = {  # triage: read every answer's context, work the cases
     "closedloop.view_teamtouchpoint",
     "closedloop.view_slapolicy",
     "closedloop.view_caserule",
+    "closedloop.view_accountriskrule",
     "closedloop.view_notetemplate",
     "feedback.view_feedbackitem",
     "feedback.view_sentimentcorrection",
@@ -35,7 +36,7 @@ _CASE_DESK = {  # triage: read every answer's context, work the cases
 _INSIGHTS = {"insights.view_insights", "feedback.view_theme", "feedback.view_themeterm"}
 _LOOP_SETTINGS = {  # how the loop runs: rules, SLAs, root causes, note templates, teams
     f"closedloop.{action}_{model}"
-    for model in ("caserule", "slapolicy", "rootcause", "notetemplate", "team", "teamtouchpoint")
+    for model in ("caserule", "accountriskrule", "slapolicy", "rootcause", "notetemplate", "team", "teamtouchpoint")
     for action in ("add", "change", "delete")
 }
 _THEME_MAP = {

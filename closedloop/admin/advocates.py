@@ -61,6 +61,25 @@ class SnapshotValuesFilter(admin.AllValuesFieldListFilter):
         self.lookup_choices = selectors.distinct_values(model, field.name)
 
 
+class AccountHealthFilter(admin.SimpleListFilter):
+    """The health of the advocate's account now: green ones are suggested to marketing first."""
+
+    title = _("account health")
+    parameter_name = "account_health"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("green", _("Suggested: green accounts")),
+            ("yellow", _("Yellow accounts")),
+            ("red", _("Red accounts")),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() in ("green", "yellow", "red"):
+            return selectors.advocates_of_accounts_in_band(queryset, self.value())
+        return queryset
+
+
 class ReferralInline(ReadOnlyInline):
     """What the advocate's code brought, newest first."""
 
@@ -87,6 +106,7 @@ class AdvocateAdmin(admin.ModelAdmin):
     list_display_links = ("code",)
     list_filter = (
         "status",
+        AccountHealthFilter,
         ("touchpoint_key", SnapshotValuesFilter),
         ("customer_plan", SnapshotValuesFilter),
         ("language", SnapshotValuesFilter),

@@ -79,7 +79,16 @@ class CaseAdmin(admin.ModelAdmin):
         "sentiment_shown",
         "excerpt",
     )
-    list_filter = (StatusFilter, "priority", SlaFilter, OwnerFilter, TouchpointFilter, "root_cause", LanguageFilter)
+    list_filter = (
+        StatusFilter,
+        "priority",
+        SlaFilter,
+        OwnerFilter,
+        "reason",
+        TouchpointFilter,
+        "root_cause",
+        LanguageFilter,
+    )
     search_fields = ("customer_external_id", "customer_name", "customer_email", "comment")
     list_select_related = ("owner", "root_cause", "team")
     list_per_page = 50
@@ -110,6 +119,7 @@ class CaseAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "reason",
+                    "account",
                     "team",
                     "opened_at",
                     "due_at",
@@ -151,6 +161,12 @@ class CaseAdmin(admin.ModelAdmin):
         (_("The customer's other cases"), {"fields": ("other_cases",)}),
     )
     editable_fields = frozenset(CaseForm.Meta.fields) | frozenset(CaseForm.declared_fields)
+
+    def get_fieldsets(self, request, obj=None):
+        """An account at risk has no answer: its account (name, plan, MRR, external id) comes first instead."""
+        if obj is None or not obj.is_account_risk:
+            return self.fieldsets
+        return ((_("The account at risk"), {"fields": ("customer_shown",)}), *self.fieldsets[1:])
 
     def get_readonly_fields(self, request, obj=None):
         """Everything but what staff work with: the snapshot is what the customer said, as it was."""
@@ -236,6 +252,8 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("customer"), ordering="customer_external_id")
     def customer(self, case: Case) -> str:
+        if case.is_account_risk:  # an account, not a customer: its external id and name
+            return format_html("{}<br>{}", case.customer_account, case.customer_name)
         return format_html("{}<br>{}", case.customer_external_id or "—", case.customer_name)
 
     @admin.display(description=_("customer"))
@@ -260,10 +278,14 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("score"), ordering="score")
     def score_shown(self, case: Case) -> str:
+        if not case.survey_kind:  # an account at risk: no answer, no score
+            return "—"
         return f"{case.survey_kind.upper()} {'—' if case.score is None else case.score}"
 
     @admin.display(description=_("comment"))
     def excerpt(self, case: Case) -> str:
+        if case.is_account_risk:  # no comment: what the case is about
+            return str(case.get_reason_display())
         return case.comment if len(case.comment) <= 60 else case.comment[:59] + "…"
 
     @admin.display(description=_("sentiment"), ordering="polarity")

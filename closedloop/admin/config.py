@@ -1,10 +1,11 @@
-"""What leads configure: teams and their touchpoints, case rules, SLAs, root causes and note templates."""
+"""What leads configure: teams and their touchpoints, case and account risk rules, SLAs, root causes, notes."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from closedloop.admin.forms import active_staff
 from closedloop.models import (
+    AccountRiskRule,
     CaseRule,
     NoteTemplate,
     RootCause,
@@ -52,6 +53,23 @@ class CaseRuleAdmin(admin.ModelAdmin):
         "high_value",
     )
     list_filter = ("enabled",)
+
+
+@admin.register(AccountRiskRule)
+class AccountRiskRuleAdmin(admin.ModelAdmin):
+    """One rule per reason an account is at risk, shipped with the product: leads tune them, never add or delete."""
+
+    list_display = ("reason", "enabled", "threshold", "priority")
+    list_editable = ("enabled", "threshold", "priority")
+    list_filter = ("enabled",)
+    fields = ("reason", "enabled", "threshold", "priority")
+    readonly_fields = ("reason",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SlaPolicy)

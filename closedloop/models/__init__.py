@@ -5,9 +5,19 @@ Import them from here (`from closedloop.models import Case`); the modules are ho
 
 from closedloop.models.advocates import Advocate, AdvocateExport, AdvocateOptOut, Referral
 from closedloop.models.cases import Case, CaseActivity, CaseTrigger
-from closedloop.models.config import CaseRule, NoteTemplate, Priority, RootCause, SlaPolicy, Team, TeamTouchpoint
+from closedloop.models.config import (
+    AccountRiskRule,
+    CaseRule,
+    NoteTemplate,
+    Priority,
+    RootCause,
+    SlaPolicy,
+    Team,
+    TeamTouchpoint,
+)
 
 __all__ = [
+    "AccountRiskRule",
     "Advocate",
     "AdvocateExport",
     "AdvocateOptOut",

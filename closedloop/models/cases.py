@@ -11,7 +11,11 @@ from common.models import CustomerSnapshotModel
 
 
 class Case(CustomerSnapshotModel):
-    """A follow-up owed to one customer, opened by an answer, with a snapshot of it as it was."""
+    """A follow-up owed to one customer, opened by an answer, with a snapshot of it as it was.
+
+    Or an account at risk (`account` set, a RISK_* reason): the snapshot is then the account's
+    (name, plan, MRR as the value, external id as the account), with no customer and no answer.
+    """
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -25,6 +29,12 @@ class Case(CustomerSnapshotModel):
         HIGH_EFFORT = "high_effort", _("High effort (CES)")
         DISSATISFIED = "dissatisfied", _("Dissatisfied (CSAT)")
         NEGATIVE_PASSIVE = "negative_passive", _("Passive with a negative comment")
+        # An account at risk (closedloop.account_rules): opened by the account's facts, not by one answer.
+        RISK_RED = "risk_red", _("Account at risk: health fell to red")
+        RISK_USAGE = "risk_usage", _("Account at risk: usage fell")
+        RISK_PAYMENT = "risk_payment", _("Account at risk: payment overdue")
+        RISK_RENEWAL = "risk_renewal", _("Account at risk: renewal near, health not green")
+        RISK_DETRACTOR = "risk_detractor", _("Account at risk: a detractor from a valuable account")
 
     class Sla(models.TextChoices):
         ON_TRACK = "on_track", _("On track")
@@ -34,10 +44,23 @@ class Case(CustomerSnapshotModel):
         MISSED = "missed", _("Missed")
 
     OPEN_STATUSES = (Status.NEW, Status.ASSIGNED, Status.CONTACTED)
+    RISK_REASONS = (Reason.RISK_RED, Reason.RISK_USAGE, Reason.RISK_PAYMENT, Reason.RISK_RENEWAL, Reason.RISK_DETRACTOR)
 
-    # The answer that opened the case (answers attached later are its triggers too).
+    # The answer that opened the case (answers attached later are its triggers too). An account-at-risk
+    # case has its reason as source and the account's id as source id: one case per account and reason, ever
+    # (closedloop.services.account_risk reopens it rather than opening another).
     source = models.CharField(_("source"), max_length=16)
     source_id = models.BigIntegerField(_("source id"))
+    account = models.ForeignKey(
+        "accounts.Account",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("account"),
+    )
+    # An account-at-risk case: when its condition was last seen not holding (it may then come back and reopen it).
+    risk_cleared_at = models.DateTimeField(_("risk cleared at"), null=True, blank=True)
     feedback_id = models.BigIntegerField(_("feedback item"), null=True, blank=True)
     # Snapshot of the answer and its customer, as they were.
     survey_id = models.BigIntegerField(_("survey id"), null=True, blank=True)
@@ -112,6 +135,10 @@ class Case(CustomerSnapshotModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_account_risk(self) -> bool:
+        return self.reason in self.RISK_REASONS
 
 
 class CaseTrigger(models.Model):

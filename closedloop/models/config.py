@@ -1,6 +1,7 @@
 """What leads configure: teams and the touchpoints they own, when answers open cases, SLAs, root causes, notes."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,58 @@ class CaseRule(models.Model):
 
     def __str__(self) -> str:
         return f"Survey {self.survey_id}" if self.survey_id else str(_("Defaults"))
+
+
+THRESHOLD_ERRORS = {
+    "required": _("This rule needs a threshold."),
+    "negative": _("The threshold cannot be negative."),
+    "percent": _("A fall in usage is a percentage above 0 and at most 100."),
+}
+
+
+class AccountRiskRule(models.Model):
+    """When an account's facts open an at-risk case: one rule per reason, shipped enabled (closedloop.account_rules).
+
+    The threshold's unit depends on the reason: a percentage for usage, days for payment and renewal,
+    an MRR for a detractor's account; a fall to red has none.
+    """
+
+    class Reason(models.TextChoices):
+        RED = "risk_red", _("Health fell to red")
+        USAGE = "risk_usage", _("Usage down in 30 days (%)")
+        PAYMENT = "risk_payment", _("Payment overdue (days)")
+        RENEWAL = "risk_renewal", _("Renewal within (days), health not green")
+        DETRACTOR = "risk_detractor", _("Detractor from an account with MRR from")
+
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, unique=True)
+    enabled = models.BooleanField(_("open cases"), default=True)
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Usage: the fall in percent (30); payment: days overdue (30); renewal: days before it (90); "
+            "detractor: the account's MRR from which a detractor opens a case. Empty for a fall to red."
+        ),
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.P2)
+
+    class Meta:
+        verbose_name = _("account risk rule")
+        verbose_name_plural = _("account risk rules")
+        ordering = ("reason",)
+
+    def __str__(self) -> str:
+        return str(self.get_reason_display())
+
+    def clean(self) -> None:
+        from closedloop.account_rules import threshold_error
+
+        error = threshold_error(self.reason, None if self.threshold is None else float(self.threshold))
+        if error:
+            raise ValidationError({"threshold": THRESHOLD_ERRORS[error]})
 
 
 class SlaPolicy(models.Model):

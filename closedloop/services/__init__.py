@@ -1,6 +1,7 @@
 """Writing in the closed loop, by concept; import the services from here (`from closedloop import services`).
 
 - `opening`: analysed answers open cases or join the customer's open case;
+- `account_risk`: accounts' facts (and detractors of valuable accounts) open or reopen at-risk cases;
 - `assignment`: round robin as cases open, and assigning many at once;
 - `changes`: staff change a case (owner, priority, root cause, resolution, status) and add notes;
 - `sla`: the SLA sweep and escalation;
@@ -16,6 +17,7 @@ Their row locks are taken through `closedloop.locks`, in the one order it docume
 from collections.abc import Sequence
 
 from closedloop.contracts import AnalysedFeedback
+from closedloop.services.account_risk import account_risks_apply, account_risks_from_detractors
 from closedloop.services.advocates import (
     AdvocateRefused,
     AdvocatesMoved,
@@ -54,6 +56,8 @@ __all__ = [
     "AdvocatesMoved",
     "CaseChange",
     "CaseChangeRefused",
+    "account_risks_apply",
+    "account_risks_from_detractors",
     "advocate_visit",
     "advocates_forget_consent",
     "advocates_forget_customers",
@@ -86,11 +90,13 @@ __all__ = [
 def feedback_analysed(*, items: Sequence[AnalysedFeedback]) -> None:
     """Take answers whose comment was just analysed (or that had none), in the caller's transaction.
 
-    Unhappy answers open or join cases; consented promoters become advocates, and a later
-    detractor answer retires them. Both are idempotent: an answer seen again changes nothing new.
-    Cases first, then advocates: the order in which `closedloop.locks` has them locked.
+    Unhappy answers open or join cases; a detractor from a valuable account opens (or reopens) its
+    account's at-risk case; consented promoters become advocates, and a later detractor answer
+    retires them. All are idempotent: an answer seen again changes nothing new. The customers'
+    cases, then the accounts' (no customer: last), then advocates: the order of `closedloop.locks`.
     """
     if not items:
         return
-    cases_from_answers(items=items)
+    detractors = cases_from_answers(items=items)
+    account_risks_from_detractors(detractors=detractors)
     advocates_from_answers(items=items)

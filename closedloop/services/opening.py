@@ -19,15 +19,19 @@ from closedloop.services.sla import sla_hours
 from common.snapshot import snapshot_values
 
 
-def cases_from_answers(*, items: Sequence[AnalysedFeedback]) -> None:
-    """Open or attach the cases these answers call for, in the caller's transaction.
+def cases_from_answers(*, items: Sequence[AnalysedFeedback]) -> list[tuple[AnalysedFeedback, int]]:
+    """Open or attach the cases these answers call for, in the caller's transaction; return the NPS detractors.
+
+    The detractors are the answers that opened or joined a case as detractors in this call (an
+    answer seen before is not one again), each with its case's id: their accounts may be at risk
+    (services.account_risk).
 
     Each answer belongs to at most one case: one that it opened, or the customer's open case it
     was attached to. An answer seen again (a redelivered task, a re-analysis) only refreshes the
     sentiment its case shows; it never opens a second case.
     """
     if not items:
-        return
+        return []
     thresholds = _thresholds_by_survey({item.survey_id for item in items})
     seen = set(
         CaseTrigger.objects.filter(source_id__any_of=[item.source_id for item in items]).values_list(
@@ -50,6 +54,7 @@ def cases_from_answers(*, items: Sequence[AnalysedFeedback]) -> None:
             customer_id__any_of=customers, resurvey_sent_at__isnull=False, recovery_score__isnull=True
         ).values_list("customer_id", flat=True)
     )
+    detractors = []
     # customer by customer, as the cases are locked (each customer's answers in the order given)
     for index in sorted(range(len(items)), key=lambda index: locks.case_sort_key(items[index].customer_id)):
         item = items[index]
@@ -60,7 +65,10 @@ def cases_from_answers(*, items: Sequence[AnalysedFeedback]) -> None:
             _record_recovery(item)
         if index in decisions:
             team = teams[item.touchpoint_key]
-            _open_or_attach(item, decisions[index], locked[team.pk] if team is not None else None)
+            case = _open_or_attach(item, decisions[index], locked[team.pk] if team is not None else None)
+            if decisions[index].reason == Case.Reason.DETRACTOR:
+                detractors.append((item, case.pk))
+    return detractors
 
 
 def case_open_or_attach(*, item: AnalysedFeedback, decision: rules.Decision) -> Case:

@@ -52,6 +52,7 @@ ADMIN = {
     "authtoken.tokenproxy": {"superuser"},
     "closedloop.case": CASE_DESK,
     "closedloop.caserule": CASE_DESK,
+    "closedloop.accountriskrule": CASE_DESK,
     "closedloop.notetemplate": CASE_DESK,
     "closedloop.rootcause": CASE_DESK,
     "closedloop.slapolicy": CASE_DESK,
