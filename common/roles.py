@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 STAFF = "CX staff"
 LEAD = "CX lead"
 MARKETING = "Marketing"
+CSM = "Customer success"
 
 _CASE_DESK = {  # triage: read every answer's context, work the cases
     "closedloop.view_case",
@@ -59,10 +60,20 @@ _ADVOCATES = {
     "closedloop.view_advocateexport",
 }
 
+_PORTFOLIO = {  # the accounts a CSM looks after: their health, history and at-risk cases
+    "accounts.view_account",
+    "accounts.change_account",
+    "accounts.view_accountsignal",
+    "accounts.view_healthsnapshot",
+    "accounts.view_scorecard",
+    "accounts.view_scorecardmeasure",
+}
+
 ROLES: dict[str, frozenset[str]] = {
     STAFF: frozenset(_CASE_DESK | _INSIGHTS),
-    LEAD: frozenset(_CASE_DESK | _INSIGHTS | _LOOP_SETTINGS | _THEME_MAP | _ADVOCATES | _SCORECARDS),
+    LEAD: frozenset(_CASE_DESK | _INSIGHTS | _LOOP_SETTINGS | _THEME_MAP | _ADVOCATES | _SCORECARDS | _PORTFOLIO),
     MARKETING: frozenset({"surveys.view_customer"} | _ADVOCATES),
+    CSM: frozenset(_CASE_DESK | _INSIGHTS | _PORTFOLIO),
 }
 
 

@@ -225,6 +225,7 @@ CELERY_BEAT_SCHEDULE = {
     "score-rollups-fold": {"task": "surveys.tasks.score_rollups_fold", "schedule": 60.0},
     "comments-purge": {"task": "surveys.tasks.comments_purge", "schedule": 3600.0},
     "cases-resurvey-due": {"task": "surveys.tasks.case_resurveys_send", "schedule": 300.0},
+    "health-refresh-due": {"task": "portfolio.tasks.health_refresh_due", "schedule": 3600.0},
 }
 
 # --- Text analysis (feedback/analysis) -------------------------------------------------------

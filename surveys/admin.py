@@ -47,6 +47,8 @@ class CustomerAdmin(admin.ModelAdmin):
     list_display = ("external_id", "name", "email", "account", "plan", "value", "locale", "consent_to_contact")
     list_filter = ("locale", "plan", "consent_to_contact", ("unsubscribed_at", admin.EmptyFieldListFilter))
     search_fields = ("external_id", "name", "email", "account__external_id", "account__name")
+    raw_id_fields = ("account",)  # by its external id: a select of every account would not scale
+    list_select_related = ("account",)
     readonly_fields = ("created_at", "updated_at")
     inlines = (TouchpointEventInline,)
 

@@ -1,4 +1,5 @@
-"""The desk reads the account risk rules and leads edit them (common.roles): the roles applied again, which only adds."""
+"""Accounts in the roles (common.roles): customer success managers get a role, the desk reads the account risk
+rules, leads edit them and the scorecards. The roles applied again, which only adds."""
 
 from django.db import migrations
 
@@ -13,6 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("insights", "0004_roles_correct_sentiment"),
         ("closedloop", "0017_account_risk"),
+        ("accounts", "0003_scorecard_roles"),
     ]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

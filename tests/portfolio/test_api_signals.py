@@ -76,7 +76,7 @@ def test_nothing_is_enqueued_before_commit(pusher, acme, django_capture_on_commi
 def test_the_refresh_task_calls_the_refresh_service():
     from portfolio import tasks
 
-    with mock.patch("portfolio.tasks.accounts_refresh") as refresh:
+    with mock.patch("portfolio.services.refresh.accounts_refresh") as refresh:
         tasks.health_refresh_accounts.delay([3, 1])
     refresh.assert_called_once_with([3, 1])
 
