@@ -87,8 +87,8 @@ class Migration(migrations.Migration):
                 },
             ),
             ],
-            database_operations=[migrations.RunPython(_signals_table_create, _signals_table_drop)],
         ),
+        migrations.RunPython(_signals_table_create, _signals_table_drop),
         migrations.CreateModel(
             name='HealthSnapshot',
             fields=[
