@@ -123,6 +123,7 @@ def health_trend(account: Account, today: date) -> tuple[charts.TrendChart, list
         ],
         floor=0,
         ceiling=100,
+        width=600,
         height=220,
         whole_range=True,
     )
@@ -168,7 +169,7 @@ def timeline(account: Account) -> list[TimelineEntry]:
                         "reason": event.reason,
                         "status": event.status,
                     },
-                    text=event.comment,
+                    text="" if event.from_answer else event.comment,  # an answer's comment is on the answer
                     sentiment="",
                     sentiment_class="",
                     case_id=event.case_id,

@@ -16,19 +16,54 @@ TREND_DAYS = 180
 USAGE_DAYS = 90
 TIMELINE_LIMIT = 60
 
-# Red first, then yellow, then green, then accounts not scored yet.
-BAND_RANK = models.Case(
-    When(health_band=Band.RED, then=Value(0)),
-    When(health_band=Band.YELLOW, then=Value(1)),
-    When(health_band=Band.GREEN, then=Value(2)),
-    default=Value(3),
-    output_field=models.IntegerField(),
-)
+BANDS_IN_ORDER = (Band.RED, Band.YELLOW, Band.GREEN)  # then the accounts not scored yet
+
+
+class BandRank(models.Case):
+    """The portfolio's first sort key: red 0, yellow 1, green 2, not scored 3 (portfolio_slice reads it by index)."""
+
+    def __init__(self):
+        whens = [When(health_band=band, then=Value(rank)) for rank, band in enumerate(BANDS_IN_ORDER)]
+        super().__init__(*whens, default=Value(len(BANDS_IN_ORDER)), output_field=models.IntegerField())
+
+
+WITHIN_BAND = (F("renewal_date").asc(nulls_last=True), "external_id")
 
 
 def portfolio_order() -> list:
     """The portfolio's default order: red first, then yellow, green, unscored; within each, the soonest renewal."""
-    return [BAND_RANK.asc(), F("renewal_date").asc(nulls_last=True), "external_id"]
+    return [BandRank().asc(), *WITHIN_BAND]
+
+
+def in_portfolio_order(accounts: QuerySet[Account]) -> bool:
+    """Whether a queryset is in the portfolio's default order (and so may be read band by band)."""
+    first = accounts.query.order_by[0] if accounts.query.order_by else None
+    return isinstance(getattr(first, "expression", None), BandRank) and not first.descending
+
+
+def portfolio_slice(accounts: QuerySet[Account], start: int, stop: int) -> list[Account]:
+    """Rows start..stop of accounts in the portfolio's order, read band by band, each in the portfolio index's order.
+
+    Sorting every account on the band's rank read them all (12-15 ms for 5,000 on a busy machine);
+    each band is read (renewal date, external id), which the index (health_band, renewal_date)
+    gives in order, so a page reads about its own rows. A band is counted only when the page
+    starts past its end.
+    """
+    ordered = accounts.order_by(*WITHIN_BAND)
+    tiers = [ordered.filter(health_band=band) for band in BANDS_IN_ORDER]
+    tiers.append(ordered.exclude(health_band__in=BANDS_IN_ORDER))
+    rows: list[Account] = []
+    for tier in tiers:
+        if start >= stop:
+            break
+        found = list(tier[start:stop])
+        if found:
+            rows.extend(found)
+            start, stop = 0, stop - start - len(found)
+        else:  # the page starts past this band's end
+            size = tier.count()
+            start, stop = start - size, stop - size
+    return rows
 
 
 def account_portfolio() -> QuerySet[Account]:
@@ -107,6 +142,7 @@ class CaseEvent:
     is_open: bool
     priority: int
     comment: str
+    from_answer: bool  # opened by one of the account's answers (the timeline shows its comment there)
 
 
 def account_timeline(*, external_id: str, limit: int = TIMELINE_LIMIT) -> list[AnswerEvent | CaseEvent]:
@@ -153,6 +189,7 @@ def account_timeline(*, external_id: str, limit: int = TIMELINE_LIMIT) -> list[A
                 is_open=case.is_open,
                 priority=case.priority,
                 comment=case.comment,
+                from_answer=case.source == "response",
             )
         )
     events.sort(key=lambda event: event.at, reverse=True)

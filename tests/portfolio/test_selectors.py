@@ -52,3 +52,25 @@ def test_the_timeline_joins_answers_their_sentiment_and_cases_of_this_account_on
     assert (angry.score, angry.sentiment, angry.touchpoint, angry.survey_kind) == (2, "neg", "OA sync", "nps")
     assert (happy.score, happy.sentiment, happy.comment) == (9, "", "")
     assert selectors.account_timeline(external_id="acme", limit=2) == events[:2]
+
+
+def test_a_slice_read_band_by_band_is_the_slice_of_the_sorted_portfolio():
+    today = timezone.localdate()
+    bands = ("red", "yellow", "green", "", "green", "yellow")
+    Account.objects.bulk_create(
+        Account(
+            external_id=f"a-{n:02d}",
+            health_band=bands[n % 6],
+            renewal_date=None if n % 5 == 0 else today + timedelta(days=(n * 7) % 30),
+            plan="team" if n % 2 else "starter",
+        )
+        for n in range(40)
+    )
+    for accounts in (selectors.account_portfolio(), selectors.account_portfolio().filter(plan="team")):
+        assert selectors.in_portfolio_order(accounts)
+        ordered = list(accounts)
+        for start in range(0, len(ordered) + 3, 3):
+            for stop in (start, start + 1, start + 7, start + 25, len(ordered) + 5):
+                assert selectors.portfolio_slice(accounts, start, stop) == ordered[start:stop], (start, stop)
+    assert not selectors.in_portfolio_order(selectors.account_portfolio().order_by("name"))
+    assert not selectors.in_portfolio_order(selectors.account_portfolio().order_by(selectors.BandRank().desc()))
