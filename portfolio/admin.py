@@ -137,6 +137,7 @@ class AccountAdmin(admin.ModelAdmin):
     search_fields = ("name", "external_id")
     list_select_related = ("csm",)
     list_per_page = 50
+    actions = None  # no bulk deletion from the portfolio (an account is deleted from its own page); no checkbox column
     paginator = PortfolioPaginator
     empty_value_display = "—"
     show_full_result_count = False  # "3 of 5,000 accounts" costs a second count of the whole table

@@ -1,4 +1,4 @@
-"""The CSM console in headless chromium: the portfolio and an account's page in three languages, 1366 and 390 px wide.
+"""The CSM console in headless chromium: the portfolio and an account's page in three languages, 1366 to 320 px wide.
 
 Red comes first, the explanation's points add up to the score, nothing scrolls sideways, the
 pages are worked by keyboard, and axe-core (when installed) finds no serious violation.
@@ -13,7 +13,11 @@ from tests.portfolio.data import portfolio
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LANGUAGES = {"en": "en-US", "zh-hans": "zh-CN", "zh-hant": "zh-TW"}
-VIEWPORTS = {"1366": {"width": 1366, "height": 768}, "390": {"width": 390, "height": 844}}
+VIEWPORTS = {
+    "1366": {"width": 1366, "height": 768},
+    "390": {"width": 390, "height": 844},
+    "320": {"width": 320, "height": 640},
+}
 RED = {"en": "Red", "zh-hans": "红", "zh-hant": "紅"}
 MINE = {"en": "Mine", "zh-hans": "我的", "zh-hant": "我的"}
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -34,6 +38,9 @@ def _console(browser, live_server, user, locale: str, viewport: dict):
 def _fits(page) -> None:
     width = page.evaluate("window.innerWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for box in page.locator("#changelist .results, .cx-scroll").all():  # nor does a list or table scroll inside
+        scroll = box.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert scroll[0] <= scroll[1], scroll
     wider = page.evaluate(
         """(width) => [...document.querySelectorAll('#content *')]
             .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.cx-scroll, .results'))
