@@ -176,3 +176,11 @@ def test_every_page_of_the_list_and_a_column_s_own_order(client, csm):
     scores = [int(s) for s in re.findall(r'<span class="cx-chip cx-\w+"><b>(\d+)</b>', by_score)]
     assert scores == sorted(scores)
     assert scores
+
+
+def test_mrr_is_in_the_configured_currency_as_each_language_writes_it(client, csm, settings):
+    settings.CX_CURRENCY = "USD"
+    portfolio(csm=csm)
+    assert "$14,779.00" in client.get(LIST).content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    assert "US$14,779.00" in client.get(LIST).content.decode()
