@@ -71,6 +71,16 @@ def _number(value: float) -> str:
     return formats.number(round(Decimal(str(value)), 1).normalize() if value % 1 else int(value))
 
 
+def _float(value) -> float | None:
+    """A stored number, or None for what is not one (a measure written by hand, say): never an error page."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def measure_value(key: str, window: str, value: float | None) -> str:
     """A measure's value as read: a trend in signed percent, a share in percent, else the number."""
     if value is None:
@@ -82,19 +92,22 @@ def measure_value(key: str, window: str, value: float | None) -> str:
     return _number(value)
 
 
-def explanation(score: int | None, band: str, measures: list[dict]) -> Explanation:
+def explanation(score: int | None, band: str, measures: object) -> Explanation:
     """Each measure's value, weight and points, those without data shown as left out; the points add up to the score."""
     rows = []
-    for measure in measures:
-        missing = bool(measure.get("missing")) or measure.get("value") is None
-        points = 0.0 if missing else float(measure.get("points") or 0)
+    for measure in measures if isinstance(measures, list) else []:
+        if not isinstance(measure, dict):
+            continue
+        value = _float(measure.get("value"))
+        missing = bool(measure.get("missing")) or value is None
+        points = 0.0 if missing else _float(measure.get("points")) or 0.0
         key, window = str(measure.get("key", "")), str(measure.get("window", ""))
         rows.append(
             MeasureRow(
                 key=key,
                 label=labels.measure_label(key, window, str(measure.get("per_key") or "")),
-                value=measure_value(key, window, None if missing else float(measure["value"])),
-                weight=gettext("left out") if missing else _number(float(measure.get("weight") or 0)) + " %",
+                value=measure_value(key, window, None if missing else value),
+                weight=gettext("left out") if missing else _number(_float(measure.get("weight")) or 0.0) + " %",
                 points=_number(points),
                 points_value=points,
                 missing=missing,

@@ -66,3 +66,14 @@ def test_an_account_without_history_or_answers_has_an_empty_page_not_an_error():
     page = console.account_page(initech, today)
     assert (page["trend"].points, page["usage"], page["timeline"], page["renewal_in"]) == ([], [], [], "—")
     assert page["trend_read"][0] == ((today - timedelta(days=179)).isoformat(), "—")
+
+
+def test_a_measure_stored_wrongly_is_shown_without_data_never_an_error():
+    shown = console.explanation(
+        10, "red", [{"key": "logins", "value": "lots", "points": 3}, "junk", {"key": "seats", "value": 4, "points": 10}]
+    )
+    assert [(row.key, row.missing, row.points_value) for row in shown.rows] == [
+        ("logins", True, 0.0),
+        ("seats", False, 10.0),
+    ]
+    assert console.explanation(None, "", {"not": "a list"}).rows == []
