@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common import charts
 from common.chinese import in_script
-from insights import charts
 from insights.api.queries import DEFAULT_INTERVAL, SeriesQuerySerializer
 from insights.dashboard import dashboard
 from insights.filters import segment_values, survey_choices, touchpoint_choices

@@ -1,15 +1,11 @@
 """Template filters of the insights dashboard."""
 
 from datetime import timedelta
-from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal
 from django import template
-from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from common.chinese import reads_traditional
+from common import formats
 
 register = template.Library()
 
@@ -28,21 +24,10 @@ def hours(value: timedelta | None) -> str:
 @register.filter
 def money(value) -> str:
     """An amount in CX_CURRENCY as the active language writes it: "CN¥14,779.00", "¥14,779.00"."""
-    if value is None:
-        return "—"
-    return format_currency(Decimal(value), settings.CX_CURRENCY, locale=_babel_locale())
+    return formats.money(value)
 
 
 @register.filter
 def number(value) -> str:
     """A count with the active language's thousands separators: "14,779"."""
-    if value is None:
-        return "—"
-    return format_decimal(value, locale=_babel_locale())
-
-
-def _babel_locale() -> str:
-    language = get_language() or "en"
-    if not language.startswith("zh"):
-        return "en"
-    return "zh_Hant_TW" if reads_traditional(language) else "zh_Hans_CN"
+    return formats.number(value)

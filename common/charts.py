@@ -77,12 +77,16 @@ def trend_chart(
     width: int = 720,
     height: int = 260,
     unit: str = "",
+    whole_range: bool = False,
 ) -> TrendChart:
-    """Place each bucket's score and its 95% interval on a chart; empty buckets leave a gap in the line."""
+    """Place each bucket's score and its 95% interval on a chart; empty buckets leave a gap in the line.
+
+    `whole_range`: the axis runs from floor to ceiling (a 0-100 score), not only over the values.
+    """
     left, right, top, bottom = 48, 12, 12, 28
     plot_width, plot_height = width - left - right, height - top - bottom
     spread = [v for b in buckets for v in (b.value, b.low, b.high) if v is not None]
-    low, high, step = nice_range(spread, floor=floor, ceiling=ceiling)
+    low, high, step = nice_range([floor, ceiling] if whole_range else spread, floor=floor, ceiling=ceiling)
 
     def y_of(value: float) -> float:
         return round(top + plot_height * (high - value) / (high - low), 2)
@@ -141,3 +145,35 @@ def bar_width(value: float | None, *, largest: float, width: float = 160) -> flo
     if value is None or largest <= 0:
         return 0.0
     return round(width * min(abs(value) / largest, 1.0), 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Sparkline:
+    width: int
+    height: int
+    lines: list[str]  # SVG path data, one per run of days with a value
+    last: tuple[float, float] | None  # where the latest value is drawn
+    low: float | None
+    high: float | None
+    latest: float | None
+
+
+def sparkline(values: Sequence[float | None], *, width: int = 160, height: int = 32, pad: int = 3) -> Sparkline:
+    """A small line over equally spaced values (one a day), scaled to its own low and high; None leaves a gap."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return Sparkline(width, height, [], None, None, None, None)
+    low, high = min(known), max(known)
+    spread = high - low or 1.0
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    runs: list[list[tuple[float, float]]] = [[]]
+    for index, value in enumerate(values):
+        if value is None:
+            runs.append([])
+            continue
+        y = height - pad - (height - 2 * pad) * ((value - low) / spread if high > low else 0.5)
+        runs[-1].append((round(pad + step * index, 2), round(y, 2)))
+    drawn = [run for run in runs if run]
+    lines = ["M" + " L".join(f"{x},{y}" for x, y in (run if len(run) > 1 else run * 2)) for run in drawn]
+    latest = next(v for v in reversed(values) if v is not None)
+    return Sparkline(width, height, lines, drawn[-1][-1], low, high, latest)
