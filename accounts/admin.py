@@ -4,8 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import HealthSnapshot, Scorecard, ScorecardMeasure
-from common.admin import ReadOnlyModelAdmin
+from accounts.models import Scorecard, ScorecardMeasure
 
 
 class ScorecardForm(forms.ModelForm):
@@ -64,13 +63,4 @@ class ScorecardAdmin(admin.ModelAdmin):
     list_filter = ("kind", "stage")
 
 
-@admin.register(HealthSnapshot)
-class HealthSnapshotAdmin(ReadOnlyModelAdmin):
-    """Each account's scores as computed each day: the history the trend is drawn from."""
-
-    deletable = False
-    list_display = ("account", "date", "health_score", "health_band", "temperature", "temperature_band")
-    list_filter = ("health_band", "temperature_band", "date")
-    search_fields = ("account__external_id", "account__name")
-    list_select_related = ("account",)
-    date_hierarchy = "date"
+# The daily snapshots' admin is the portfolio's (portfolio/admin.py): it shows their explanations as the console does.

@@ -180,11 +180,21 @@ def baseline_run(rows: list[tuple]) -> float:
 
 
 def health_refresh_timing(args) -> None:
-    """Time a full `health_refresh` beside one plain SQL aggregate over the same windows (the lead adds it).
+    """Time the refresh beside one plain SQL aggregate over the same windows (bench/health_refresh.py).
 
     Target: the refresh <= 2x the aggregate, same run; identical scores to a Python reference on a sample.
     """
-    print("health_refresh timing: not written yet (bench/health.py: health_refresh_timing)")
+    from bench.health_refresh import refresh_figures
+
+    as_of = date.today()
+    figures = refresh_figures(as_of, rounds=args.rounds, full=True)
+    print(
+        f"refresh as of {as_of}: plain aggregate {figures['aggregate_s'] * 1000:.0f} ms,"
+        f" health_compute {figures['refresh_s'] * 1000:.0f} ms = {figures['ratio']:.2f}x (target <= 2x),"
+        f" the whole daily refresh {figures['full_s'] * 1000:.0f} ms"
+        f" = {figures['full_s'] / figures['aggregate_s']:.2f}x;"
+        f" {figures['sample_differ']} of {figures['sample']} sampled scores differ from the Python reference"
+    )
 
 
 def measure_ingestion(ids: dict[str, int], args) -> None:

@@ -177,6 +177,17 @@ def _refresh(as_of: date) -> int:
     return len(changes)
 
 
+def _full_refresh(as_of: date) -> int:
+    from django.db import transaction
+
+    from portfolio.services.refresh import accounts_refresh
+
+    with transaction.atomic():
+        summary = accounts_refresh(as_of=as_of)
+        transaction.set_rollback(True)
+    return summary.accounts
+
+
 def _vacuum() -> None:
     """Clear the rolled-back round's dead rows (untimed), as autovacuum does between daily refreshes."""
     from django.db import connection
@@ -209,12 +220,16 @@ def check_sample(as_of: date, sample: int) -> int:
     return differ
 
 
-def refresh_figures(as_of: date, *, rounds: int = 5, sample: int = 200) -> dict:
-    """Time the aggregate and the refresh in alternating rounds; check a sample against the reference."""
+def refresh_figures(as_of: date, *, rounds: int = 5, sample: int = 200, full: bool = False) -> dict:
+    """Time the aggregate and the refresh in alternating rounds; check a sample against the reference.
+
+    With `full`, also the whole daily refresh (portfolio.services.refresh: the experience signals
+    derived from answers, comments and cases, health_compute, then the at-risk rules), rolled back alike.
+    """
     from accounts.health_selectors import scorecards
 
     keys = sorted({k for card in scorecards().values() for s in card.sources for k in (s[0], s[2]) if k})
-    times: dict[str, list[float]] = {"aggregate": [], "refresh": []}
+    times: dict[str, list[float]] = {"aggregate": [], "refresh": [], "full": []}
     _aggregate(as_of, keys)  # warm the cache
     _vacuum()
     for _round in range(rounds):
@@ -225,12 +240,18 @@ def refresh_figures(as_of: date, *, rounds: int = 5, sample: int = 200) -> dict:
         _refresh(as_of)
         times["refresh"].append(time.perf_counter() - started)
         _vacuum()
+        if full:
+            started = time.perf_counter()
+            _full_refresh(as_of)
+            times["full"].append(time.perf_counter() - started)
+            _vacuum()
     aggregate, refresh = statistics.median(times["aggregate"]), statistics.median(times["refresh"])
     return {
         "groups": groups,
         "aggregate_s": aggregate,
         "refresh_s": refresh,
         "ratio": refresh / aggregate,
+        "full_s": statistics.median(times["full"]) if full else None,
         "sample": sample,
         "sample_differ": check_sample(as_of, sample),
     }
@@ -242,16 +263,22 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sample", type=int, default=200)
+    parser.add_argument("--full", action="store_true", help="also time the whole daily refresh (portfolio)")
     args = parser.parse_args()
     setup_django(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     load(args.accounts, args.days)
-    figures = refresh_figures(AS_OF, rounds=args.rounds, sample=args.sample)
+    figures = refresh_figures(AS_OF, rounds=args.rounds, sample=args.sample, full=args.full)
     print(
         f"{args.accounts:,} accounts ({figures['groups']:,} account-key groups), median of {args.rounds} rounds:"
         f" plain aggregate {figures['aggregate_s'] * 1000:.0f} ms, health_compute {figures['refresh_s'] * 1000:.0f} ms"
         f" = {figures['ratio']:.2f}x (target <= 2x)"
     )
     print(f"sample of {figures['sample']}: {figures['sample_differ']} scores differ from the Python reference")
+    if figures["full_s"] is not None:
+        print(
+            f"the whole daily refresh (experience signals, health_compute, at-risk rules): "
+            f"{figures['full_s'] * 1000:.0f} ms = {figures['full_s'] / figures['aggregate_s']:.2f}x the aggregate"
+        )
 
 
 if __name__ == "__main__":

@@ -11,12 +11,14 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Band
+from accounts.models import Account, Band, HealthSnapshot
 from common import formats
+from common.admin import ReadOnlyModelAdmin
 from portfolio import console, labels, selectors
 from portfolio.paging import PortfolioPaginator
 
@@ -207,3 +209,32 @@ class AccountAdmin(admin.ModelAdmin):
         if db_field.name == "csm" and isinstance(field.widget, RelatedFieldWidgetWrapper):
             field.widget = field.widget.widget
         return field
+
+
+@admin.register(HealthSnapshot)
+class HealthSnapshotAdmin(ReadOnlyModelAdmin):
+    """Each account's scores as computed each day: the history the trend is drawn from, each explained."""
+
+    deletable = False
+    list_display = ("account", "date", "health_score", "health_band", "temperature", "temperature_band")
+    list_filter = ("health_band", "temperature_band", "date")
+    search_fields = ("account__external_id", "account__name")
+    list_select_related = ("account",)
+    date_hierarchy = "date"
+    fields = ("account", "date", "computed_at", "health", "temperature_explained")
+    readonly_fields = fields
+
+    @admin.display(description=_("Health"))
+    def health(self, snapshot: HealthSnapshot) -> str:
+        score = console.explanation(snapshot.health_score, snapshot.health_band, snapshot.health_measures)
+        return render_to_string(
+            "admin/accounts/account/_explanation.html", {"name": "health", "title": _("Health"), "score": score}
+        )
+
+    @admin.display(description=_("Temperature"))
+    def temperature_explained(self, snapshot: HealthSnapshot) -> str:
+        score = console.explanation(snapshot.temperature, snapshot.temperature_band, snapshot.temperature_measures)
+        return render_to_string(
+            "admin/accounts/account/_explanation.html",
+            {"name": "temperature", "title": _("Temperature"), "score": score},
+        )

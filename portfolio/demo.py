@@ -27,6 +27,7 @@ from portfolio.services.refresh import accounts_refresh
 from surveys import services
 from surveys.demo.seed import DEMO_MARK
 from surveys.models import Customer, Survey
+from surveys.services.rollups import score_rollups_fold
 
 HISTORY_DAYS = 180
 RED_DESPITE_USAGE = "huadong-precision"
@@ -200,6 +201,8 @@ def _complaints(*, today: date) -> None:
         )
     feedback_services.feedback_analyse_all_pending(claim="seed_demo")
     _unrepaired(now=now)
+    services.survey_stats_refresh(survey_id=survey.id)
+    score_rollups_fold()  # as the rest of the demo: its answers start folded in
 
 
 def _unrepaired(*, now) -> None:

@@ -37,11 +37,11 @@ API = {
     ("get", "/api/v1/advocates/export/"): ADVOCATES,
     ("post", "/api/v1/referrals/"): ADVOCATES,
     ("delete", "/api/v1/customers/{external_id}/"): {"superuser"},
-    # accounts: no role holds their permissions yet; integration accounts are given them
-    ("get", "/api/v1/accounts/"): {"superuser"},
+    # accounts: CX leads (and customer success) read them; integration accounts are given the right to push
+    ("get", "/api/v1/accounts/"): {"cx_lead", "superuser"},
     ("post", "/api/v1/accounts/"): {"superuser"},
-    ("get", "/api/v1/accounts/{external_id}/"): {"superuser"},
-    ("get", "/api/v1/accounts/{external_id}/health-history/"): {"superuser"},
+    ("get", "/api/v1/accounts/{external_id}/"): {"cx_lead", "superuser"},
+    ("get", "/api/v1/accounts/{external_id}/health-history/"): {"cx_lead", "superuser"},
     ("post", "/api/v1/account-signals/"): {"superuser"},
 }
 
@@ -51,6 +51,9 @@ ADMIN = {
     "auth.user": {"superuser"},
     "authtoken.tokenproxy": {"superuser"},
     "closedloop.case": CASE_DESK,
+    "accounts.account": {"cx_lead", "superuser"},
+    "accounts.scorecard": {"cx_lead", "superuser"},
+    "accounts.healthsnapshot": {"cx_lead", "superuser"},
     "closedloop.caserule": CASE_DESK,
     "closedloop.accountriskrule": CASE_DESK,
     "closedloop.notetemplate": CASE_DESK,

@@ -104,7 +104,9 @@ def test_the_body_is_one_account_or_a_list_of_up_to_500(pusher, body):
 
 
 def test_reading_needs_view_account_and_writing_add_account(role_client):
-    assert role_client("CX lead").get(URL).status_code == 403
+    assert role_client("CX staff").get(URL).status_code == 403
+    assert role_client("Customer success", "csm-reads").get(URL).status_code == 200
+    assert post(role_client("Customer success", "csm-writes"), {"external_id": "a"}).status_code == 403
     assert post(role_client(None), {"external_id": "a"}).status_code == 403
 
 

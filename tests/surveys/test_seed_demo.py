@@ -18,9 +18,11 @@ def test_seed_demo_loads_a_bilingual_data_set_once():
     counts = (Survey.objects.count(), Touchpoint.objects.count(), Customer.objects.count(), Response.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
 
-    assert counts == (3, 5, 200, 2010)  # 2,000 answers, and 10 more given through invitations
+    # 200 customers and 2,000 answers, 10 more given through invitations; the accounts' story (portfolio.demo)
+    # adds an account's 12 people and their 17 answers
+    assert counts == (3, 5, 212, 2027)
     assert (Survey.objects.count(), Touchpoint.objects.count(), Customer.objects.count()) == counts[:3]
-    assert Response.objects.count() == 2010
+    assert Response.objects.count() == 2027
     assert set(Invitation.objects.values_list("status", flat=True)) == set(Invitation.Status.values) - {"sending"}
     assert Invitation.objects.count() == 60
     assert ContactRule.objects.count() == 5
