@@ -149,7 +149,7 @@ def account_timeline(*, external_id: str, limit: int = TIMELINE_LIMIT) -> list[A
     """The account's answers (with their comment's sentiment) and cases, newest first, at most `limit` of them.
 
     Answers name their account by its external id (`Response.account`), cases by the customer's
-    (`Case.customer_account`).
+    (`Case.customer_account`, indexed; an at-risk case has the account there too).
     """
     responses = list(
         Response.objects.filter(account=external_id)

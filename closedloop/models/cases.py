@@ -125,6 +125,8 @@ class Case(CustomerSnapshotModel):
             models.Index(fields=("status", "due_at"), name="closedloop_status_due"),
             models.Index(fields=("owner", "status"), name="closedloop_owner_status"),
             models.Index(fields=("customer_external_id",), name="closedloop_customer"),
+            # an account's cases (the CSM console's timeline, its experience signals): by the account's external id
+            models.Index(fields=("customer_account",), name="closedloop_account"),
             # the touchpoint filter, and its list of touchpoints read off this index (selectors.case_touchpoint_keys)
             models.Index(fields=("touchpoint_key",), name="closedloop_touchpoint"),
         ]
