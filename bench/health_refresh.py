@@ -93,12 +93,9 @@ def load(accounts: int, days: int) -> None:
             print(f"kept {accounts:,} accounts and their signals")
             return
         cursor.execute("TRUNCATE accounts_account, accounts_accountsignal, accounts_healthsnapshot CASCADE")
-        for start, end in _months(first, AS_OF):
-            name = f"accounts_accountsignal_{start:%Y_%m}"
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF accounts_accountsignal"
-                f" FOR VALUES FROM ('{start}') TO ('{end}')"
-            )
+    from accounts.sql_signals import month_of, partitions_ensure
+
+    partitions_ensure(month_of(start) for start, _end in _months(first, AS_OF))  # named as the app names them
     started = time.perf_counter()
     rng = random.Random(20)
     raw = connection.connection

@@ -41,13 +41,15 @@ def accounts_refresh(
     """
     now = now or timezone.now()
     as_of = as_of or timezone.localdate(now)
-    ids = sorted(Account.objects.values_list("pk", flat=True)) if account_ids is None else sorted(set(account_ids))
-    changes = 0
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    every = account_ids is None
+    ids = sorted(Account.objects.values_list("pk", flat=True)) if every else sorted(set(account_ids or ()))
+    chunks = [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+    for chunk in chunks:
         derived_signals_write(as_of=as_of, keys=EXPERIENCE_KEYS, values=_with_empty(chunk, as_of))
-        changes += len(health_compute(as_of, chunk))
-        if plays:
+    # Every account in one pass of the signals when all are refreshed (the daily run), else just these.
+    changes = len(health_compute(as_of, None if every else ids)) if ids else 0
+    if plays:
+        for chunk in chunks:
             account_risks_apply(chunk, now=now)
     return RefreshSummary(accounts=len(ids), band_changes=changes)
 
