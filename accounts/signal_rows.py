@@ -14,6 +14,17 @@ from datetime import date, timedelta
 
 ROW_FIELDS = frozenset({"account", "date", "key", "value"})
 KEY_PATTERN = re.compile(r"[a-z0-9_]{1,64}")
+# The experience signals the platform derives itself each day (portfolio.experience): not sent, refused.
+DERIVED_KEYS = (
+    "nps",
+    "csat",
+    "ces",
+    "promoters",
+    "negative_comment_share",
+    "open_cases",
+    "overdue_cases",
+    "p1_open_cases",
+)
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXTERNAL_ID_MAX = 200
 # A signal is a fact about a day that happened: nothing before this, nothing past tomorrow (time zones).
@@ -94,6 +105,8 @@ def _key_problem(value: object) -> str | None:
         return "Must be a string."
     if not KEY_PATTERN.fullmatch(value):
         return "Must be 1 to 64 characters: lowercase letters a-z, digits and underscores."
+    if value in DERIVED_KEYS:
+        return f"'{value}' is derived by the platform from the account's answers and cases; it cannot be sent."
     return None
 
 

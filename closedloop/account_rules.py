@@ -70,9 +70,14 @@ class Risk:
 
 
 def usage_change(before: float | None, after: float | None) -> float | None:
-    """The change of a mean in percent (−40.0 for a fall of 40 %); None without a usage to compare with."""
-    if before is None or after is None or before <= 0:
+    """The change of a mean in percent (−40.0 for a fall of 40 %); None without a usage to compare with.
+
+    Usage that was there and stopped being sent altogether is the quietest fall of all: −100 %.
+    """
+    if before is None or before <= 0:
         return None
+    if after is None:
+        return -100.0
     return (after - before) / before * 100
 
 
@@ -117,7 +122,7 @@ def _holds(reason: str, facts: Facts, rule: Rule) -> dict | None:
         if fall is None or threshold is None or fall[1] > -threshold:
             return None
         before, after = (facts.usage or {})[fall[0]]
-        return {"key": fall[0], "percent": round(-fall[1]), "before": _short(before), "after": _short(after)}
+        return {"key": fall[0], "percent": round(-fall[1]), "before": _short(before), "after": _short(after) or 0.0}
     if reason == PAYMENT:
         days = facts.payment_overdue_days
         if days is None or threshold is None or days < threshold:

@@ -317,6 +317,10 @@ if not is_currency(CX_CURRENCY):
 # over this many days of its people's answers; the health refresh runs daily at this hour (local time).
 CX_EXPERIENCE_DAYS = env.int("CX_EXPERIENCE_DAYS", default=90)
 CX_HEALTH_REFRESH_HOUR = env.int("CX_HEALTH_REFRESH_HOUR", default=5)
+if not 1 <= CX_EXPERIENCE_DAYS <= 3650:
+    raise ImproperlyConfigured(f"CX_EXPERIENCE_DAYS must be from 1 to 3650 days, not {CX_EXPERIENCE_DAYS}.")
+if not 0 <= CX_HEALTH_REFRESH_HOUR <= 23:
+    raise ImproperlyConfigured(f"CX_HEALTH_REFRESH_HOUR must be an hour from 0 to 23, not {CX_HEALTH_REFRESH_HOUR}.")
 
 # Comments (answers, feedback items, cases, advocates) older than this many days are emptied hourly; 0 keeps them.
 CX_COMMENT_RETENTION_DAYS = env.int("CX_COMMENT_RETENTION_DAYS", default=0)

@@ -51,7 +51,7 @@ class CsmFilter(admin.SimpleListFilter):
             return queryset.filter(csm=request.user)
         if value == "nobody":
             return queryset.filter(csm__isnull=True)
-        if value and value.isdigit():
+        if value and value.isascii() and value.isdigit():
             return queryset.filter(csm_id=int(value))
         return queryset
 

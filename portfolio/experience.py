@@ -3,8 +3,9 @@
 Each is computed over the window `(as_of - CX_EXPERIENCE_DAYS, as_of]` and keyed by the account's id:
 `nps`, `csat`, `ces` (answers, attributed to the account the customer belonged to when answering),
 `promoters` (promoter answers), `negative_comment_share` (the analysed comments that read negative, a staff
-correction winning), and, as of now, `open_cases`, `overdue_cases`, `p1_open_cases` (the cases answers opened;
-the account's own at-risk cases are left out, so that a risk does not feed itself).
+correction winning), and, as of now, `open_cases`, `overdue_cases`, `p1_open_cases` (the cases answers
+opened; the account's own at-risk cases are left out, so that a risk does not feed itself; zero only for an
+account whose people answered in the window).
 """
 
 from collections import defaultdict
@@ -16,21 +17,13 @@ from django.db.models import Avg, Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from accounts.models import Account
+from accounts.signal_rows import DERIVED_KEYS
 from closedloop.models import Case as FollowUp
 from closedloop.models import Priority
 from feedback.models import FeedbackItem
 from surveys.models import Response, Survey
 
-EXPERIENCE_KEYS = (
-    "nps",
-    "csat",
-    "ces",
-    "promoters",
-    "negative_comment_share",
-    "open_cases",
-    "overdue_cases",
-    "p1_open_cases",
-)
+EXPERIENCE_KEYS = DERIVED_KEYS
 # Cases that answers open; an account's at-risk cases are the risk itself, not evidence of it.
 _ANSWER_REASONS = ("detractor", "high_effort", "dissatisfied", "negative_passive")
 
@@ -47,7 +40,8 @@ def experience_values(account_ids: Iterable[int] | None, *, as_of: date) -> dict
     scoped = None if account_ids is None else list(id_of)
     _answers(values, id_of, scoped, start, end)
     _comments(values, id_of, scoped, start, end)
-    _cases(values, id_of, scoped, now=min(end, timezone.now()))
+    heard = set(values)  # the accounts whose people answered in the window
+    _cases(values, id_of, scoped, heard=heard, now=min(end, timezone.now()))
     return dict(values)
 
 
@@ -95,7 +89,7 @@ def _comments(values, id_of, scoped, start, end) -> None:
             values[account_id]["negative_comment_share"] = round(row["negative"] / row["n"], 4)
 
 
-def _cases(values, id_of, scoped, *, now: datetime) -> None:
+def _cases(values, id_of, scoped, *, heard: set[int], now: datetime) -> None:
     cases = FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES, reason__in=_ANSWER_REASONS).exclude(
         customer_account=""
     )
@@ -114,5 +108,7 @@ def _cases(values, id_of, scoped, *, now: datetime) -> None:
             values[account_id].update(
                 open_cases=float(row["open"]), overdue_cases=float(row["overdue"]), p1_open_cases=float(row["p1"])
             )
-    for account_id in set(id_of.values()) - counted:  # no open case is a value too: zero
+    # No open case is a value too, zero, for an account whose people we heard from; an account we know nothing
+    # about has no case signals at all, so that it is not scored on "nothing open" alone.
+    for account_id in heard - counted:
         values[account_id].update(open_cases=0.0, overdue_cases=0.0, p1_open_cases=0.0)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts import selectors
 from accounts.services.accounts import accounts_upsert
+from accounts.signal_rows import EARLIEST_DATE
 from common.api.errors import flatten_field_errors
 from common.api.filters import QuerySerializer
 from common.api.permissions import HasPerm
@@ -132,6 +133,9 @@ class HistoryQuery(QuerySerializer):
     until = StrictDateField(required=False, help_text="To this day, included (YYYY-MM-DD); default today.")
 
     def validate(self, attrs):
+        for name in ("since", "until"):
+            if name in attrs and attrs[name] < EARLIEST_DATE:
+                raise serializers.ValidationError({name: [f"Must be on or after {EARLIEST_DATE.isoformat()}."]})
         until = attrs.get("until") or timezone.localdate()
         since = attrs.get("since") or until - timedelta(days=HISTORY_DAYS)
         if since > until:

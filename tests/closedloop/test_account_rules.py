@@ -56,7 +56,7 @@ def test_usage_down_thirty_percent_holds_and_names_the_signal_that_fell_most():
         ({"logins": (100.0, 70.1)}, False),
         ({"logins": (0.0, 0.0)}, False),  # nothing to fall from
         ({"logins": (None, 10.0)}, False),  # no data before
-        ({"active_users": (50.0, None)}, False),  # no data lately: not a measured fall
+        ({"active_users": (50.0, None)}, True),  # used, then nothing sent for 30 days: the quietest fall
         ({}, False),
     ],
 )

@@ -64,6 +64,12 @@ def test_filters_and_search(client, csm, query, expected):
     assert _rows(client.get(LIST + query)) == expected
 
 
+@pytest.mark.parametrize("value", ["²", "١", "x"])
+def test_a_csm_that_is_not_an_id_filters_nothing_and_is_no_error(client, csm, value):
+    portfolio(csm=csm)
+    assert client.get(LIST, {"csm": value}).status_code == 200
+
+
 def test_the_one_click_views_mark_the_one_shown(client, csm):
     portfolio(csm=csm)
     html = client.get(LIST + "?csm=mine").content.decode()

@@ -258,6 +258,12 @@ def test_a_bad_period_is_a_400(root, portfolio, query):
     assert "since" in response.json()["error"]["fields"]
 
 
+@pytest.mark.parametrize("query", ["?until=0001-01-01", "?since=0001-01-01&until=0001-02-01", "?until=1999-12-31"])
+def test_a_period_before_2000_is_a_400_not_an_error(root, portfolio, query):
+    response = root.get(URL + "red/health-history/" + query)
+    assert response.status_code == 400, response.content
+
+
 def test_a_date_in_the_history_is_a_date(root, portfolio):
     HealthSnapshot.objects.create(account=portfolio["red"], date=date(2026, 12, 1), computed_at=timezone.now())
     body = root.get(URL + "red/health-history/?since=2026-11-30&until=2026-12-02").json()

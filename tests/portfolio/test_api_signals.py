@@ -89,6 +89,7 @@ def test_the_refresh_task_calls_the_refresh_service():
         ({**_row(), "date": "2026-13-01"}, "0.date"),
         ({**_row(), "date": "yesterday"}, "0.date"),
         (_row(key="Logins"), "0.key"),
+        (_row(key="nps"), "0.key"),  # derived by the platform, not sent
         (_row(account="ac\u202eme"), "0.account"),
         (_row(account=7), "0.account"),
         ({**_row(), "unit": "count"}, "0.unit"),

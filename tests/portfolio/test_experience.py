@@ -57,7 +57,7 @@ def test_scores_of_the_accounts_people_over_the_window():
         "overdue_cases": 0.0,
         "p1_open_cases": 0.0,
     }
-    assert values[quiet.pk] == {"open_cases": 0.0, "overdue_cases": 0.0, "p1_open_cases": 0.0}
+    assert quiet.pk not in values  # nobody answered, no case open: nothing known, not "nothing open"
 
 
 def test_negative_comment_share_counts_staff_corrections_and_skips_empty_comments():
@@ -95,3 +95,17 @@ def test_derived_signals_replace_the_days_values_and_drop_a_signal_that_lost_its
         "open_cases": 3.0,
         "logins": 7.0,
     }
+
+
+def test_a_derived_signal_that_lost_its_data_stops_counting_at_once():
+    """The `latest` window reads back 30 days: yesterday's NPS must not stand in for today's absent one."""
+    from datetime import timedelta
+
+    acme = Account.objects.create(external_id="acme")
+    yesterday = AS_OF - timedelta(days=1)
+    derived_signals_write(as_of=yesterday, keys=EXPERIENCE_KEYS, values={acme.pk: {"nps": 10.0}})
+    AccountSignal.objects.create(account=acme, date=yesterday, key="logins", value=7)
+
+    derived_signals_write(as_of=AS_OF, keys=EXPERIENCE_KEYS, values={acme.pk: {}})
+
+    assert list(AccountSignal.objects.filter(account=acme).values_list("key", flat=True)) == ["logins"]

@@ -87,11 +87,24 @@ def test_the_daily_refresh_waits_for_its_hour_and_skips_the_accounts_done_today(
 
 def test_the_command_refreshes_every_account_or_those_named(accounts):
     out = io.StringIO()
-    call_command("health_refresh", "fading", "--as-of", "2026-06-30", stdout=out)
+    call_command("health_refresh", "fading", stdout=out)
 
     assert "1 accounts" in out.getvalue()
     assert list(HealthSnapshot.objects.values_list("account__external_id", flat=True)) == ["fading"]
     with pytest.raises(CommandError, match="nobody"):
         call_command("health_refresh", "nobody")
-    with pytest.raises(CommandError, match="YYYY-MM-DD"):
-        call_command("health_refresh", "--as-of", "yesterday")
+    for wrong in ("yesterday", "0001-01-01", "2999-01-01"):
+        with pytest.raises(CommandError, match="--as-of"):
+            call_command("health_refresh", "--as-of", wrong)
+
+
+def test_rebuilding_a_past_day_keeps_todays_scores_and_opens_nothing(accounts):
+    _steady, fading = accounts
+    call_command("health_refresh", stdout=io.StringIO())
+    today = (Account.objects.get(pk=fading.pk).health_score, Case.objects.count())
+    past = date.today() - timedelta(days=40)
+
+    call_command("health_refresh", "--as-of", past.isoformat(), stdout=io.StringIO())
+
+    assert HealthSnapshot.objects.filter(date=past).count() == 2
+    assert (Account.objects.get(pk=fading.pk).health_score, Case.objects.count()) == today
