@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from accounts.models import Account
 from tests.portfolio.data import portfolio
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,7 +19,7 @@ VIEWPORTS = {
     "390": {"width": 390, "height": 844},
     "320": {"width": 320, "height": 640},
 }
-RED = {"en": "Red", "zh-hans": "红", "zh-hant": "紅"}
+RED = {"en": "Red", "zh-hans": "红色", "zh-hant": "紅色"}
 MINE = {"en": "Mine", "zh-hans": "我的", "zh-hant": "我的"}
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -75,6 +76,13 @@ def _points_add_up(page, name: str) -> None:
 def test_the_portfolio_and_an_account_page(live_server, browser, artifacts, django_user_model, language, width):
     csm = django_user_model.objects.create_superuser("mei", "mei@example.com", "pw", first_name="Mei", last_name="Lin")
     accounts = portfolio(csm=csm)
+    # a long external id and name, as real ones are: the list still fits a phone
+    Account.objects.create(
+        external_id="huadong-precision-manufacturing-group",
+        name="华东精工集团有限公司",
+        health_score=60,
+        health_band="yellow",
+    )
     context = _console(browser, live_server, csm, LANGUAGES[language], VIEWPORTS[width])
     page = context.new_page()
 
