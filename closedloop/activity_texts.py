@@ -51,6 +51,8 @@ TEXTS = {
     "risk_reopened": _("Reopened (%(before)s): %(reason)s again, P%(priority)s, due %(due)s. %(facts)s"),
     "risk_again": _("Again: %(facts)s"),
     "assigned_csm": _("Assigned to %(owner)s, the account's CSM."),
+    # An account that churned (closedloop.services.account_churn): its open at-risk cases are closed.
+    "churn_closed": _("Closed: the account churned on %(date)s."),
     "fact_risk_red": _("Health %(score)s, red (was %(band)s)."),
     "fact_risk_usage": _("%(key)s down %(percent)s%% over 30 days: %(before)s → %(after)s a day on average."),
     "fact_risk_payment": _("Payment overdue %(days)s days."),

@@ -69,11 +69,29 @@ _PORTFOLIO = {  # the accounts a CSM looks after: their health, history and at-r
     "accounts.view_scorecardmeasure",
 }
 
+_CHURN_LOG = {  # why accounts leave: the records a CSM keeps, and the reasons' taxonomy they are recorded with
+    "accounts.view_churnrecord",
+    "accounts.add_churnrecord",
+    "accounts.change_churnrecord",
+    "accounts.view_churnreason",
+}
+_CHURN_REASONS = {f"accounts.{action}_churnreason" for action in ("add", "change", "delete")}
+
 ROLES: dict[str, frozenset[str]] = {
     STAFF: frozenset(_CASE_DESK | _INSIGHTS),
-    LEAD: frozenset(_CASE_DESK | _INSIGHTS | _LOOP_SETTINGS | _THEME_MAP | _ADVOCATES | _SCORECARDS | _PORTFOLIO),
+    LEAD: frozenset(
+        _CASE_DESK
+        | _INSIGHTS
+        | _LOOP_SETTINGS
+        | _THEME_MAP
+        | _ADVOCATES
+        | _SCORECARDS
+        | _PORTFOLIO
+        | _CHURN_LOG
+        | _CHURN_REASONS
+    ),
     MARKETING: frozenset({"surveys.view_customer"} | _ADVOCATES),
-    CSM: frozenset(_CASE_DESK | _INSIGHTS | _PORTFOLIO),
+    CSM: frozenset(_CASE_DESK | _INSIGHTS | _PORTFOLIO | _CHURN_LOG),
 }
 
 

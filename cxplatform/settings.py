@@ -322,6 +322,13 @@ if not 1 <= CX_EXPERIENCE_DAYS <= 3650:
 if not 0 <= CX_HEALTH_REFRESH_HOUR <= 23:
     raise ImproperlyConfigured(f"CX_HEALTH_REFRESH_HOUR must be an hour from 0 to 23, not {CX_HEALTH_REFRESH_HOUR}.")
 
+# Churn log: a renewal date passed by more than this many days without a new one proposes a churn record.
+CX_CHURN_RENEWAL_GRACE_DAYS = env.int("CX_CHURN_RENEWAL_GRACE_DAYS", default=14)
+if not 0 <= CX_CHURN_RENEWAL_GRACE_DAYS <= 365:
+    raise ImproperlyConfigured(
+        f"CX_CHURN_RENEWAL_GRACE_DAYS must be from 0 to 365 days, not {CX_CHURN_RENEWAL_GRACE_DAYS}."
+    )
+
 # Comments (answers, feedback items, cases, advocates) older than this many days are emptied hourly; 0 keeps them.
 CX_COMMENT_RETENTION_DAYS = env.int("CX_COMMENT_RETENTION_DAYS", default=0)
 if CX_COMMENT_RETENTION_DAYS < 0:

@@ -32,3 +32,20 @@ ACCOUNT_EXAMPLES = [
     ),
 ]
 SIGNAL_EXAMPLES = [OpenApiExample("A day of usage and billing", value=SIGNALS, request_only=True)]
+
+CHURN = {
+    "kind": "churn",
+    "date": "2026-06-30",
+    "mrr_lost": "12000.00",
+    "reasons": ["competitor", "price"],
+    "competitor": "Globex CX",
+    "note": "新任 CIO 统一采购了竞争对手的套件。",
+}
+CHURN_EXAMPLES = [
+    OpenApiExample("A churn", value=CHURN, request_only=True),
+    OpenApiExample(
+        "A downgrade",
+        value={"kind": "downgrade", "date": "2026-06-01", "mrr_lost": 3000, "reasons": ["needs_unmet"]},
+        request_only=True,
+    ),
+]

@@ -3,7 +3,8 @@
 One pass, in this order, for some accounts (after a batch of their signals) or all of them (daily):
 1. the experience signals of `as_of` from the account's answers, comments and cases (portfolio.experience);
 2. health and temperature from the stage's scorecards, written to the account and to the day's snapshot;
-3. the at-risk rules, which open (or reopen) the account's at-risk cases in the case desk.
+3. the at-risk rules, which open (or reopen) the account's at-risk cases in the case desk;
+4. the churn log's proposals (accounts.services.churn): downgrades from MRR drops, churns from lapsed renewals.
 """
 
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Account
+from accounts.services.churn import churn_proposals
 from accounts.services.derived import derived_signals_write
 from accounts.services.health import health_compute
 from closedloop.services.account_risk import account_risks_apply
@@ -51,6 +53,7 @@ def accounts_refresh(
     if plays:
         for chunk in chunks:
             account_risks_apply(chunk, now=now)
+        churn_proposals(as_of)  # MRR drops and lapsed renewals proposed for their CSM to confirm
     return RefreshSummary(accounts=len(ids), band_changes=changes)
 
 

@@ -52,7 +52,7 @@ def test_each_documented_request_example_is_accepted(superuser_api_client):
     examples = list(request_examples(schema))
     assert len(examples) >= 6
     for method, path, media_type, name, value in examples:
-        url = path.replace("{id}", str(case.pk))
+        url = path.replace("{id}", str(case.pk)).replace("{external_id}", EXAMPLE_ACCOUNT)
         res = getattr(superuser_api_client, method)(url, value, format="json")
         assert media_type == "application/json"
         assert 200 <= res.status_code < 300, f"{method} {path} example {name!r}: {res.status_code} {res.content}"
