@@ -238,3 +238,6 @@ class HealthSnapshotAdmin(ReadOnlyModelAdmin):
             "admin/accounts/account/_explanation.html",
             {"name": "temperature", "title": _("Temperature"), "score": score},
         )
+
+
+from portfolio import admin_churn  # noqa: E402, F401  (the churn log's admin)

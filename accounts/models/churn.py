@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models.accounts import Account
@@ -23,6 +24,15 @@ class ChurnReason(models.Model):
         ordering = ("position", "key")
 
     def __str__(self) -> str:
+        return self.name_in(translation.get_language())
+
+    def name_in(self, language: str | None) -> str:
+        """The reason's name in this language (zh-hans, zh-hant; English otherwise, or when it has none)."""
+        language = (language or "").lower()
+        if language.startswith(("zh-hant", "zh-tw", "zh-hk")):
+            return self.name_zh_hant or self.name_en
+        if language.startswith("zh"):
+            return self.name_zh_hans or self.name_en
         return self.name_en
 
 

@@ -66,6 +66,11 @@ def _amount(mrr_lost, kind) -> tuple[Decimal, str]:
     return amount, ""
 
 
+def churn_record_problems(*, kind, date, mrr_lost, reasons: Iterable[str] = ()) -> dict[str, list[str]]:
+    """What churn_record would refuse in these values, by field (empty: none); for forms that check first."""
+    return _checked(kind, date, mrr_lost, reasons, today=timezone.localdate())[2]
+
+
 @transaction.atomic
 def churn_record(
     account: Account,

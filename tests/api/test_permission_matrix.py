@@ -43,6 +43,9 @@ API = {
     ("get", "/api/v1/accounts/{external_id}/"): {"cx_lead", "superuser"},
     ("get", "/api/v1/accounts/{external_id}/health-history/"): {"cx_lead", "superuser"},
     ("post", "/api/v1/account-signals/"): {"superuser"},
+    # the churn log: CX leads (and customer success) read and record it
+    ("get", "/api/v1/accounts/{external_id}/churn/"): {"cx_lead", "superuser"},
+    ("post", "/api/v1/accounts/{external_id}/churn/"): {"cx_lead", "superuser"},
 }
 
 CASE_DESK = {"cx_staff", "cx_lead", "superuser"}
@@ -54,6 +57,8 @@ ADMIN = {
     "accounts.account": {"cx_lead", "superuser"},
     "accounts.scorecard": {"cx_lead", "superuser"},
     "accounts.healthsnapshot": {"cx_lead", "superuser"},
+    "accounts.churnrecord": {"cx_lead", "superuser"},
+    "accounts.churnreason": {"cx_lead", "superuser"},
     "closedloop.caserule": CASE_DESK,
     "closedloop.accountriskrule": CASE_DESK,
     "closedloop.notetemplate": CASE_DESK,
