@@ -178,7 +178,7 @@ def _churns(as_of: date) -> list[tuple[int, churn_rules.Proposal]]:
     found = []
     for account_id, renewal_date, mrr, contract_start in lapsed.iterator(chunk_size=5000):
         known = churns.get(account_id, ())
-        if any(day >= renewal_date for day, _status in known):
+        if renewal_date is None or any(day >= renewal_date for day, _status in known):
             continue
         if any(
             status != ChurnRecord.Status.DISMISSED and (contract_start is None or day >= contract_start)

@@ -83,7 +83,8 @@ def test_an_mrr_drop_proposes_a_downgrade_once_and_recording_it_confirms_the_sam
     assert churn_proposals(as_of) == {"downgrade": 1, "churn": 0}
     proposal = ChurnRecord.objects.get()
     assert (proposal.kind, proposal.status, proposal.mrr_lost) == ("downgrade", "proposed", Decimal("1500.00"))
-    assert proposal.date == as_of - timedelta(days=1) and "5000.00" in proposal.proposed_because
+    assert proposal.date == as_of - timedelta(days=1)
+    assert "5000.00" in proposal.proposed_because
     signal(acme, 0, 3500, as_of)  # the next day's signal: still the same drop
     assert churn_proposals(as_of) == {"downgrade": 0, "churn": 0}
     recorded = churn_record(acme, kind="downgrade", date=proposal.date, mrr_lost=1500, reasons=["price"])

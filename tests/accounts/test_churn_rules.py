@@ -11,7 +11,8 @@ def test_an_mrr_drop_within_the_window_proposes_a_downgrade_of_the_drop():
     proposal = churn_rules.mrr_drop(points, as_of=AS_OF)
     assert proposal is not None
     assert (proposal.kind, proposal.date, proposal.mrr_lost) == ("downgrade", AS_OF, Decimal("300.00"))
-    assert "1200.00" in proposal.because and "900.00" in proposal.because
+    assert "1200.00" in proposal.because
+    assert "900.00" in proposal.because
 
 
 def test_no_drop_no_rise_and_no_history_propose_nothing():
@@ -31,4 +32,5 @@ def test_a_renewal_passed_more_than_the_grace_proposes_a_churn_dated_the_renewal
     assert churn_rules.renewal_lapsed(renewal_date=on_the_day, mrr=Decimal(1), as_of=AS_OF, grace=14) is None
     assert churn_rules.renewal_lapsed(renewal_date=None, mrr=Decimal(1), as_of=AS_OF, grace=14) is None
     lapsed = churn_rules.renewal_lapsed(renewal_date=renewal, mrr=None, as_of=AS_OF, grace=0)
-    assert lapsed is not None and lapsed.mrr_lost == Decimal("0.00")
+    assert lapsed is not None
+    assert lapsed.mrr_lost == Decimal("0.00")
