@@ -6,7 +6,7 @@ Only missing keys are added: a CX lead's edits to a reason survive the migration
 from django.db import migrations
 
 REASONS = (
-    ("key_person", "Key person changed", "关键人变动", "關鍵人物異動"),
+    ("key_person", "Key person changed", "关键人物变动", "關鍵人物異動"),
     ("competitor", "Switched to a competitor", "转用竞争对手", "改用競爭對手"),
     ("out_of_business", "Went out of business", "停业或倒闭", "停業或倒閉"),
     ("not_adopted", "Never adopted the product", "从未真正使用产品", "從未真正使用產品"),

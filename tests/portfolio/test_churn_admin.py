@@ -98,3 +98,15 @@ def test_the_daily_refresh_proposes_churn_for_a_lapsed_renewal(settings):
     assert ChurnRecord.objects.get().account == acme
     accounts_refresh()
     assert ChurnRecord.objects.count() == 1
+
+
+def test_a_csm_records_churn_in_the_admin_but_only_a_cx_lead_edits_the_reasons(user_with_role):
+    csm = Client()
+    csm.force_login(user_with_role("Customer success", "wang"))
+    assert csm.get(LIST).status_code == 200
+    assert csm.get(f"{LIST}add/").status_code == 200
+    assert csm.get("/admin/accounts/churnreason/").status_code == 200
+    assert csm.get("/admin/accounts/churnreason/add/").status_code == 403
+    lead = Client()
+    lead.force_login(user_with_role("CX lead", "chen"))
+    assert lead.get("/admin/accounts/churnreason/add/").status_code == 200
