@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, OuterRef, Q, Subquery
+from django.db.models import Avg, F, OuterRef, Q, Subquery
 
-from accounts.models import Account, AccountSignal, HealthSnapshot
+from accounts.models import Account, AccountSignal, ChurnRecord, HealthSnapshot
 from closedloop import account_rules
 from closedloop.models import AccountRiskRule
 
@@ -37,6 +37,15 @@ def risk_rules() -> dict[str, account_rules.Rule]:
         for rule in AccountRiskRule.objects.all()
     }
     return {**account_rules.DEFAULT_RULES, **configured}
+
+
+def churned_account_ids(account_ids: Sequence[int]) -> set[int]:
+    """The accounts that left: a confirmed churn since their contract started (a customer who came back under a
+    new contract is an account again)."""
+    records = ChurnRecord.objects.filter(
+        account_id__in=list(account_ids), kind=ChurnRecord.Kind.CHURN, status=ChurnRecord.Status.CONFIRMED
+    ).filter(Q(account__contract_start__isnull=True) | Q(date__gte=F("account__contract_start")))
+    return set(records.values_list("account_id", flat=True))
 
 
 def accounts_facts(*, account_ids: Sequence[int], today: date) -> list[AccountFacts]:

@@ -34,6 +34,7 @@ CHUNK = 500  # accounts evaluated in one transaction
 def account_risks_apply(account_ids: Sequence[int], *, now: datetime) -> dict[str, int]:
     """Evaluate the at-risk rules for these accounts as of `now`; open or reopen their cases; return counts.
 
+    An account that churned (a confirmed churn since its contract started) is left alone.
     Idempotent: run again with the same facts, it opens and reopens nothing. Called after each
     health refresh with the accounts it refreshed. Counts: opened, reopened, cleared (a reason
     that stopped holding), held (a reason that holds on a case already open or resolved since).
@@ -41,7 +42,8 @@ def account_risks_apply(account_ids: Sequence[int], *, now: datetime) -> dict[st
     today = timezone.localdate(now)
     risk_rules = account_selectors.risk_rules()
     counts: Counter[str] = Counter()
-    ids = sorted(set(account_ids))
+    churned = account_selectors.churned_account_ids(account_ids)  # they left: no play brings them back
+    ids = sorted(set(account_ids) - churned)
     for start in range(0, len(ids), CHUNK):
         counts.update(_apply(ids[start : start + CHUNK], now=now, today=today, risk_rules=risk_rules))
     return {key: counts[key] for key in ("opened", "reopened", "cleared", "held")}

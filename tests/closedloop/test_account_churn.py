@@ -34,3 +34,24 @@ def test_an_account_that_churned_has_its_open_at_risk_cases_closed_and_logged(cs
     assert day.isoformat() in shown
     assert "Closed" not in shown
     assert account_cases_close_for_churn(acme.pk, record.pk, csm) == []  # again: nothing more
+
+
+def test_an_account_that_churned_gets_no_new_risk_case():
+    from datetime import date
+
+    from accounts.models import Account, AccountSignal
+
+    moment = timezone.now()
+    today = timezone.localdate(moment)
+    gone = Account.objects.create(external_id="gone", contract_start=date(2024, 1, 1))
+    for days_ago in range(60):  # usage fell by 60 %: a risk, were the account still a customer
+        value = 100 if days_ago >= 30 else 40
+        AccountSignal.objects.create(account=gone, date=today - timedelta(days=days_ago), key="logins", value=value)
+    ChurnRecord.objects.create(account=gone, kind="churn", status="confirmed", date=today, mrr_lost=100)
+
+    account_risks_apply([gone.pk], now=moment)
+
+    assert not Case.objects.filter(account=gone).exists()
+    ChurnRecord.objects.update(status="dismissed")  # it did not leave after all
+    account_risks_apply([gone.pk], now=moment)
+    assert Case.objects.filter(account=gone, reason="risk_usage").exists()
