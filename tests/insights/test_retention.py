@@ -13,7 +13,7 @@ logo churn = 1/6; GRR = (2,350 − 1,000 − 200) / 2,350 = 1,150 / 2,350; NRR =
 mrr_end = 1,250. In April A is gone (churned in March); E (400) joins the cohort: 5 + E = 6 accounts.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -283,3 +283,27 @@ def test_the_arithmetic_alone():
     assert (figures.expansion_mrr, figures.grr, figures.nrr, figures.mrr_end) == (50, 1.0, 1.5, 150)
     assert arithmetic.reading_at([(date(2026, 1, 1), 1.0), (date(2026, 1, 5), 2.0)], date(2026, 1, 4)).value == 1.0
     assert arithmetic.reading_at([(date(2026, 1, 1), 1.0)], date(2025, 1, 4)).date is None
+
+
+def test_the_dashboard_shows_the_last_twelve_months_of_retention(client, user_with_role):
+    """Last month: two accounts of 1,000 and 500 at its start; the 500 one churns: logo churn 50%, GRR 66.7%."""
+    today = timezone.localdate()
+    last_month_start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    before = last_month_start - timedelta(days=3)
+    big, small = account("big"), account("small")
+    signals(big, (before.isoformat(), 1000))
+    signals(small, (before.isoformat(), 500))
+    record(small, "churn", (last_month_start + timedelta(days=2)).isoformat(), 500)
+    client.force_login(user_with_role("CX lead", "lead"))
+    for language, word in (("en", "Retention"), ("zh-hans", "留存"), ("zh-hant", "留存")):
+        response = client.get("/admin/insights/", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        assert word in response.content.decode()
+    rows = response.context["board"].retention.buckets
+    assert len(rows) == 12
+    last = rows[-2]
+    assert last.start == last_month_start
+    assert (last.accounts_start, last.logo_churn, last.grr) == (2, 0.5, pytest.approx(1000 / 1500))
+    html = response.content.decode()
+    assert f'data-start="{last_month_start.isoformat()}"' in html
+    assert "66.7 %" in html
