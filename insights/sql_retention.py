@@ -1,16 +1,18 @@
 """Retention's raw SQL: every account's latest `mrr` signal on or before each boundary day, in one statement.
 
-PostgreSQL: one LATERAL index probe per (account, day) on the signal table's primary key
-(account_id, date, key), newest first, so that only the partitions up to the day are read and
-each probe stops at its first row. Portable (SQLite, or `portable_paths()`): the accounts' `mrr`
-signals up to the last day, read in order, the latest before each day picked in Python.
+PostgreSQL: one LATERAL index probe per (account, bucket) on the signal table's primary key
+(account_id, date, key), newest first, bounded by the bucket's own constant days so that the plan
+reads only its partitions, and each probe stops at its first row. Portable (SQLite, or
+`portable_paths()`): the accounts' `mrr` signals up to the last day, read in order, the latest
+before each day picked in Python.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
+from itertools import pairwise
 
 from django.db import connection
 
@@ -21,12 +23,11 @@ from insights.retention import Reading, reading_at
 MRR = "mrr"
 _CHUNK = 500  # account ids per statement on the portable path
 
-_PROBE = (
-    "SELECT a.id, b.k, s.date, s.value"
-    " FROM unnest(%s::bigint[]) AS a(id)"
-    " CROSS JOIN unnest(%s::date[]) WITH ORDINALITY AS b(day, k)"
+FIRST_WINDOW_DAYS = 92  # the first edge is probed over this many days first; before them only if need be
+_IDS = "unnest(%s::bigint[]) AS a(id)"
+_LATEST = (
     " JOIN LATERAL (SELECT date, value FROM accounts_accountsignal"
-    "  WHERE account_id = a.id AND key = %s AND date <= b.day ORDER BY date DESC LIMIT 1) s ON true"
+    "  WHERE account_id = a.id AND key = %s AND date > %s AND date <= %s ORDER BY date DESC LIMIT 1) s ON true"
 )
 
 
@@ -40,11 +41,34 @@ def mrr_readings(days: Sequence[date], account_ids: Sequence[int]) -> dict[int, 
 
 
 def _readings_fast(days: Sequence[date], account_ids: Sequence[int]) -> dict[int, list[Reading]]:
-    found: dict[int, list[Reading]] = {}
+    """One probe per account and bucket, over the bucket's own days (constant bounds: pruned to its partitions).
+
+    The latest signal on or before an edge is the latest within (edge before, edge], or else the one found
+    for the edge before: carried forward in Python. The first edge is probed over its FIRST_WINDOW_DAYS,
+    then, for the accounts with nothing there, over every earlier day (a second statement).
+    """
+    ids = list(account_ids)
+    windows = [(days[0] - timedelta(days=FIRST_WINDOW_DAYS), days[0]), *pairwise(days)]
+    sql = " UNION ALL ".join(f"SELECT a.id, {k}, s.date, s.value FROM {_IDS}{_LATEST}" for k in range(len(windows)))
+    params = [value for low, high in windows for value in (ids, MRR, low, high)]
+    within: dict[int, dict[int, tuple[date, float]]] = defaultdict(dict)
     with connection.cursor() as cursor:
-        cursor.execute(_PROBE, [list(account_ids), list(days), MRR])
+        cursor.execute(sql, params)
         for account_id, k, day, value in cursor.fetchall():
-            found.setdefault(account_id, [Reading(None, None)] * len(days))[k - 1] = Reading(day, value)
+            within[account_id][k] = (day, value)
+        earlier = [i for i in ids if 0 not in within.get(i, {})]
+        if earlier:
+            cursor.execute(f"SELECT a.id, 0, s.date, s.value FROM {_IDS}{_LATEST}", [earlier, MRR, date.min, days[0]])
+            for account_id, _k, day, value in cursor.fetchall():
+                within[account_id][0] = (day, value)
+    found: dict[int, list[Reading]] = {}
+    for account_id, seen in within.items():
+        readings, last = [], Reading(None, None)
+        for k in range(len(days)):
+            if k in seen:
+                last = Reading(*seen[k])
+            readings.append(last)
+        found[account_id] = readings
     return found
 
 

@@ -307,3 +307,12 @@ def test_the_dashboard_shows_the_last_twelve_months_of_retention(client, user_wi
     html = response.content.decode()
     assert f'data-start="{last_month_start.isoformat()}"' in html
     assert "66.7 %" in html
+
+
+def test_an_old_signal_still_stands_and_carries_across_buckets():
+    """The latest signal counts however old: 400 since June 2025 (beyond the first probe's 92 days) opens March."""
+    acc = account("X")
+    signals(acc, ("2025-06-01", 400), ("2026-04-10", 450))
+    march, april = march_and_april()
+    assert (march.accounts_start, march.mrr_start, march.expansion_mrr) == (1, Decimal(400), Decimal(0))
+    assert (april.mrr_start, april.expansion_mrr, april.nrr) == (Decimal(400), Decimal(50), 1.125)
