@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import pairwise
 
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import AccountSignal
 from common.sql import postgresql_paths
@@ -27,7 +27,7 @@ FIRST_WINDOW_DAYS = 92  # the first edge is probed over this many days first; be
 _IDS = "unnest(%s::bigint[]) AS a(id)"
 _LATEST = (
     " JOIN LATERAL (SELECT date, value FROM accounts_accountsignal"
-    "  WHERE account_id = a.id AND key = %s AND date > %s AND date <= %s ORDER BY date DESC LIMIT 1) s ON true"
+    "  WHERE account_id = a.id AND key = %s AND date >= %s AND date <= %s ORDER BY date DESC LIMIT 1) s ON true"
 )
 
 
@@ -48,11 +48,15 @@ def _readings_fast(days: Sequence[date], account_ids: Sequence[int]) -> dict[int
     then, for the accounts with nothing there, over every earlier day (a second statement).
     """
     ids = list(account_ids)
-    windows = [(days[0] - timedelta(days=FIRST_WINDOW_DAYS), days[0]), *pairwise(days)]
+    # first and last day of each window: >= the day after the edge before (a > would keep its partition too)
+    windows = [(days[0] - timedelta(days=FIRST_WINDOW_DAYS - 1), days[0])]
+    windows += [(before + timedelta(days=1), edge) for before, edge in pairwise(days)]
     sql = " UNION ALL ".join(f"SELECT a.id, {k}, s.date, s.value FROM {_IDS}{_LATEST}" for k in range(len(windows)))
     params = [value for low, high in windows for value in (ids, MRR, low, high)]
     within: dict[int, dict[int, tuple[date, float]]] = defaultdict(dict)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # thousands of cheap probes: compiling them (JIT, planned for the estimated total cost) costs more than it saves
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         for account_id, k, day, value in cursor.fetchall():
             within[account_id][k] = (day, value)
