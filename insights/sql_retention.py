@@ -1,8 +1,9 @@
 """Retention's raw SQL: every account's latest `mrr` signal on or before each boundary day, in one statement.
 
-PostgreSQL: one LATERAL index probe per (account, bucket) on the signal table's primary key
-(account_id, date, key), newest first, bounded by the bucket's own constant days so that the plan
-reads only its partitions, and each probe stops at its first row. Portable (SQLite, or
+PostgreSQL: one LATERAL index probe per (account, bucket) on the partial covering index of the
+`mrr` rows (accounts migration 0005: account_id, date, value), newest first, bounded by the
+bucket's own constant days so that the plan reads only its partitions, and each probe stops at
+its first row. Portable (SQLite, or
 `portable_paths()`): the accounts' `mrr` signals up to the last day, read in order, the latest
 before each day picked in Python.
 """
