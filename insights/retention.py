@@ -26,11 +26,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal
 
 CHURN, DOWNGRADE = "churn", "downgrade"
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+WIDE = Context(prec=400)  # any finite float to the cent (a signal may be up to 1.8e308)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ def money(value: float | Decimal | None) -> Decimal:
     """An amount to the cent (signals are floats)."""
     if value is None:
         return ZERO
-    return Decimal(str(value)).quantize(CENT) if isinstance(value, float) else value.quantize(CENT)
+    return (Decimal(str(value)) if isinstance(value, float) else value).quantize(CENT, context=WIDE)
 
 
 def mrr_on(account: AccountFacts, day: date, reading: Reading) -> Decimal:

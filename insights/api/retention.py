@@ -71,8 +71,18 @@ class RetentionQuerySerializer(QuerySerializer):
         return {"interval": interval, "since": since, "until": until, "filters": filters}
 
 
+class MoneyField(serializers.DecimalField):
+    """An amount as decimal text to the cent, however large (a signal may be any finite number)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=None, decimal_places=2, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return format(value, ".2f")
+
+
 def _money():
-    return serializers.DecimalField(max_digits=20, decimal_places=2)
+    return MoneyField()
 
 
 @extend_schema_serializer(component_name="RetentionBucket")

@@ -316,3 +316,14 @@ def test_an_old_signal_still_stands_and_carries_across_buckets():
     march, april = march_and_april()
     assert (march.accounts_start, march.mrr_start, march.expansion_mrr) == (1, Decimal(400), Decimal(0))
     assert (april.mrr_start, april.expansion_mrr, april.nrr) == (Decimal(400), Decimal(50), 1.125)
+
+
+def test_an_absurd_mrr_signal_is_counted_not_a_500(root):
+    acc = account("X")
+    signals(acc, ("2026-02-01", 1.5e300))
+    response = root.get(URL, {"since": "2026-03-01", "until": "2026-03-31"})
+    assert response.status_code == 200, response.content
+    (march,) = response.json()["buckets"]
+    assert march["accounts_start"] == 1
+    assert march["grr"] == 1.0
+    assert march["mrr_start"].startswith("15000000000")
