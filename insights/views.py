@@ -1,5 +1,6 @@
 """The insights dashboard in the admin, for CX staff and leads: trend, touchpoints, drivers, loop and advocates."""
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -98,8 +99,38 @@ def insights_dashboard(request):
         previous_until=since - timedelta(days=1),
         shown_since=since.isoformat(),
         shown_until=until.isoformat(),
+        retention_chart=_retention_chart(board.retention.buckets),
     )
     return TemplateResponse(request, "admin/insights/dashboard.html", context)
+
+
+def _retention_chart(buckets) -> dict:
+    """GRR and NRR per month in %, on one axis: two charts of the same range, drawn over each other."""
+    values = [100 * v for b in buckets for v in (b.grr, b.nrr) if v is not None]
+    floor = math.floor(min(values, default=80) / 10) * 10
+    ceiling = max(floor + 10, math.ceil(max(values, default=110) / 10) * 10)
+
+    def chart(name):
+        return charts.trend_chart(
+            [
+                charts.TrendInput(
+                    label=bucket.start.strftime("%Y-%m"),
+                    value=None if getattr(bucket, name) is None else 100 * getattr(bucket, name),
+                    low=None,
+                    high=None,
+                    n=bucket.accounts_start,
+                    small=False,
+                )
+                for bucket in buckets
+            ],
+            floor=floor,
+            ceiling=ceiling,
+            unit="%",
+            whole_range=True,
+            height=200,
+        )
+
+    return {"grr": chart("grr"), "nrr": chart("nrr")}
 
 
 def _direction(change) -> str:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from insights.api.advocacy import AdvocacyMetricsApi
 from insights.api.metrics import LoopKpisApi, ResponseRatesApi, ScoreBreakdownApi, ScoreDriversApi, ScoreSeriesApi
+from insights.api.retention import RetentionApi
 
 urlpatterns = [
     path("metrics/advocates/", AdvocacyMetricsApi.as_view(), name="metrics-advocates"),
@@ -9,5 +10,6 @@ urlpatterns = [
     path("metrics/breakdown/", ScoreBreakdownApi.as_view(), name="metrics-breakdown"),
     path("metrics/drivers/", ScoreDriversApi.as_view(), name="metrics-drivers"),
     path("metrics/loop/", LoopKpisApi.as_view(), name="metrics-loop"),
+    path("metrics/retention/", RetentionApi.as_view(), name="metrics-retention"),
     path("metrics/response-rates/", ResponseRatesApi.as_view(), name="metrics-response-rates"),
 ]

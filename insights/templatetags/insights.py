@@ -31,3 +31,11 @@ def money(value) -> str:
 def number(value) -> str:
     """A count with the active language's thousands separators: "14,779"."""
     return formats.number(value)
+
+
+@register.filter
+def percent(value) -> str:
+    """A fraction as a percentage with one decimal: 0.9512 -> "95.1 %"."""
+    if value is None:
+        return "—"
+    return f"{100 * value:.1f} %"

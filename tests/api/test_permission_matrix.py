@@ -30,6 +30,7 @@ API = {
     ("get", "/api/v1/metrics/drivers/"): CX,
     ("get", "/api/v1/metrics/loop/"): CX,
     ("get", "/api/v1/metrics/response-rates/"): CX,
+    ("get", "/api/v1/metrics/retention/"): CX,
     ("get", "/api/v1/cases/"): CX,
     ("get", "/api/v1/cases/{id}/"): CX,
     ("patch", "/api/v1/cases/{id}/"): CX,

@@ -70,6 +70,8 @@ ALLOWED = {
     "usd",
     "mrr",
     "arr",
+    "grr",  # gross and net revenue retention: written so in Chinese too
+    "nrr",
     "erp",
     "crm",
     "oa",
