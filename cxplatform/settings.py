@@ -278,7 +278,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.api.schema.bad_address_documented",
     ],
-    "ENUM_NAME_OVERRIDES": {"LocaleEnum": LANGUAGES, "ReferralKindEnum": "closedloop.models.Referral.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "LocaleEnum": LANGUAGES,
+        "ReferralKindEnum": "closedloop.models.Referral.Kind",
+        "ChurnKindEnum": "accounts.models.ChurnRecord.Kind",
+    },
 }
 
 # --- Cross-origin requests: only the widget's public endpoints, only from origins that some
