@@ -7,9 +7,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.backtest_selectors import default_health_scorecard
 from common import charts
 from common.chinese import in_script
 from insights.api.queries import DEFAULT_INTERVAL, SeriesQuerySerializer
@@ -100,8 +102,14 @@ def insights_dashboard(request):
         shown_since=since.isoformat(),
         shown_until=until.isoformat(),
         retention_chart=_retention_chart(board.retention.buckets),
+        suggestion_url=_suggestion_url(request.user),
     )
     return TemplateResponse(request, "admin/insights/dashboard.html", context)
+
+
+def _suggestion_url(user) -> str:
+    scorecard = default_health_scorecard() if user.has_perm("accounts.change_scorecard") else None
+    return reverse("admin:accounts_scorecard_suggestion", args=[scorecard.pk]) if scorecard else ""
 
 
 def _retention_chart(buckets) -> dict:

@@ -23,6 +23,7 @@ from closedloop import services as closedloop_services
 from closedloop.models import Case as FollowUp
 from common.roles import CSM
 from feedback import services as feedback_services
+from portfolio.demo_churn import demo_churn
 from portfolio.services.refresh import accounts_refresh
 from surveys import services
 from surveys.demo.seed import DEMO_MARK
@@ -83,7 +84,7 @@ def demo_portfolio(*, today: date | None = None, rng: random.Random | None = Non
         for days_ago in range(HISTORY_DAYS, 0, -1):  # the trend: each day as it was computed then
             accounts_refresh(ids, as_of=today - timedelta(days=days_ago), plays=False)
     accounts_refresh([account.pk for account in accounts], as_of=today)
-    return len(accounts)
+    return len(accounts) + demo_churn(today=today, csms=csms, rng=rng)
 
 
 def _people() -> None:

@@ -98,6 +98,8 @@ class HealthSnapshot(models.Model):
         verbose_name_plural = _("health snapshots")
         ordering = ("account", "date")
         constraints = [models.UniqueConstraint(fields=("account", "date"), name="accounts_one_snapshot_a_day")]
+        # the back-test reads every account's snapshot of a few days (accounts.sql_backtest)
+        indexes = [models.Index(fields=("date",), name="accounts_snapshot_date")]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.date}: {self.health_score}"

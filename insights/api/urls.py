@@ -1,6 +1,7 @@
 from django.urls import path
 
 from insights.api.advocacy import AdvocacyMetricsApi
+from insights.api.backtest import HealthBacktestApi
 from insights.api.metrics import LoopKpisApi, ResponseRatesApi, ScoreBreakdownApi, ScoreDriversApi, ScoreSeriesApi
 from insights.api.retention import RetentionApi
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("metrics/advocates/", AdvocacyMetricsApi.as_view(), name="metrics-advocates"),
     path("metrics/scores/", ScoreSeriesApi.as_view(), name="metrics-scores"),
     path("metrics/breakdown/", ScoreBreakdownApi.as_view(), name="metrics-breakdown"),
+    path("metrics/health-backtest/", HealthBacktestApi.as_view(), name="metrics-health-backtest"),
     path("metrics/drivers/", ScoreDriversApi.as_view(), name="metrics-drivers"),
     path("metrics/loop/", LoopKpisApi.as_view(), name="metrics-loop"),
     path("metrics/retention/", RetentionApi.as_view(), name="metrics-retention"),

@@ -31,6 +31,7 @@ API = {
     ("get", "/api/v1/metrics/loop/"): CX,
     ("get", "/api/v1/metrics/response-rates/"): CX,
     ("get", "/api/v1/metrics/retention/"): CX,
+    ("get", "/api/v1/metrics/health-backtest/"): CX,
     ("get", "/api/v1/cases/"): CX,
     ("get", "/api/v1/cases/{id}/"): CX,
     ("patch", "/api/v1/cases/{id}/"): CX,
@@ -80,8 +81,9 @@ ADMIN = {
     "surveys.touchpointevent": {"superuser"},
     "surveys.erasure": {"superuser"},
 }
-# Admin pages that are no model's list: the insights dashboard needs insights.view_insights.
-ADMIN_PAGES = {"/admin/insights/": CX}
+# Admin pages that are no model's list: the insights dashboard needs insights.view_insights; the weights
+# the back-test suggests for the default health scorecard need accounts.change_scorecard.
+ADMIN_PAGES = {"/admin/insights/": CX, "/admin/accounts/scorecard/{scorecard}/suggestion/": {"cx_lead", "superuser"}}
 
 
 @pytest.fixture
@@ -160,5 +162,8 @@ def test_each_role_sees_an_admin_list_only_where_the_matrix_says(client, admin_u
 
 @pytest.mark.parametrize("url", sorted(ADMIN_PAGES))
 def test_each_role_sees_an_admin_page_only_where_the_matrix_says(client, admin_users, url):
+    from accounts.models import Scorecard
+
     SurveyFactory(kind="nps")
-    _check_admin_page(client, admin_users, url, ADMIN_PAGES[url])
+    scorecard = Scorecard.objects.get(kind="health", stage="")
+    _check_admin_page(client, admin_users, url.format(scorecard=scorecard.pk), ADMIN_PAGES[url])

@@ -24,6 +24,8 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Scorecard
+
 pytestmark = pytest.mark.django_db
 
 # Names, acronyms and units a Chinese page writes as they are.
@@ -70,6 +72,7 @@ ALLOWED = {
     "usd",
     "mrr",
     "arr",
+    "auc",  # the area under the ROC curve (the health back-test): written so in Chinese too
     "grr",  # gross and net revenue retention: written so in Chinese too
     "nrr",
     "erp",
@@ -185,6 +188,9 @@ def _leftover_english(text: str, stored: Stored) -> list[str]:
 def _pages(client: Client) -> list[str]:
     """The admin's pages: index, app indexes, lists, add and change pages, the dashboard, custom views."""
     urls = [reverse("admin:index"), reverse("insights"), reverse("admin:surveys_invitation_response_rate")]
+    health = Scorecard.objects.filter(kind="health", stage="").first()
+    if health is not None:
+        urls.append(reverse("admin:accounts_scorecard_suggestion", args=[health.pk]))
     request = client.get(reverse("admin:index")).wsgi_request
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
