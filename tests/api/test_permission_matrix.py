@@ -80,8 +80,9 @@ ADMIN = {
     "surveys.touchpointevent": {"superuser"},
     "surveys.erasure": {"superuser"},
 }
-# Admin pages that are no model's list: the insights dashboard needs insights.view_insights.
-ADMIN_PAGES = {"/admin/insights/": CX}
+# Admin pages that are no model's list: the insights dashboard needs insights.view_insights; the monthly churn
+# review needs accounts.view_churnrecord (a CSM sees their own list, a holder of view_churn_review_all every CSM's).
+ADMIN_PAGES = {"/admin/insights/": CX, "/admin/accounts/churnrecord/review/": {"cx_lead", "superuser"}}
 
 
 @pytest.fixture

@@ -24,6 +24,9 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import ChurnRecord
+from portfolio import selectors
+
 pytestmark = pytest.mark.django_db
 
 # Names, acronyms and units a Chinese page writes as they are.
@@ -80,6 +83,7 @@ ALLOWED = {
     "command",
     "mac",
     "control",
+    "yyyy-mm",  # how a month is written in the churn review's month picker, in every language
 }
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 _ADDRESSES = re.compile(
@@ -184,7 +188,12 @@ def _leftover_english(text: str, stored: Stored) -> list[str]:
 
 def _pages(client: Client) -> list[str]:
     """The admin's pages: index, app indexes, lists, add and change pages, the dashboard, custom views."""
-    urls = [reverse("admin:index"), reverse("insights"), reverse("admin:surveys_invitation_response_rate")]
+    review = reverse("admin:accounts_churnrecord_review")
+    latest = ChurnRecord.objects.order_by("-date").values_list("date", flat=True).first()
+    month = f"month={latest:%Y-%m}&" if latest else ""  # a month with records, whatever last month holds
+    csms = [*selectors.account_csms().values_list("pk", flat=True)[:2], "nobody"]
+    urls = [reverse("admin:index"), reverse("insights"), reverse("admin:surveys_invitation_response_rate"), review]
+    urls += [f"{review}?{month}", *(f"{review}?{month}csm={csm}" for csm in csms)]
     request = client.get(reverse("admin:index")).wsgi_request
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
