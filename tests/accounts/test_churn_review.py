@@ -78,7 +78,15 @@ def november(mei, jun) -> dict:
     a1, a2 = (Account.objects.create(external_id=f"a{n}", name=f"A{n}", csm=mei) for n in (1, 2))
     b1 = Account.objects.create(external_id="b1", name="B1", csm=jun)
     n1 = Account.objects.create(external_id="n1", name="N1")
-    price, support = ChurnReason.objects.get(key="price"), ChurnReason.objects.get(key="support")
+    price, support = (  # shipped by a migration; made again after a transactional test's flush
+        ChurnReason.objects.get_or_create(
+            key=key, defaults={"name_en": en, "name_zh_hans": hans, "name_zh_hant": hant, "position": position}
+        )[0]
+        for key, en, hans, hant, position in (
+            ("price", "Price", "价格", "價格", 6),
+            ("support", "Support", "客户支持", "客戶支援", 8),
+        )
+    )
 
     def record(account, kind, day, status="confirmed", reasons=()):
         made = ChurnRecord.objects.create(account=account, kind=kind, date=day, mrr_lost=Decimal(100), status=status)
