@@ -76,6 +76,7 @@ _CHURN_LOG = {  # why accounts leave: the records a CSM keeps, and the reasons' 
     "accounts.view_churnreason",
 }
 _CHURN_REASONS = {f"accounts.{action}_churnreason" for action in ("add", "change", "delete")}
+_CHURN_REVIEW_ALL = {"accounts.view_churn_review_all"}  # every CSM's monthly churn review, not only one's own
 
 ROLES: dict[str, frozenset[str]] = {
     STAFF: frozenset(_CASE_DESK | _INSIGHTS),
@@ -89,6 +90,7 @@ ROLES: dict[str, frozenset[str]] = {
         | _PORTFOLIO
         | _CHURN_LOG
         | _CHURN_REASONS
+        | _CHURN_REVIEW_ALL
     ),
     MARKETING: frozenset({"surveys.view_customer"} | _ADVOCATES),
     CSM: frozenset(_CASE_DESK | _INSIGHTS | _PORTFOLIO | _CHURN_LOG),

@@ -20,6 +20,7 @@ from accounts.models import Account, Band, HealthSnapshot
 from common import formats
 from common.admin import ReadOnlyModelAdmin
 from portfolio import console, labels, selectors
+from portfolio.admin_filters import CsmFilter
 from portfolio.paging import PortfolioPaginator
 
 NOT_A_VIEW = ("o", "p", "q", "_facets")  # ordering, page, search and counts do not change which view it is
@@ -35,25 +36,6 @@ def chip(score: int | None, band: str) -> str:
         score,
         console.band_label(band),
     )
-
-
-class CsmFilter(admin.SimpleListFilter):
-    title = _("CSM")
-    parameter_name = "csm"
-
-    def lookups(self, request, model_admin):
-        people = [(str(user.pk), user.get_full_name() or user.username) for user in selectors.account_csms()]
-        return (("mine", _("Mine")), ("nobody", _("No CSM")), *people)
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "mine":
-            return queryset.filter(csm=request.user)
-        if value == "nobody":
-            return queryset.filter(csm__isnull=True)
-        if value and value.isascii() and value.isdigit():
-            return queryset.filter(csm_id=int(value))
-        return queryset
 
 
 class BandFilter(admin.SimpleListFilter):

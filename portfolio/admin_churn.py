@@ -1,20 +1,25 @@
-"""The churn log in the admin: records (proposals first, confirmed or dismissed in bulk) and the reasons' taxonomy.
+"""The churn log in the admin: records (proposals first, confirmed or dismissed in bulk), the reasons' taxonomy,
+and the monthly review (portfolio.admin_review, at review/ under the records).
 
 Saving a record goes through portfolio.services.churn, as the API does: saving a proposal confirms it
 (the same record), and a churn closes the account's open at-risk cases. The reasons are checkboxes
 named in the reader's language.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Value, When
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Account, ChurnReason, ChurnRecord
 from accounts.services.churn import churn_record_problems
 from common import formats
-from portfolio import selectors
+from portfolio.admin_filters import AccountCsmFilter
+from portfolio.admin_review import churn_review_view
 from portfolio.services.churn import account_churn_confirm, account_churn_dismiss, account_churn_record
 
 
@@ -61,25 +66,6 @@ class ChurnRecordForm(forms.ModelForm):
         return {*super()._get_validation_exclusions(), "kind"}
 
 
-class ChurnCsmFilter(admin.SimpleListFilter):
-    title = _("CSM")
-    parameter_name = "csm"
-
-    def lookups(self, request, model_admin):
-        people = [(str(user.pk), user.get_full_name() or user.username) for user in selectors.account_csms()]
-        return (("mine", _("Mine")), ("nobody", _("No CSM")), *people)
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "mine":
-            return queryset.filter(account__csm=request.user)
-        if value == "nobody":
-            return queryset.filter(account__csm__isnull=True)
-        if value and value.isascii() and value.isdigit():
-            return queryset.filter(account__csm_id=int(value))
-        return queryset
-
-
 class ReasonFilter(admin.SimpleListFilter):
     title = _("reasons")
     parameter_name = "reason"
@@ -96,13 +82,18 @@ class ReasonFilter(admin.SimpleListFilter):
 class ChurnRecordAdmin(admin.ModelAdmin):
     form = ChurnRecordForm
     list_display = ("account", "kind", "status", "date", "mrr_shown", "reasons_shown", "csm_shown", "recorded_by")
-    list_filter = ("kind", "status", ReasonFilter, "date", ChurnCsmFilter)
+    list_filter = ("kind", "status", ReasonFilter, "date", AccountCsmFilter)
     search_fields = ("account__name", "account__external_id", "competitor")
     list_select_related = ("account", "account__csm", "recorded_by")
     autocomplete_fields = ("account",)
     actions = ("confirm", "dismiss")
     date_hierarchy = "date"
     empty_value_display = "—"
+    change_list_template = "admin/accounts/churnrecord/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(churn_review_view, self))
+        return [path("review/", view, name="accounts_churnrecord_review"), *super().get_urls()]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("reasons")

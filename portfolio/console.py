@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 
 from accounts.models import Account, Band
+from accounts.selectors import account_churn_records
 from common import charts, formats
 from common.sentiment import sentiment_text
 from portfolio import labels, selectors
@@ -61,6 +62,17 @@ class TimelineEntry:
     sentiment_class: str
     case_id: int | None
     is_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChurnEntry:
+    record_id: int
+    date: str
+    kind: str
+    status: str
+    proposed: bool
+    mrr_lost: str
+    reasons: str
 
 
 def band_label(band: str) -> str:
@@ -214,6 +226,22 @@ def timeline(account: Account) -> list[TimelineEntry]:
     return entries
 
 
+def churn_log(account: Account) -> list[ChurnEntry]:
+    """The account's churn and downgrade records, newest first, with their reasons in the active language."""
+    return [
+        ChurnEntry(
+            record_id=record.pk,
+            date=record.date.isoformat(),
+            kind=record.get_kind_display(),
+            status=record.get_status_display(),
+            proposed=record.status == record.Status.PROPOSED,
+            mrr_lost=formats.money(record.mrr_lost),
+            reasons="、".join(str(reason) for reason in record.reasons.all()) or "—",
+        )
+        for record in account_churn_records(account_id=account.pk)
+    ]
+
+
 def account_page(account: Account, today: date) -> dict:
     """Everything the account page shows beside its form."""
     chart, trend_read = health_trend(account, today)
@@ -225,6 +253,7 @@ def account_page(account: Account, today: date) -> dict:
         "usage": usage(account, today),
         "usage_days": selectors.USAGE_DAYS,
         "timeline": timeline(account),
+        "churn": churn_log(account),
         "renewal_in": labels.countdown(account.renewal_date, today),
         "mrr": formats.money(account.mrr),
     }

@@ -78,6 +78,8 @@ class ChurnRecord(models.Model):
         verbose_name = _("churn record")
         verbose_name_plural = _("churn records")
         ordering = ("-date", "-id")
+        # the monthly review of every CSM (portfolio.admin_review); without it a CSM sees their own
+        permissions = [("view_churn_review_all", _("Can see every CSM's churn review"))]
         indexes = [
             models.Index(fields=("date", "kind"), name="churn_date_kind"),
             models.Index(fields=("account", "date"), name="churn_account_date"),

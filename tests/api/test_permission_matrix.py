@@ -81,9 +81,14 @@ ADMIN = {
     "surveys.touchpointevent": {"superuser"},
     "surveys.erasure": {"superuser"},
 }
-# Admin pages that are no model's list: the insights dashboard needs insights.view_insights; the weights
-# the back-test suggests for the default health scorecard need accounts.change_scorecard.
-ADMIN_PAGES = {"/admin/insights/": CX, "/admin/accounts/scorecard/{scorecard}/suggestion/": {"cx_lead", "superuser"}}
+# Admin pages that are no model's list: the insights dashboard needs insights.view_insights; the monthly churn
+# review needs accounts.view_churnrecord (a CSM sees their own list, a holder of view_churn_review_all every CSM's);
+# the weights the back-test suggests for the default health scorecard need accounts.change_scorecard.
+ADMIN_PAGES = {
+    "/admin/insights/": CX,
+    "/admin/accounts/churnrecord/review/": {"cx_lead", "superuser"},
+    "/admin/accounts/scorecard/{scorecard}/suggestion/": {"cx_lead", "superuser"},
+}
 
 
 @pytest.fixture

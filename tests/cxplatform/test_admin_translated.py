@@ -24,7 +24,8 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Scorecard
+from accounts.models import ChurnRecord, Scorecard
+from portfolio import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,7 @@ ALLOWED = {
     "command",
     "mac",
     "control",
+    "yyyy-mm",  # how a month is written in the churn review's month picker, in every language
 }
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 _ADDRESSES = re.compile(
@@ -187,7 +189,12 @@ def _leftover_english(text: str, stored: Stored) -> list[str]:
 
 def _pages(client: Client) -> list[str]:
     """The admin's pages: index, app indexes, lists, add and change pages, the dashboard, custom views."""
-    urls = [reverse("admin:index"), reverse("insights"), reverse("admin:surveys_invitation_response_rate")]
+    review = reverse("admin:accounts_churnrecord_review")
+    latest = ChurnRecord.objects.order_by("-date").values_list("date", flat=True).first()
+    month = f"month={latest:%Y-%m}&" if latest else ""  # a month with records, whatever last month holds
+    csms = [*selectors.account_csms().values_list("pk", flat=True)[:2], "nobody"]
+    urls = [reverse("admin:index"), reverse("insights"), reverse("admin:surveys_invitation_response_rate"), review]
+    urls += [f"{review}?{month}", *(f"{review}?{month}csm={csm}" for csm in csms)]
     health = Scorecard.objects.filter(kind="health", stage="").first()
     if health is not None:
         urls.append(reverse("admin:accounts_scorecard_suggestion", args=[health.pk]))

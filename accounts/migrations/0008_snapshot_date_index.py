@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_signal_mrr_index'),
+        ('accounts', '0007_churn_review_permission'),
     ]
 
     operations = [
