@@ -1,11 +1,13 @@
 from django.urls import path
 
 from insights.api.advocacy import AdvocacyMetricsApi
+from insights.api.churn_reasons import ChurnReasonsApi
 from insights.api.metrics import LoopKpisApi, ResponseRatesApi, ScoreBreakdownApi, ScoreDriversApi, ScoreSeriesApi
 from insights.api.retention import RetentionApi
 
 urlpatterns = [
     path("metrics/advocates/", AdvocacyMetricsApi.as_view(), name="metrics-advocates"),
+    path("metrics/churn-reasons/", ChurnReasonsApi.as_view(), name="metrics-churn-reasons"),
     path("metrics/scores/", ScoreSeriesApi.as_view(), name="metrics-scores"),
     path("metrics/breakdown/", ScoreBreakdownApi.as_view(), name="metrics-breakdown"),
     path("metrics/drivers/", ScoreDriversApi.as_view(), name="metrics-drivers"),

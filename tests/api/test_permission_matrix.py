@@ -31,6 +31,8 @@ API = {
     ("get", "/api/v1/metrics/loop/"): CX,
     ("get", "/api/v1/metrics/response-rates/"): CX,
     ("get", "/api/v1/metrics/retention/"): CX,
+    # why accounts leave: the churn log's readers (CX leads, customer success) among the insights' readers
+    ("get", "/api/v1/metrics/churn-reasons/"): {"cx_lead", "superuser"},
     ("get", "/api/v1/cases/"): CX,
     ("get", "/api/v1/cases/{id}/"): CX,
     ("patch", "/api/v1/cases/{id}/"): CX,
@@ -80,8 +82,9 @@ ADMIN = {
     "surveys.touchpointevent": {"superuser"},
     "surveys.erasure": {"superuser"},
 }
-# Admin pages that are no model's list: the insights dashboard needs insights.view_insights.
-ADMIN_PAGES = {"/admin/insights/": CX}
+# Admin pages that are no model's list: the insights dashboard needs insights.view_insights; why accounts leave
+# needs it and accounts.view_churnrecord.
+ADMIN_PAGES = {"/admin/insights/": CX, "/admin/insights/churn-reasons/": {"cx_lead", "superuser"}}
 
 
 @pytest.fixture

@@ -184,7 +184,12 @@ def _leftover_english(text: str, stored: Stored) -> list[str]:
 
 def _pages(client: Client) -> list[str]:
     """The admin's pages: index, app indexes, lists, add and change pages, the dashboard, custom views."""
-    urls = [reverse("admin:index"), reverse("insights"), reverse("admin:surveys_invitation_response_rate")]
+    urls = [
+        reverse("admin:index"),
+        reverse("insights"),
+        reverse("insights-churn-reasons"),
+        reverse("admin:surveys_invitation_response_rate"),
+    ]
     request = client.get(reverse("admin:index")).wsgi_request
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
