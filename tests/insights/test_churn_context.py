@@ -104,3 +104,26 @@ def test_the_api_links_each_account(why, superuser_api_client):
         {"key": "competitor", "name": "Switched to a competitor"},
         {"key": "price", "name": "Price"},
     ]
+
+
+def test_the_reads_do_not_grow_with_the_records(why):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Account, ChurnRecord
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            churn_reasons_report(since=SINCE, until=UNTIL, segment="csm")
+        return len(captured)
+
+    before = queries()
+    for n in range(30):
+        account = Account.objects.create(external_id=f"more-{n}", plan="pro")
+        ChurnRecord.objects.create(
+            account=account, kind="churn", date=SINCE + timedelta(days=n), mrr_lost=Decimal(10), status="confirmed"
+        )
+    assert queries() == before
