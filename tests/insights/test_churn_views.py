@@ -92,3 +92,17 @@ def test_the_page_with_accounts_in_it_is_in_chinese(why, lead_client, language):
     left = [text for text in parser.texts if _leftover_english(text, stored)]
     assert not left, left
     assert ("尚无原因" if language == "zh-hans" else "尚無原因") in html
+
+
+def test_what_people_wrote_is_shown_inert(why, lead_client):
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    record = why["A"]
+    record.note, record.competitor = hostile, hostile
+    record.save()
+    answer = why["answers"]["bye"]
+    answer.comment = hostile
+    answer.save()
+    html = lead_client.get(URL, PERIOD).content.decode()
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;" in html
