@@ -32,6 +32,8 @@ API = {
     ("get", "/api/v1/metrics/response-rates/"): CX,
     ("get", "/api/v1/metrics/retention/"): CX,
     ("get", "/api/v1/metrics/health-backtest/"): CX,
+    # why accounts leave: the churn log's readers (CX leads, customer success) among the insights' readers
+    ("get", "/api/v1/metrics/churn-reasons/"): {"cx_lead", "superuser"},
     ("get", "/api/v1/cases/"): CX,
     ("get", "/api/v1/cases/{id}/"): CX,
     ("patch", "/api/v1/cases/{id}/"): CX,
@@ -81,11 +83,13 @@ ADMIN = {
     "surveys.touchpointevent": {"superuser"},
     "surveys.erasure": {"superuser"},
 }
-# Admin pages that are no model's list: the insights dashboard needs insights.view_insights; the monthly churn
-# review needs accounts.view_churnrecord (a CSM sees their own list, a holder of view_churn_review_all every CSM's);
-# the weights the back-test suggests for the default health scorecard need accounts.change_scorecard.
+# Admin pages that are no model's list: the insights dashboard needs insights.view_insights; why accounts leave
+# needs it and accounts.view_churnrecord; the monthly churn review needs accounts.view_churnrecord (a CSM sees
+# their own list, a holder of view_churn_review_all every CSM's); the weights the back-test suggests for the
+# default health scorecard need accounts.change_scorecard.
 ADMIN_PAGES = {
     "/admin/insights/": CX,
+    "/admin/insights/churn-reasons/": {"cx_lead", "superuser"},
     "/admin/accounts/churnrecord/review/": {"cx_lead", "superuser"},
     "/admin/accounts/scorecard/{scorecard}/suggestion/": {"cx_lead", "superuser"},
 }
