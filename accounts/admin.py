@@ -81,7 +81,7 @@ class ScorecardAdmin(admin.ModelAdmin):
 
     def suggestion_view(self, request, pk: int):
         """Weights fitted to the recorded churn beside the current ones; a CX lead accepts them, or not."""
-        scorecard = get_object_or_404(Scorecard, pk=pk)
+        scorecard = get_object_or_404(Scorecard, pk=pk, kind=Scorecard.Kind.HEALTH)  # churn tests health only
         if not self.has_change_permission(request, scorecard):
             raise PermissionDenied
         if request.method != "POST":

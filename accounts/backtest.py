@@ -67,6 +67,8 @@ def rounds(accounts: int, *, count: int = BOOTSTRAP_ROUNDS, seed: int = SEED) ->
 
 def histograms(sample: Sample, levels: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
     """accounts x size: each account's weight of observations at each level, for the observations in `mask`."""
+    if mask.any() and not 0 <= levels[mask].min() <= levels[mask].max() < size:
+        raise ValueError(f"levels must lie in 0..{size - 1}")
     cells = sample.account[mask].astype(np.int64) * size + levels[mask].astype(np.int64)
     flat = np.bincount(cells, weights=sample.weight[mask], minlength=sample.accounts * size)
     return flat.reshape(sample.accounts, size).astype(np.float32)

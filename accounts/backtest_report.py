@@ -35,6 +35,7 @@ DEFAULT_MONTHS = 24
 MEASURE_SAMPLE = 250  # accounts of each kind (churned, stayed) whose measures are read; more stand for the rest
 MEASURE_LEVELS = 21  # twentieths of a measure's weight
 _NO_CHURN = 10**9
+_DAYS = 10**7  # day numbers (proleptic ordinals) are below this: (account, day) as one integer
 _BAND_CODES = {band: code for code, band in enumerate(backtest.BANDS)}
 
 
@@ -229,24 +230,34 @@ def _measures(landmarks: list[date], read: _Read, churns: dict[int, int], churne
         weights.update(dict.fromkeys(chosen, stand_for))
     numbers = _day_number(landmarks)
     rows = landmark_measures(landmarks, sorted(weights))
-    ids = np.asarray([row[0] for row in rows], dtype=np.int64)
-    days = np.asarray([numbers[row[1]] for row in rows], dtype=np.int64)
-    customer = _churn_days(ids, churns) > days
-    explained = [row[2] for row, keep in zip(rows, customer, strict=True) if keep]
-    ids, days = ids[customer], days[customer]
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return Measured(_sample(empty, empty, churns, weights), {}, empty, {})
+    ids, days, keys, windows, per_keys, points, totals = zip(*rows, strict=True)
+    # one observation per (account, landmark): its rows are its measures
+    day_numbers = np.asarray([numbers[day] for day in days], dtype=np.int64)
+    observations, row_of = np.unique(np.asarray(ids, dtype=np.int64) * _DAYS + day_numbers, return_inverse=True)
+    ids_of, days_of = observations // _DAYS, observations % _DAYS
+    sources = [f"{k}\x1f{w}\x1f{p}" for k, w, p in zip(keys, windows, per_keys, strict=True)]
+    named, source_of = np.unique(sources, return_inverse=True)
+    earned, weight = np.asarray(points, dtype=np.float64), np.asarray(totals, dtype=np.float64)
+    table = np.full((observations.size, named.size), np.nan)
+    table[row_of, source_of] = np.clip(earned / weight, 0.0, 1.0)
+    usage_rows = ~np.isin(np.asarray(keys), DERIVED_KEYS)
+    usage_points = np.bincount(row_of[usage_rows], weights=earned[usage_rows], minlength=observations.size)
+    usage_weight = np.bincount(row_of[usage_rows], weights=weight[usage_rows], minlength=observations.size)
+    customer = _churn_days(ids_of, churns) > days_of
+    ids, days, table = ids_of[customer], days_of[customer], table[customer]
+    usage_points, usage_weight = usage_points[customer], usage_weight[customer]
     fractions: dict[Source, np.ndarray] = {}
-    usage_points, usage_weight = np.zeros(len(ids)), np.zeros(len(ids))
-    for row, entries in enumerate(explained):
-        for key, window, per_key, points, weight in entries:
-            source = (key, window, per_key)
-            if source not in fractions:
-                fractions[source] = np.full(len(ids), np.nan)
-            fractions[source][row] = min(1.0, max(0.0, points / weight))
-            if key not in DERIVED_KEYS:
-                usage_points[row] += points
-                usage_weight[row] += weight
+    for column, name in enumerate(named):
+        key, window, per_key = str(name).split("\x1f")
+        fractions[(key, window, per_key)] = table[:, column]
     with np.errstate(invalid="ignore", divide="ignore"):
-        usage = np.where(usage_weight > 0, np.rint(100 * usage_points / np.maximum(usage_weight, 1)), -1)
+        # points and weights are each rounded in the explanation: their ratio may pass 100 by a little
+        usage = np.where(
+            usage_weight > 0, np.clip(np.rint(100 * usage_points / np.maximum(usage_weight, 1)), 0, 100), -1
+        )
     levels = {
         source: np.where(np.isnan(values), -1, np.rint(values * (MEASURE_LEVELS - 1))).astype(np.int64)
         for source, values in sorted(fractions.items())

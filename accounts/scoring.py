@@ -20,6 +20,7 @@ LATEST, MEAN_30, TREND_30, SHARE = "latest", "mean_30", "trend_30", "share"
 WINDOWS = (LATEST, MEAN_30, TREND_30, SHARE)
 THRESHOLDS, LINEAR = "thresholds", "linear"
 RED, YELLOW, GREEN = "red", "yellow", "green"
+MAX_WEIGHT = 1000  # a measure's weight is a whole number from 1 to this
 
 # Where a measure's value comes from: (signal key, window, the other signal of a share or "").
 Source = tuple[str, str, str]

@@ -2,8 +2,8 @@
 
 Scores are read for every account (a few small columns); the measures' explanations, larger, only for the
 accounts asked for (accounts.backtest_report samples them). Both use the snapshot table's date index.
-On PostgreSQL the server unpacks the explanations (jsonb) into arrays; the portable path parses their
-JSON here. Both give the same rows (tests/accounts/test_backtest_report.py runs both).
+On PostgreSQL the server unpacks the explanations (jsonb) into one row per measure; the portable path
+parses their JSON here into the same rows. Both give the same rows (tests/accounts/test_backtest_report.py runs both).
 """
 
 from __future__ import annotations
@@ -37,43 +37,39 @@ def landmark_scores(days: list[date]) -> list[tuple[int, date | str, int, str]]:
         return cursor.fetchall()
 
 
-# (signal key, window, per_key, points, weight) of each measure that counted (a weight, a value)
-Entry = tuple[str, str, str, float, float]
+# (account id, day, signal key, window, per_key, points, weight): one row per measure that counted
+MeasureRow = tuple[int, "date | str", str, str, str, float, float]
 
 
-def _entries(explained: str | list) -> list[Entry]:
+def _rows(account_id: int, day, explained: str | list) -> list[MeasureRow]:
     measures = json.loads(explained) if isinstance(explained, str) else explained
     return [
-        (m["key"], m["window"], m.get("per_key", ""), float(m["points"]), float(m["weight"]))
+        (account_id, day, m["key"], m["window"], m.get("per_key", ""), float(m["points"]), float(m["weight"]))
         for m in measures
         if (m.get("weight") or 0) > 0 and not m.get("missing")
     ]
 
 
 def _fast_statement(table: str) -> str:
-    """PostgreSQL: the explanation's counted measures as arrays, unpacked from the jsonb by the server."""
+    """PostgreSQL: the counted measures of the explanations as rows, unpacked from the jsonb by the server."""
     return (
-        f"SELECT s.account_id, s.date, m.keys, m.windows, m.per_keys, m.points, m.weights FROM {table} s"
-        " CROSS JOIN LATERAL (SELECT array_agg(e->>'key') AS keys, array_agg(e->>'window') AS windows,"
-        " array_agg(coalesce(e->>'per_key', '')) AS per_keys, array_agg((e->>'points')::float8) AS points,"
-        " array_agg((e->>'weight')::float8) AS weights FROM jsonb_array_elements(s.health_measures) e"
-        " WHERE (e->>'weight')::float8 > 0 AND NOT coalesce((e->>'missing')::boolean, false)) m"
+        f"SELECT s.account_id, s.date, e.key, e.window, coalesce(e.per_key, ''), e.points, e.weight FROM {table} s"
+        " CROSS JOIN LATERAL jsonb_to_recordset(s.health_measures)"
+        ' AS e("key" text, "window" text, per_key text, points float8, weight float8, missing boolean)'
         " WHERE s.account_id = ANY(%s::bigint[]) AND s.date = ANY(%s::date[]) AND s.health_score IS NOT NULL"
+        " AND e.weight > 0 AND NOT coalesce(e.missing, false)"
     )
 
 
-def landmark_measures(days: list[date], account_ids: list[int]) -> list[tuple[int, date | str, list[Entry]]]:
-    """(account id, day, the measures that counted) of those accounts' snapshots with a score on the days."""
-    rows: list = []
+def landmark_measures(days: list[date], account_ids: list[int]) -> list[MeasureRow]:
+    """Each measure that counted (a weight and a value) in those accounts' snapshots with a score on the days."""
+    rows: list[MeasureRow] = []
     if not days or not account_ids:
         return rows
     with connection.cursor() as cursor:
         if postgresql_paths():
             cursor.execute(_fast_statement(_table()), [account_ids, days])
-            return [
-                (account_id, day, list(zip(*arrays, strict=True)) if arrays[0] else [])
-                for account_id, day, *arrays in cursor.fetchall()
-            ]
+            return cursor.fetchall()
         marks = ", ".join(["%s"] * len(days))
         for start in range(0, len(account_ids), _CHUNK):
             chunk = account_ids[start : start + _CHUNK]
@@ -83,5 +79,6 @@ def landmark_measures(days: list[date], account_ids: list[int]) -> list[tuple[in
                 f" AND account_id IN ({', '.join(['%s'] * len(chunk))})"
             )
             cursor.execute(statement, [*(day.isoformat() for day in days), *chunk])
-            rows += [(account_id, day, _entries(explained)) for account_id, day, explained in cursor.fetchall()]
+            for account_id, day, explained in cursor.fetchall():
+                rows += _rows(account_id, day, explained)
     return rows

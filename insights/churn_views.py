@@ -19,8 +19,12 @@ def churn_reasons_page(request):
     if not request.user.has_perms(PERMISSIONS):
         raise PermissionDenied
     params = request.GET.copy()
-    for name in [name for name, value in params.items() if value == ""]:
-        del params[name]  # an empty select of the filter form means "all"
+    for name, values in request.GET.lists():  # an empty select of the filter form means "all"
+        chosen = [value for value in values if value != ""]
+        if chosen:
+            params.setlist(name, chosen)
+        else:
+            del params[name]
     params.setdefault("segment", DEFAULT_SEGMENT)
     query = ChurnReasonsQuerySerializer(data=params)
     context = {

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Scorecard, ScorecardMeasure
-
-MAX_WEIGHT = 1000
+from accounts.scoring import MAX_WEIGHT
 
 
 def scorecard_weights_accept(scorecard: Scorecard, weights: Mapping[int, int]) -> int:

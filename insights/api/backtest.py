@@ -103,7 +103,7 @@ class HealthBacktestApi(InsightsApi):
         accounts = serializers.IntegerField(help_text="Accounts with at least one observation.")
         churned_accounts = serializers.IntegerField(help_text="Of them, those whose churn followed an observation.")
         measured_accounts = serializers.IntegerField(
-            help_text="Accounts whose measures were read: every churned one and a weighted sample of the others."
+            help_text="Accounts whose measures were read: all, or a weighted sample of the churned and of the others."
         )
         horizons = HorizonSerializer(many=True)
 

@@ -72,3 +72,8 @@ def test_customer_success_may_not_change_scorecards(client, user_with_role):
     scorecard = Scorecard.objects.get(kind="health", stage="")
     assert client.get(url(scorecard)).status_code == 403
     assert client.post(url(scorecard), {}).status_code == 403
+
+
+def test_only_health_scorecards_have_suggestions(lead):
+    temperature = Scorecard.objects.get(kind="temperature", stage="")
+    assert lead.get(url(temperature)).status_code == 404

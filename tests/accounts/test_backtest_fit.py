@@ -76,3 +76,17 @@ def test_too_few_churns_give_no_suggestion_and_say_how_many_are_needed():
     assert suggestion.weights == []
     assert suggestion.needed == 50
     assert 0 < suggestion.churned_accounts < 50
+
+
+def test_no_suggested_weight_passes_the_largest_a_scorecard_takes():
+    import numpy as np
+
+    from accounts.backtest_fit import _fit
+
+    rng = np.random.default_rng(1)
+    features = rng.random((400, 2))
+    churned = features[:, 0] < 0.2  # only the first measure warns
+    weights = _fit(features, churned, np.ones(400), 1500)
+    assert weights.max() <= 1000
+    assert weights.sum() == 1000
+    assert weights.min() >= 1

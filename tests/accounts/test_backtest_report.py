@@ -106,3 +106,11 @@ def test_no_churn_gives_no_auc_and_says_so(db):
 def test_month_starts():
     assert month_starts(date(2025, 11, 15), date(2026, 2, 1)) == [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
     assert month_starts(date(2026, 3, 1), date(2026, 2, 1)) == []
+
+
+def test_a_usage_share_rounded_past_its_weight_stays_within_the_levels(history):
+    """Points and weights are rounded apart in an explanation: 52 points of a 50 weight is read as all of it."""
+    account = Account.objects.get(external_id="B")
+    HealthSnapshot.objects.filter(account=account, date=LANDMARKS[0]).update(health_measures=explained(82, 30))
+    result = health_backtest(since=date(2026, 1, 1), until=date(2026, 6, 30))
+    assert result.at(30).usage.observations == 16
