@@ -5,6 +5,10 @@ each month from `since` to `until`, every account with a health score that day a
 on or before it is one observation. Its outcome at a horizon (30, 60, 90 days) is whether its first
 confirmed churn fell within that many days; landmarks whose horizon ends after `until` are not used.
 
+A landmark with no snapshot at all (before health was first computed here, or a history imported
+since) is scored from the signals as they were that day by today's scorecards (health_as_of), and said so
+in the docs: slower, as it reads the signals, and today's weights rather than those of the day.
+
 Markers, each a level where higher is healthier:
 - the health score (0..100) as it was that day;
 - each measure alone: the share of its weight it earned that day (points over weight, in twentieths);
@@ -24,8 +28,9 @@ from datetime import date
 import numpy as np
 
 from accounts import backtest
+from accounts.health_selectors import health_as_of
 from accounts.models import ChurnRecord
-from accounts.scoring import Source
+from accounts.scoring import Result, Source
 from accounts.signal_rows import DERIVED_KEYS
 from accounts.sql_backtest import landmark_measures, landmark_scores
 
@@ -127,9 +132,8 @@ def _churn_days(ids: np.ndarray, churns: dict[int, int]) -> np.ndarray:
     return np.asarray([churns.get(int(a), _NO_CHURN) for a in unique], dtype=np.int64)[inverse]
 
 
-def _scores(landmarks: list[date], churns: dict[int, int]) -> _Read:
+def _scores(landmarks: list[date], churns: dict[int, int], rows: list) -> _Read:
     numbers = _day_number(landmarks)
-    rows = landmark_scores(landmarks)
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return _Read(empty, empty, empty, empty)
@@ -178,14 +182,26 @@ class History:
     measured: Measured
 
 
+def _unsnapshotted(landmarks: list[date], rows: list) -> dict[date, dict[int, Result]]:
+    """The landmarks without any snapshot, scored from the signals by today's scorecards (health_as_of)."""
+    numbers = _day_number(landmarks)
+    seen = {numbers[row[1]] for row in rows}
+    return {day: health_as_of(day) for day in landmarks if day.toordinal() not in seen}
+
+
 def history_read(*, since: date, until: date) -> History:
     landmarks = month_starts(since, until)
     churns = first_churns()
-    read = _scores(landmarks, churns)
+    rows = landmark_scores(landmarks)
+    scored = _unsnapshotted(landmarks, rows)
+    rows += [
+        (a, day, r.score, r.band) for day, results in scored.items() for a, r in results.items() if r.score is not None
+    ]
+    read = _scores(landmarks, churns, rows)
     last_day = until.toordinal()
     churn_days = _churn_days(read.ids, churns)
     churned_ids = {int(a) for a in np.unique(read.ids[churn_days <= last_day])}  # (after a landmark: see _scores)
-    measured = _measures(landmarks, read, churns, churned_ids)
+    measured = _measures(landmarks, read, churns, churned_ids, scored)
     return History(landmarks, last_day, read, _sample(read.ids, read.days, churns, {}), churned_ids, measured)
 
 
@@ -222,14 +238,24 @@ def _sampled(ids: list[int], rng: np.random.Generator) -> tuple[list[int], float
     return [ids[i] for i in sorted(picked)], len(ids) / MEASURE_SAMPLE
 
 
-def _measures(landmarks: list[date], read: _Read, churns: dict[int, int], churned_ids: set[int]) -> Measured:
+def _measures(
+    landmarks: list[date], read: _Read, churns: dict[int, int], churned_ids: set[int], scored: dict[date, dict]
+) -> Measured:
     rng = np.random.default_rng(backtest.SEED)
     weights: dict[int, float] = {}
     for group in (sorted(churned_ids), sorted({int(a) for a in np.unique(read.ids)} - churned_ids)):
         chosen, stand_for = _sampled(group, rng)
         weights.update(dict.fromkeys(chosen, stand_for))
     numbers = _day_number(landmarks)
-    rows = landmark_measures(landmarks, sorted(weights))
+    rows = landmark_measures([day for day in landmarks if day not in scored], sorted(weights))
+    rows += [
+        (account_id, day, m["key"], m["window"], m.get("per_key", ""), float(m["points"]), float(m["weight"]))
+        for day, results in scored.items()
+        for account_id, result in results.items()
+        if account_id in weights and result.score is not None
+        for m in result.measures
+        if m["weight"] > 0 and not m.get("missing")
+    ]
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return Measured(_sample(empty, empty, churns, weights), {}, empty, {})

@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from accounts.models import AccountSignal, Scorecard
-from accounts.scoring import LATEST, MEAN_30, SHARE, TREND_30, Card, Measure, Source, share, trend
+from django.conf import settings
+
+from accounts import sql_health
+from accounts.models import Account, AccountSignal, Scorecard
+from accounts.scoring import LATEST, MEAN_30, SHARE, TREND_30, Card, Measure, Result, Source, score, share, trend
 from accounts.sql_health import EARLIER_DAYS, RECENT_DAYS
+from accounts.stages import StageDays, stage_on
 
 # (kind, stage) -> the scorecard; the blank stage is the default for every stage without its own.
 Cards = dict[tuple[str, str], Card]
@@ -76,3 +80,25 @@ def window_values_reference(account_id: int, as_of: date, sources: Iterable[Sour
         elif window == SHARE:
             values[source] = share(latest(key), latest(per_key))
     return values
+
+
+def health_as_of(as_of: date, account_ids: list[int] | None = None) -> dict[int, Result]:
+    """Each account's health as the current scorecards score its signals as of a day, stored nowhere.
+
+    For the back-test's days that have no snapshot (before health was first computed here, or history
+    imported since): the accounts without any signal in the 90 days to that day are absent.
+    """
+    cards = scorecards()
+    days = StageDays(**settings.CX_STAGE_DAYS)
+    sources = {
+        source for (kind, _stage), card in cards.items() if kind == Scorecard.Kind.HEALTH for source in card.sources
+    }
+    values = sql_health.window_values(as_of, sources, account_ids)
+    accounts = Account.objects.filter(id__in=list(values)).values_list("id", "stage", "contract_start", "renewal_date")
+    results: dict[int, Result] = {}
+    for account_id, stage, contract_start, renewal_date in accounts:
+        stage = stage or stage_on(as_of, contract_start=contract_start, renewal_date=renewal_date, days=days)
+        card = scorecard_for(cards, Scorecard.Kind.HEALTH, stage)
+        if card is not None:
+            results[account_id] = score(card, values[account_id])
+    return results

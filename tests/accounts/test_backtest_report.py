@@ -114,3 +114,38 @@ def test_a_usage_share_rounded_past_its_weight_stays_within_the_levels(history):
     HealthSnapshot.objects.filter(account=account, date=LANDMARKS[0]).update(health_measures=explained(82, 30))
     result = health_backtest(since=date(2026, 1, 1), until=date(2026, 6, 30))
     assert result.at(30).usage.observations == 16
+
+
+def test_history_imported_without_snapshots_is_scored_from_its_signals():
+    """Signals pushed for past days, no snapshot ever computed: the landmarks are scored from the signals by
+    today's scorecards, so the churn recorded is tested all the same."""
+    from datetime import timedelta
+
+    from accounts.models import AccountSignal
+
+    landmarks = month_starts(date(2026, 1, 1), date(2026, 6, 30))
+    rows, first = [], date(2025, 9, 1)
+    for n in range(12):
+        account = Account.objects.create(external_id=f"imported-{n}", name=f"imported {n}")
+        leaves = date(2026, 4, 20) if n < 4 else None
+        for week in range(0, 44):
+            day = first + timedelta(days=7 * week)
+            if leaves and day >= leaves:
+                break
+            fading = leaves is not None and (leaves - day).days < 80
+            rows += [
+                AccountSignal(account=account, date=day, key="active_users", value=2 if fading else 10 + n % 3),
+                AccountSignal(account=account, date=day, key="features_used", value=1 if fading else 6),
+                AccountSignal(account=account, date=day, key="logins", value=5 if fading else 30),
+            ]
+        if leaves:
+            ChurnRecord.objects.create(account=account, kind="churn", date=leaves, mrr_lost=Decimal(10))
+    AccountSignal.objects.bulk_create(rows)
+    assert not HealthSnapshot.objects.exists()
+    result = health_backtest(since=date(2026, 1, 1), until=date(2026, 6, 30))
+    assert result.landmarks == landmarks
+    assert (result.accounts, result.churned_accounts) == (12, 4)
+    month = result.at(30)
+    assert month.health.churned == 4  # each leaver seen from Apr 1, 19 days before it left
+    assert month.health.auc.value > 0.9  # their fading usage scored them low (a fading leaver stays at 30 days in Feb)
+    assert not HealthSnapshot.objects.exists()  # read, never written
