@@ -98,7 +98,9 @@ def test_the_widget_s_end_buttons_are_named_for_screen_readers(live_server, page
     survey = SurveyFactory(kind="nps", widget_origins=[live_server.url])
     page.goto(f"{live_server.url}/demo/widget/?survey={survey.public_key}&customer=a11y-2&locale=en")
     widget = page.locator("#cx-survey-widget")
-    assert widget.get_by_role("button", name=re.compile(r"^0\W+Not at all likely$")).count() == 1
+    first = widget.get_by_role("button", name=re.compile(r"^0\W+Not at all likely$"))
+    first.wait_for()  # the widget fetches its survey after the page loads: wait for it, do not race it
+    assert first.count() == 1
     assert widget.get_by_role("button", name=re.compile(r"^10\W+Extremely likely$")).count() == 1
 
 

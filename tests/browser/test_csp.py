@@ -97,8 +97,10 @@ def test_the_admin_the_dashboard_and_the_api_docs_work_under_the_policy(
     watched.locator("#content h1").wait_for()
     assert watched.violations() == []
 
-    # the action's own page, then its cancel link (cancel.js) back to the queue
+    # the action's own page, then its cancel link (cancel.js) back to the queue; the link goes back only once
+    # cancel.js has run, so wait for the page's scripts before clicking (clicking earlier follows its "#")
     assert watched.locator("form select, form input[type=submit]").count() > 0
+    watched.wait_for_load_state("load")
     watched.locator("a.cancel-link").click()
     watched.wait_for_url("**/admin/closedloop/case/")
 
