@@ -10,6 +10,7 @@ PORT ?= 8000
 
 run: export CX_DEMO_PAGES ?= true
 run: export CX_IN_PROCESS_SCHEDULER ?= true
+run: export CX_WEBHOOKS_ALLOW_PRIVATE ?= true
 run: export CX_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@$(PY) manage.py ensure_admin
@@ -23,6 +24,7 @@ run: setup
 		exec $(PY) manage.py runserver --noreload $(HOST):$(PORT); \
 	fi
 
+test: export CX_WEBHOOKS_ALLOW_PRIVATE ?= true
 test: setup lint types migrations-check docs
 	$(VENV)/bin/pytest
 
@@ -42,7 +44,7 @@ lint: $(STAMP)
 
 # No module over 400 lines (migrations aside): split it by concept before it grows past that.
 sizes:
-	@big=$$(find cxplatform common accounts portfolio insights surveys feedback closedloop -name '*.py' -not -path '*/migrations/*' \
+	@big=$$(find cxplatform common webhooks accounts portfolio insights surveys feedback closedloop -name '*.py' -not -path '*/migrations/*' \
 		-exec wc -l {} + 2>/dev/null | awk '$$2 != "total" && $$1 > 400 {print "  " $$2 " (" $$1 " lines)"}'); \
 	if [ -n "$$big" ]; then echo "Modules over 400 lines; split them by concept:"; echo "$$big"; exit 1; fi
 

@@ -5,21 +5,16 @@ in-process, email goes to the console. Production differs only by environment.
 """
 
 import contextlib
-import dataclasses
 import os
 import re
 import secrets
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
 import environ
-from babel.numbers import is_currency
 from corsheaders.defaults import default_headers as cors_default_headers
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
-
-from accounts.stages import parse_stage_days
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -72,6 +67,7 @@ INSTALLED_APPS = [
     "surveys",
     "feedback",
     "closedloop",
+    "webhooks",
     "portfolio",
     "insights",
 ]
@@ -202,6 +198,7 @@ CELERY_TASK_ROUTES = {
     "closedloop.tasks.case_notify_customer": {"queue": "email"},
     "closedloop.tasks.case_escalation_email": {"queue": "email"},
     "*.tasks.webhook_*": {"queue": "webhooks"},
+    "webhooks.tasks.*": {"queue": "webhooks"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
@@ -226,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
     "comments-purge": {"task": "surveys.tasks.comments_purge", "schedule": 3600.0},
     "cases-resurvey-due": {"task": "surveys.tasks.case_resurveys_send", "schedule": 300.0},
     "health-refresh-due": {"task": "portfolio.tasks.health_refresh_due", "schedule": 3600.0},
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.webhook_sweep",
+        "schedule": env.float("CX_WEBHOOKS_SWEEP_SECONDS", default=15.0),
+    },
+    "webhooks-events-prune": {"task": "webhooks.tasks.webhook_events_prune", "schedule": 3600.0},
 }
 
 # --- Text analysis (feedback/analysis) -------------------------------------------------------
@@ -292,68 +294,8 @@ CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key")
 CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Retry-After"]
 
-# --- cxplatform ------------------------------------------------------------------------
-# Serve /demo/widget/, a page embedding the widget for the demo survey (make run turns it on).
-CX_DEMO_PAGES = env.bool("CX_DEMO_PAGES", default=False)
-# Where respondents reach this platform: links in emails are built from it.
-CX_PUBLIC_BASE_URL = env.str("CX_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
-# Advocates: where a referral link /r/<code> leads.
-CX_REFERRAL_LANDING_URL = env.str("CX_REFERRAL_LANDING_URL", default=CX_PUBLIC_BASE_URL + "/")
-# What one converted referral costs in rewards (for referral ROI); 0 leaves ROI out.
-try:
-    CX_REFERRAL_REWARD_COST = Decimal(env.str("CX_REFERRAL_REWARD_COST", default="0"))
-    _reward_ok = CX_REFERRAL_REWARD_COST.is_finite() and 0 <= CX_REFERRAL_REWARD_COST < 10**12
-    _reward_ok = _reward_ok and CX_REFERRAL_REWARD_COST.quantize(Decimal("0.01")) == CX_REFERRAL_REWARD_COST
-except ArithmeticError:
-    _reward_ok = False
-if not _reward_ok:
-    raise ImproperlyConfigured("CX_REFERRAL_REWARD_COST must be an amount such as 25 or 25.50 (0 or more).")
-
-# The currency of amounts the platform shows (referral revenue, reward cost): an ISO 4217 code, shown with its
-# symbol or code as each language writes it (CN¥14,779.00 in English, ¥14,779.00 in simplified Chinese).
-CX_CURRENCY = env.str("CX_CURRENCY", default="CNY").strip().upper()
-if not is_currency(CX_CURRENCY):
-    raise ImproperlyConfigured(
-        f"CX_CURRENCY must be an ISO 4217 currency code such as CNY, USD or EUR, not {CX_CURRENCY!r}."
-    )
-
-# Accounts: the experience signals (NPS, CSAT, CES, promoters, negative comments) of an account's health are read
-# over this many days of its people's answers; the health refresh runs daily at this hour (local time).
-CX_EXPERIENCE_DAYS = env.int("CX_EXPERIENCE_DAYS", default=90)
-CX_HEALTH_REFRESH_HOUR = env.int("CX_HEALTH_REFRESH_HOUR", default=5)
-if not 1 <= CX_EXPERIENCE_DAYS <= 3650:
-    raise ImproperlyConfigured(f"CX_EXPERIENCE_DAYS must be from 1 to 3650 days, not {CX_EXPERIENCE_DAYS}.")
-if not 0 <= CX_HEALTH_REFRESH_HOUR <= 23:
-    raise ImproperlyConfigured(f"CX_HEALTH_REFRESH_HOUR must be an hour from 0 to 23, not {CX_HEALTH_REFRESH_HOUR}.")
-
-# Churn log: a renewal date passed by more than this many days without a new one proposes a churn record.
-CX_CHURN_RENEWAL_GRACE_DAYS = env.int("CX_CHURN_RENEWAL_GRACE_DAYS", default=14)
-if not 0 <= CX_CHURN_RENEWAL_GRACE_DAYS <= 365:
-    raise ImproperlyConfigured(
-        f"CX_CHURN_RENEWAL_GRACE_DAYS must be from 0 to 365 days, not {CX_CHURN_RENEWAL_GRACE_DAYS}."
-    )
-
-# Comments (answers, feedback items, cases, advocates) older than this many days are emptied hourly; 0 keeps them.
-CX_COMMENT_RETENTION_DAYS = env.int("CX_COMMENT_RETENTION_DAYS", default=0)
-if CX_COMMENT_RETENTION_DAYS < 0:
-    raise ImproperlyConfigured("CX_COMMENT_RETENTION_DAYS must be 0 (keep comments) or a number of days.")
-# Insights: a score from fewer answers than this is labelled a small sample, and its changes never significant.
-CX_METRICS_MIN_SAMPLE = env.int("CX_METRICS_MIN_SAMPLE", default=30)
-if CX_METRICS_MIN_SAMPLE < 1:
-    raise ImproperlyConfigured("CX_METRICS_MIN_SAMPLE must be 1 or more.")
-# Accounts without a lifecycle stage of their own get one from their contract dates (accounts/stages.py):
-# renewal within `renewal` days of the renewal date, onboarding for the first `onboarding` days of the
-# contract, expansion from `expansion` days into it, adoption otherwise.
-try:
-    CX_STAGE_DAYS = dataclasses.asdict(
-        parse_stage_days(env.str("CX_STAGE_DAYS", default="onboarding=90,renewal=90,expansion=365"))
-    )
-except ValueError as error:
-    raise ImproperlyConfigured(f"CX_STAGE_DAYS: {error}") from error
-# Seconds a web process keeps a survey or touchpoint lookup before reading it again.
-CX_LOOKUP_CACHE_SECONDS = env.float("CX_LOOKUP_CACHE_SECONDS", default=10.0)
-# Largest JSON body the public response endpoint reads (a 5,000-character comment fits).
-CX_PUBLIC_MAX_BODY_BYTES = env.int("CX_PUBLIC_MAX_BODY_BYTES", default=64 * 1024)
+# --- cxplatform: the product's own knobs (cxplatform/settings_product.py) -----------------
+from cxplatform.settings_product import *  # noqa: E402, F403
 
 # --- Content-Security-Policy (django-csp; docs/security.md) --------------------------------
 # Scripts only from our own files, or inline blocks carrying the request's nonce

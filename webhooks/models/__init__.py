@@ -1,0 +1,5 @@
+"""What leaves the platform: the outbox of events, the endpoints subscribed to them, and every delivery attempt."""
+
+from webhooks.models.endpoints import Attempt, Delivery, Endpoint, Event
+
+__all__ = ["Attempt", "Delivery", "Endpoint", "Event"]

@@ -1,0 +1,238 @@
+"""Delivering the outbox: events handed to their endpoints, due deliveries claimed, POSTed, and their outcome kept.
+
+A run of the pump (webhooks.tasks.webhook_pump) repeats: fan out the committed events not yet
+handed on, claim a batch of due deliveries (a lease, so that a run killed midway leaves them to
+the next run once it expires), POST them concurrently, then record every attempt and schedule
+each failure's retry, in one transaction per batch. A delivery sent but not recorded (the run
+was killed) is sent again with the same `webhook-id`: at least once, never lost.
+"""
+
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from webhooks import addresses, catalogue, retry, signing
+from webhooks.models import Attempt, Delivery, Endpoint, Event
+from webhooks.services.owners import endpoints_failing_check
+
+LEASE = timedelta(seconds=90)  # a claimed batch is the claimer's for this long (longer than a batch can take)
+_EXCERPT = 500
+
+
+def events_fan_out(*, limit: int = 1000) -> int:
+    """Hand committed events to the active endpoints subscribed to their types; return how many events."""
+    with transaction.atomic():
+        events = list(
+            Event.objects.select_for_update(skip_locked=True)
+            .filter(fanned_out=False)
+            .order_by("id")
+            .only("id", "type", "occurred_at")[:limit]
+        )
+        if not events:
+            return 0
+        endpoints = list(Endpoint.objects.filter(active=True).only("id", "events"))
+        now = timezone.now()
+        rows = [
+            Delivery(
+                endpoint_id=endpoint.id,
+                event_id=event.id,
+                next_attempt_at=now,
+                give_up_at=event.occurred_at + retry.RETRY_FOR,
+            )
+            for event in events
+            for endpoint in endpoints
+            if event.type in endpoint.events
+        ]
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        Event.objects.filter(id__in=[event.id for event in events]).update(fanned_out=True)
+    return len(events)
+
+
+def deliveries_claim(*, limit: int, now: datetime | None = None) -> list[Delivery]:
+    """Lease up to `limit` due deliveries of active endpoints, oldest due first (SKIP LOCKED between claimers)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+                status__in=[Delivery.Status.PENDING, Delivery.Status.RETRYING],
+                next_attempt_at__lte=now,
+                endpoint__active=True,
+            )
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if not due:
+            return []
+        Delivery.objects.filter(id__in=due).update(claimed_until=now + LEASE)
+    return list(Delivery.objects.filter(id__in=due).select_related("endpoint", "event").order_by("id"))
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What one POST came to."""
+
+    delivery_id: int
+    at: datetime
+    status: int | None
+    latency_ms: int
+    excerpt: str = ""
+    error: str = ""
+    retry_after: str | None = None
+    refused: bool = False  # the address check refused the URL: not retried
+
+
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = requests.Session()
+        session.trust_env = False  # no proxies from the environment: the address check must see the real host
+        _local.session = session
+    return session
+
+
+def body_for(delivery: Delivery) -> bytes:
+    """The exact bytes POSTed for a delivery (the same on every attempt)."""
+    event, endpoint = delivery.event, delivery.endpoint
+    data = catalogue.data_for_endpoint(event.data, object_id=event.object_id, allowed=set(endpoint.personal_fields))
+    envelope = catalogue.envelope(event_type=event.type, occurred_at=event.occurred_at.isoformat(), data=data)
+    return json.dumps(envelope, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def endpoint_secrets(endpoint: Endpoint, *, now: datetime) -> list[str]:
+    """The secrets a delivery is signed with: the current one, and the previous one during its grace period."""
+    valid = [endpoint.secret]
+    if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > now:
+        valid.append(endpoint.previous_secret)
+    return valid
+
+
+def delivery_post(delivery: Delivery, *, refused: str | None = None) -> Sent:
+    """POST one delivery; never raises (every failure is an outcome to record)."""
+    at = timezone.now()
+    if refused is not None:
+        return Sent(delivery.id, at, None, 0, error=refused[:300], refused=True)
+    body = body_for(delivery)
+    headers = signing.headers(
+        webhook_id=delivery.event.webhook_id,
+        at=at,
+        body=body,
+        secrets_in_use=endpoint_secrets(delivery.endpoint, now=at),
+    )
+    started = time.monotonic()
+    try:
+        answer = _session().post(
+            delivery.endpoint.url,
+            data=body,
+            headers=headers,
+            timeout=(5.0, settings.CX_WEBHOOKS_TIMEOUT_SECONDS),
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        latency = int((time.monotonic() - started) * 1000)
+        return Sent(delivery.id, at, None, latency, error=f"{exc.__class__.__name__}: {exc}"[:300])
+    latency = int((time.monotonic() - started) * 1000)
+    excerpt = answer.text[:_EXCERPT] if answer.content else ""
+    return Sent(
+        delivery.id, at, answer.status_code, latency, excerpt=excerpt, retry_after=answer.headers.get("Retry-After")
+    )
+
+
+def deliveries_send(deliveries: list[Delivery]) -> list[Sent]:
+    """POST a claimed batch concurrently (CX_WEBHOOKS_CONCURRENCY at a time), each URL checked first."""
+    refusals: dict[int, str | None] = {}
+    for endpoint in {delivery.endpoint_id: delivery.endpoint for delivery in deliveries}.values():
+        try:
+            addresses.url_check(endpoint.url, allow_private=settings.CX_WEBHOOKS_ALLOW_PRIVATE)
+            refusals[endpoint.id] = None
+        except addresses.AddressRefused as exc:
+            refusals[endpoint.id] = str(exc)
+    workers = max(1, min(settings.CX_WEBHOOKS_CONCURRENCY, len(deliveries)))
+    if workers == 1:
+        return [delivery_post(d, refused=refusals[d.endpoint_id]) for d in deliveries]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cx-webhooks") as pool:
+        return list(pool.map(lambda d: delivery_post(d, refused=refusals[d.endpoint_id]), deliveries))
+
+
+def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str, int]:
+    """Keep every attempt and move each delivery on (succeeded, retried later, failed for good), in one transaction."""
+    by_id = {delivery.id: delivery for delivery in deliveries}
+    attempts, counts = [], {"succeeded": 0, "retrying": 0, "failed": 0}
+    outcomes: dict[int, bool] = {}  # endpoint id → whether any of its deliveries succeeded in this batch
+    for result in sent:
+        delivery = by_id[result.delivery_id]
+        verdict = (
+            retry.Outcome(succeeded=False, retry=False)
+            if result.refused
+            else retry.outcome(status=result.status, retry_after=result.retry_after, now=result.at)
+        )
+        attempts.append(
+            Attempt(
+                delivery_id=delivery.id,
+                at=result.at,
+                status_code=result.status,
+                latency_ms=result.latency_ms,
+                response_excerpt=result.excerpt,
+                error=result.error,
+                succeeded=verdict.succeeded,
+            )
+        )
+        delivery.attempts += 1
+        delivery.last_status_code = result.status
+        delivery.last_error = result.error or ("" if verdict.succeeded else f"HTTP {result.status}")
+        delivery.claimed_until = None
+        delivery.updated_at = timezone.now()
+        when = None
+        if verdict.retry:
+            when = retry.next_attempt(
+                failures=delivery.attempts, now=result.at, give_up_at=delivery.give_up_at, asked=verdict.wait
+            )
+        if verdict.succeeded:
+            delivery.status, delivery.next_attempt_at = Delivery.Status.SUCCEEDED, None
+        elif when is not None:
+            delivery.status, delivery.next_attempt_at = Delivery.Status.RETRYING, when
+        else:
+            delivery.status, delivery.next_attempt_at = Delivery.Status.FAILED, None
+        counts[str(delivery.status)] += 1
+        outcomes[delivery.endpoint_id] = outcomes.get(delivery.endpoint_id, False) or verdict.succeeded
+    with transaction.atomic():
+        Attempt.objects.bulk_create(attempts)
+        Delivery.objects.bulk_update(
+            list(by_id.values()),
+            ["status", "attempts", "next_attempt_at", "claimed_until", "last_status_code", "last_error", "updated_at"],
+        )
+        endpoints_failing_check(outcomes)
+    return counts
+
+
+def webhooks_pump(*, seconds: float | None = None, batch: int | None = None) -> dict[str, int]:
+    """Fan out and deliver until nothing is due or `seconds` have passed; return what happened."""
+    budget = settings.CX_WEBHOOKS_PUMP_SECONDS if seconds is None else seconds
+    size = batch or settings.CX_WEBHOOKS_BATCH
+    deadline = time.monotonic() + budget
+    totals = {"events": 0, "succeeded": 0, "retrying": 0, "failed": 0}
+    while True:
+        totals["events"] += events_fan_out()
+        claimed = deliveries_claim(limit=size)
+        if claimed:
+            for key, value in deliveries_record(claimed, deliveries_send(claimed)).items():
+                totals[key] += value
+        if not claimed and not Event.objects.filter(fanned_out=False).exists():
+            return totals
+        if time.monotonic() >= deadline:
+            totals["more"] = 1
+            return totals
