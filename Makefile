@@ -24,7 +24,6 @@ run: setup
 		exec $(PY) manage.py runserver --noreload $(HOST):$(PORT); \
 	fi
 
-test: export CX_WEBHOOKS_ALLOW_PRIVATE ?= true
 test: setup lint types migrations-check docs
 	$(VENV)/bin/pytest
 

@@ -13,6 +13,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 REQUIRE_SERVICES = os.environ.get("CX_REQUIRE_SERVICES") == "1"
+# The tests' webhook and chat receivers listen on 127.0.0.1: allowed here (and in the workers the tests start),
+# as in the embedded default; tests of the address check turn it off.
+os.environ.setdefault("CX_WEBHOOKS_ALLOW_PRIVATE", "1")
 pytest_plugins = ["tests.workers"]  # the real-worker fixtures
 
 
@@ -83,6 +86,11 @@ def _tasks_in_process(request):
     current_app.conf.task_always_eager = True
     yield
     current_app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def _local_receivers(settings):
+    settings.CX_WEBHOOKS_ALLOW_PRIVATE = True
 
 
 @pytest.fixture(autouse=True)
