@@ -16,6 +16,7 @@ from closedloop import services as closedloop_services
 from feedback import services as feedback_services
 from surveys import locks
 from surveys.models import Erasure, Response
+from webhooks.services import privacy as webhooks_privacy
 
 
 def erasure_reference(external_id: str) -> str:
@@ -28,7 +29,7 @@ def customer_forget(*, external_id: str, via: str, actor=None) -> Erasure:
     """Forget a customer in all three apps and record it; raise Customer.DoesNotExist for an unknown id.
 
     Answers are anonymized (no customer, no comment, no account, no client metadata), and so are
-    their feedback items, cases and advocate; invitations and touchpoint events go with the
+    their feedback items, cases, advocate and webhook events; invitations and touchpoint events go with the
     customer. The audit keeps only counts and a keyed hash of the id.
     """
     customer = locks.customer_lock(external_id=external_id)
@@ -41,6 +42,7 @@ def customer_forget(*, external_id: str, via: str, actor=None) -> Erasure:
             customer_ids=[customer.pk], external_ids=[customer.external_id], identifiers=identifiers, actor=actor
         )
     )
+    counts["webhook_events"] = webhooks_privacy.events_forget_customers(external_ids=[customer.external_id])
     counts["invitations"] = customer.invitations.count()
     counts["touchpoint_events"] = customer.touchpoint_events.count()
     customer.delete()
@@ -53,6 +55,7 @@ def comments_purge(*, before: datetime) -> Erasure | None:
     counts = {"responses": Response.objects.filter(submitted_at__lt=before).exclude(comment="").update(comment="")}
     counts["feedback_items"] = feedback_services.feedback_comments_purge(before=before)
     counts.update(closedloop_services.comments_purge(before=before))
+    counts["webhook_events"] = webhooks_privacy.events_comments_purge(before=before)
     if not any(counts.values()):
         return None
     return Erasure.objects.create(via=Erasure.Via.RETENTION, counts=counts)
