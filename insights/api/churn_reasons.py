@@ -1,7 +1,5 @@
 """The churn-reasons endpoint: why accounts leave, by reason, competitor and segment, with each account in context."""
 
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,9 +10,8 @@ from common.api.permissions import HasPerm
 from insights.api.churn_examples import CHURN_REASONS_EXAMPLE
 from insights.api.metrics import InsightsApi
 from insights.api.queries import _within_calendar
-from insights.api.retention import MoneyField
+from insights.api.retention import MoneyField, accounts_period_validate
 from insights.churn_reasons_report import DEFAULT_LIMIT, KINDS, MAX_LIMIT, SEGMENTS, churn_reasons_report
-from insights.retention_report import RetentionFilters, default_since
 
 
 class ChurnReasonsQuerySerializer(QuerySerializer):
@@ -50,20 +47,7 @@ class ChurnReasonsQuerySerializer(QuerySerializer):
     )
 
     def validate(self, attrs):
-        csms = tuple(dict.fromkeys(attrs.get("csm", ())))
-        known = set(get_user_model().objects.filter(username__in=csms).values_list("username", flat=True))
-        unknown = [name for name in csms if name not in known]
-        if unknown:
-            raise serializers.ValidationError({"csm": [f"Unknown user: {', '.join(unknown)}."]})
-        until = attrs.get("until") or timezone.localdate()
-        since = attrs.get("since") or default_since(until)
-        if since > until:
-            raise serializers.ValidationError({"until": ["until must not be before since."]})
-        filters = RetentionFilters(
-            plans=tuple(dict.fromkeys(attrs.get("plan", ()))),
-            stages=tuple(dict.fromkeys(attrs.get("stage", ()))),
-            csms=csms,
-        )
+        since, until, filters = accounts_period_validate(attrs)
         return {
             "since": since,
             "until": until,

@@ -21,6 +21,28 @@ from insights.retention_report import (
 )
 
 
+def accounts_period_validate(attrs) -> tuple:
+    """The period (since, until: the 12 months to today by default) and the accounts' filters of a query.
+
+    Raises a ValidationError naming `csm` for an unknown CSM, `until` for a period that ends before it starts.
+    """
+    csms = tuple(dict.fromkeys(attrs.get("csm", ())))
+    known = set(get_user_model().objects.filter(username__in=csms).values_list("username", flat=True))
+    unknown = [name for name in csms if name not in known]
+    if unknown:
+        raise serializers.ValidationError({"csm": [f"Unknown user: {', '.join(unknown)}."]})
+    until = attrs.get("until") or timezone.localdate()
+    since = attrs.get("since") or default_since(until)
+    if since > until:
+        raise serializers.ValidationError({"until": ["until must not be before since."]})
+    filters = RetentionFilters(
+        plans=tuple(dict.fromkeys(attrs.get("plan", ()))),
+        stages=tuple(dict.fromkeys(attrs.get("stage", ()))),
+        csms=csms,
+    )
+    return since, until, filters
+
+
 class RetentionQuerySerializer(QuerySerializer):
     """Which accounts (as they are today) and which months or quarters."""
 
@@ -48,26 +70,13 @@ class RetentionQuerySerializer(QuerySerializer):
     )
 
     def validate(self, attrs):
-        csms = tuple(dict.fromkeys(attrs.get("csm", ())))
-        known = set(get_user_model().objects.filter(username__in=csms).values_list("username", flat=True))
-        unknown = [name for name in csms if name not in known]
-        if unknown:
-            raise serializers.ValidationError({"csm": [f"Unknown user: {', '.join(unknown)}."]})
-        until = attrs.get("until") or timezone.localdate()
-        since = attrs.get("since") or default_since(until)
-        if since > until:
-            raise serializers.ValidationError({"until": ["until must not be before since."]})
+        since, until, filters = accounts_period_validate(attrs)
         interval = attrs["interval"]
         aligned = period_align(interval=interval, since=since, until=until)
         if len(bucket_bounds(interval=interval, since=aligned[0], until=aligned[1])) > MAX_BUCKETS:
             raise serializers.ValidationError(
                 {"since": [f"At most {MAX_BUCKETS} buckets at once; choose quarters or a shorter period."]}
             )
-        filters = RetentionFilters(
-            plans=tuple(dict.fromkeys(attrs.get("plan", ()))),
-            stages=tuple(dict.fromkeys(attrs.get("stage", ()))),
-            csms=csms,
-        )
         return {"interval": interval, "since": since, "until": until, "filters": filters}
 
 
