@@ -17,10 +17,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from importlib import import_module
 
 from django.apps import apps
 
+from accounts.defaults import churn_reasons_apply
 from accounts.models import Account, AccountSignal, ChurnReason, ChurnRecord
 from portfolio.services.refresh import accounts_refresh
 
@@ -152,7 +152,7 @@ def demo_churn(*, today: date, csms: list, rng: random.Random, count: int = SMAL
     if Account.objects.filter(external_id__startswith=PREFIX).exists():
         return Account.objects.filter(external_id__startswith=PREFIX).count()
     # the taxonomy its migration seeds (a test that empties the tables between runs needs it again)
-    import_module("accounts.migrations.0005_churn_reasons").forward(apps, None)
+    churn_reasons_apply(apps)
     reasons = {reason.key: reason for reason in ChurnReason.objects.all()}
     signals, accounts, lapsed = [], [], 0
     for n in range(1, count + 1):

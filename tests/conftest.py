@@ -58,10 +58,12 @@ def _shipped_data(request):
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
+    from accounts.defaults import churn_reasons_apply
     from closedloop.defaults import defaults_apply
     from common.roles import roles_apply
 
     defaults_apply(apps)
+    churn_reasons_apply(apps)
     roles_apply(apps)
 
 

@@ -5,13 +5,12 @@ API's, nothing scrolls sideways but the tables' own regions, and axe-core (when 
 serious violation.
 """
 
-import importlib
-
 import pytest
 from django.apps import apps
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.defaults import churn_reasons_apply
 from tests.browser.test_portfolio import AXE, _serious
 from tests.insights.churn_example import why_fixture  # noqa: F401 (the fixture `why`)
 
@@ -24,7 +23,7 @@ TITLE = {"en": "Why accounts leave", "zh-hans": "账户为何离开", "zh-hant":
 @pytest.fixture
 def reasons(transactional_db):
     """The reasons' taxonomy the migration seeds (a transactional test's flush emptied it)."""
-    importlib.import_module("accounts.migrations.0005_churn_reasons").forward(apps, None)
+    churn_reasons_apply(apps)
 
 
 def _context(browser, live_server, user, locale, viewport):
