@@ -235,3 +235,12 @@ def test_cx_staff_may_not_see_or_subscribe_endpoints(user_with_role):
     client.force_authenticate(user_with_role("CX staff", "staff"))
     assert client.get(URL).status_code == 403
     assert client.post(URL, NEW, format="json").status_code == 403
+
+
+def test_ids_past_the_largest_integer_are_unknown_not_errors(lead):
+    huge = 10**30
+    for path in (f"{huge}/", f"{huge}/deliveries/", f"1/deliveries/{huge}/"):
+        assert lead.get(f"{URL}{path}").status_code == 404, path
+    for path in (f"{huge}/rotate-secret/", f"{huge}/resend-failed/", f"1/deliveries/{huge}/resend/"):
+        assert lead.post(f"{URL}{path}").status_code == 404, path
+    assert lead.get(f"{URL}dead-letters/", {"endpoint": huge}).status_code == 400

@@ -8,10 +8,7 @@ from webhooks import catalogue
 from webhooks.models import Endpoint
 from webhooks.services.endpoints import endpoint_problems
 
-PIPL_NOTE = _(
-    "None by default: the endpoint receives ids and scores only. Tick a field only where the customers gave their "
-    "separate consent to their personal data going to this receiver (PIPL Art. 23)."
-)
+PIPL_NOTE = Endpoint._meta.get_field("personal_fields").help_text  # with the PIPL Art. 23 consent note
 
 
 class EndpointForm(forms.ModelForm):

@@ -46,7 +46,13 @@ class DeliveryListApi(ListAPIView):
             return selectors.delivery_list()
         return selectors.delivery_list(endpoint_id=self.kwargs["pk"])
 
-    @extend_schema(responses={200: DeliverySerializer(many=True), 400: BAD_FILTER, 404: UNKNOWN})
+    @extend_schema(
+        responses={
+            200: DeliverySerializer(many=True),
+            400: BAD_FILTER,
+            404: OpenApiResponse(description="Unknown endpoint, or no such page."),
+        }
+    )
     def get(self, request, pk: int):
         _endpoint_exists(pk)
         return super().get(request, pk)
@@ -144,6 +150,12 @@ class DeadLetterListApi(ListAPIView):
     def get_queryset(self):
         return selectors.dead_letters()
 
-    @extend_schema(responses={200: DeliverySerializer(many=True), 400: BAD_FILTER})
+    @extend_schema(
+        responses={
+            200: DeliverySerializer(many=True),
+            400: BAD_FILTER,
+            404: OpenApiResponse(description="No such page."),
+        }
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

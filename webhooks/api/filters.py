@@ -18,7 +18,9 @@ class DeliveryFilter(filters.FilterSet):
 
 
 class DeadLetterFilter(filters.FilterSet):
-    endpoint = IdFilter(field_name="endpoint_id", help_text="Only this endpoint's (its id).")
+    endpoint = IdFilter(
+        field_name="endpoint_id", min_value=1, max_value=2**63 - 1, help_text="Only this endpoint's (its id)."
+    )
     event_type = GivenChoiceFilter(field_name="event__type", choices=catalogue.EVENT_CHOICES, help_text="Event type.")
 
     class Meta:
