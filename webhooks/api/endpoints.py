@@ -67,9 +67,7 @@ class EndpointListApi(GenericAPIView):
         serializer = EndpointInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endpoint = endpoint_create(owner=request.user, **serializer.validated_data)
-        data = EndpointCreatedSerializer(endpoint_or_404(endpoint.pk)).data
-        data["secret"] = endpoint.secret
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(EndpointCreatedSerializer(endpoint_or_404(endpoint.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class EndpointDetailApi(GenericAPIView):
