@@ -76,6 +76,13 @@ _CHURN_LOG = {  # why accounts leave: the records a CSM keeps, and the reasons' 
     "accounts.view_churnreason",
 }
 _CHURN_REASONS = {f"accounts.{action}_churnreason" for action in ("add", "change", "delete")}
+_WEBHOOKS = {  # endpoints that receive the platform's events, their delivery logs: resend, replay
+    *(f"webhooks.{action}_endpoint" for action in ("view", "add", "change", "delete")),
+    "webhooks.view_delivery",
+    "webhooks.change_delivery",  # resend a delivery, replay events
+    "webhooks.view_attempt",
+    "webhooks.view_event",
+}
 _CHURN_REVIEW_ALL = {"accounts.view_churn_review_all"}  # every CSM's monthly churn review, not only one's own
 
 ROLES: dict[str, frozenset[str]] = {
@@ -91,6 +98,7 @@ ROLES: dict[str, frozenset[str]] = {
         | _CHURN_LOG
         | _CHURN_REASONS
         | _CHURN_REVIEW_ALL
+        | _WEBHOOKS
     ),
     MARKETING: frozenset({"surveys.view_customer"} | _ADVOCATES),
     CSM: frozenset(_CASE_DESK | _INSIGHTS | _PORTFOLIO | _CHURN_LOG),

@@ -284,6 +284,9 @@ SPECTACULAR_SETTINGS = {
         "LocaleEnum": LANGUAGES,
         "ReferralKindEnum": "closedloop.models.Referral.Kind",
         "ChurnKindEnum": "accounts.models.ChurnRecord.Kind",
+        "WebhookDeliveryStatusEnum": "webhooks.models.Delivery.Status",
+        "WebhookEventTypeEnum": "webhooks.catalogue.EVENT_TYPES",
+        "WebhookPersonalFieldEnum": "webhooks.catalogue.PERSONAL_FIELDS",
     },
 }
 

@@ -7,9 +7,8 @@ How a case is written is in `serializers`, the queue's filters in `filters`.
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from closedloop import selectors, services
@@ -26,6 +25,7 @@ from closedloop.models import Case, RootCause
 from closedloop.paging import ESTIMATE_FROM, QueuePaginator
 from closedloop.values_rows import ValuesRows
 from common.api.fields import StrictBooleanField, StrictCharField, StrictInputSerializer, StrictIntegerField
+from common.api.pagination import StrictPageNumberPagination
 from common.api.permissions import HasPerm
 
 MAX_TEXT = 10_000
@@ -36,31 +36,13 @@ CASE_ACCESS = HasPerm("closedloop.view_case", write="closedloop.change_case")  #
 # --- The queue --------------------------------------------------------------------------------
 
 
-class CasePagination(PageNumberPagination):
+class CasePagination(StrictPageNumberPagination):
     """Pages of the queue; the unfiltered queue past ESTIMATE_FROM cases gives PostgreSQL's estimate as its count."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
     rows = None  # a view may set it: turns a page's slice of cases into the page's rows (QueuePaginator's rows)
 
     def django_paginator_class(self, queryset, page_size):
         return QueuePaginator(queryset, page_size, rows=self.rows)
-
-    def get_page_size(self, request):
-        """A page_size given but not a whole number from 1 up is a 400, not quietly the default."""
-        given = request.query_params.get(self.page_size_query_param)
-        if given is not None and not (given.isascii() and given.isdigit() and int(given) > 0):
-            raise ValidationError({"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]})
-        return super().get_page_size(request)
-
-    def get_page_number(self, request, paginator):
-        """A page given but not a whole number (or "last") is a 400, not quietly the first page."""
-        given = request.query_params.get(self.page_query_param)
-        if given is not None and given not in self.last_page_strings and not (given.isascii() and given.isdigit()):
-            raise ValidationError({self.page_query_param: ["Must be a whole number from 1 up, or 'last'."]})
-        return super().get_page_number(request, paginator)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -65,3 +65,20 @@ class IdField(forms.IntegerField):
 
 class IdFilter(django_filters.NumberFilter):
     field_class = IdField
+
+
+class GivenMixin:
+    """For a form field of a filter: given but empty (`?status=`) is an error, not "no filter"."""
+
+    def to_python(self, value):
+        if value == "":
+            raise forms.ValidationError("Give a value, or leave the parameter out.", code="invalid")
+        return super().to_python(value)  # type: ignore[misc]
+
+
+class GivenChoiceField(GivenMixin, forms.ChoiceField):
+    pass
+
+
+class GivenChoiceFilter(django_filters.ChoiceFilter):
+    field_class = GivenChoiceField

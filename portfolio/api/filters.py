@@ -6,30 +6,19 @@ A parameter given but empty (`?stage=`) is an error naming it, not "no filter", 
 from django import forms
 from django.db.models import F
 from django_filters import rest_framework as filters
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 
 from accounts.models import Account, Band, Stage
+from common.api.filters import GivenChoiceFilter, GivenMixin
+from common.api.pagination import StrictPageNumberPagination
 
 ORDERINGS = ("health_score", "renewal_date", "mrr", "name")
 
 
-class _GivenMixin:
-    def to_python(self, value):
-        if value == "":
-            raise forms.ValidationError("Give a value, or leave the parameter out.", code="invalid")
-        return super().to_python(value)  # type: ignore[misc]
-
-
-class GivenCharField(_GivenMixin, forms.CharField):
+class GivenCharField(GivenMixin, forms.CharField):
     pass
 
 
-class GivenChoiceField(_GivenMixin, forms.ChoiceField):
-    pass
-
-
-class GivenDateField(_GivenMixin, forms.DateField):
+class GivenDateField(GivenMixin, forms.DateField):
     def __init__(self, **kwargs):
         kwargs["input_formats"] = ["%Y-%m-%d"]
         super().__init__(**kwargs)
@@ -37,10 +26,6 @@ class GivenDateField(_GivenMixin, forms.DateField):
 
 class GivenCharFilter(filters.CharFilter):
     field_class = GivenCharField
-
-
-class GivenChoiceFilter(filters.ChoiceFilter):
-    field_class = GivenChoiceField
 
 
 class GivenDateFilter(filters.DateFilter):
@@ -75,21 +60,7 @@ class AccountFilter(filters.FilterSet):
         return queryset.order_by(order, "external_id")
 
 
-class AccountPagination(PageNumberPagination):
+class AccountPagination(StrictPageNumberPagination):
     """Pages of accounts; a page or page_size that is not a whole number is a 400, not quietly the default."""
 
-    page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 500
-
-    def get_page_size(self, request):
-        given = request.query_params.get(self.page_size_query_param)
-        if given is not None and not (given.isascii() and given.isdigit() and int(given) > 0):
-            raise ValidationError({"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]})
-        return super().get_page_size(request)
-
-    def get_page_number(self, request, paginator):
-        given = request.query_params.get(self.page_query_param)
-        if given is not None and given not in self.last_page_strings and not (given.isascii() and given.isdigit()):
-            raise ValidationError({self.page_query_param: ["Must be a whole number from 1 up, or 'last'."]})
-        return super().get_page_number(request, paginator)

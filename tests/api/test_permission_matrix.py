@@ -50,6 +50,25 @@ API = {
     # the churn log: CX leads (and customer success) read and record it
     ("get", "/api/v1/accounts/{external_id}/churn/"): {"cx_lead", "superuser"},
     ("post", "/api/v1/accounts/{external_id}/churn/"): {"cx_lead", "superuser"},
+    # webhooks: CX leads subscribe endpoints, read their delivery logs, resend and replay
+    **{
+        (method, f"/api/v1/webhooks/{path}"): {"cx_lead", "superuser"}
+        for method, path in (
+            ("get", ""),
+            ("post", ""),
+            ("get", "event-types/"),
+            ("get", "dead-letters/"),
+            ("get", "{id}/"),
+            ("patch", "{id}/"),
+            ("delete", "{id}/"),
+            ("post", "{id}/rotate-secret/"),
+            ("get", "{id}/deliveries/"),
+            ("get", "{id}/deliveries/{delivery_id}/"),
+            ("post", "{id}/deliveries/{delivery_id}/resend/"),
+            ("post", "{id}/resend-failed/"),
+            ("post", "{id}/replay/"),
+        )
+    },
 }
 
 CASE_DESK = {"cx_staff", "cx_lead", "superuser"}
@@ -82,6 +101,9 @@ ADMIN = {
     "surveys.invitation": {"superuser"},
     "surveys.touchpointevent": {"superuser"},
     "surveys.erasure": {"superuser"},
+    "webhooks.endpoint": {"cx_lead", "superuser"},
+    "webhooks.delivery": {"cx_lead", "superuser"},
+    "webhooks.event": {"cx_lead", "superuser"},
 }
 # Admin pages that are no model's list: the insights dashboard needs insights.view_insights; why accounts leave
 # needs it and accounts.view_churnrecord; the monthly churn review needs accounts.view_churnrecord (a CSM sees
@@ -92,6 +114,9 @@ ADMIN_PAGES = {
     "/admin/insights/churn-reasons/": {"cx_lead", "superuser"},
     "/admin/accounts/churnrecord/review/": {"cx_lead", "superuser"},
     "/admin/accounts/scorecard/{scorecard}/suggestion/": {"cx_lead", "superuser"},
+    "/admin/webhooks/endpoint/{endpoint}/rotate-secret/": {"cx_lead", "superuser"},
+    "/admin/webhooks/endpoint/{endpoint}/resend-failed/": {"cx_lead", "superuser"},
+    "/admin/webhooks/endpoint/{endpoint}/replay/": {"cx_lead", "superuser"},
 }
 
 
@@ -128,7 +153,7 @@ def test_the_matrix_covers_every_operation_in_the_schema(clients):
 @pytest.mark.parametrize(("method", "path"), sorted(API))
 def test_each_role_gets_in_only_where_the_matrix_says(clients, method, path):
     made, survey = clients
-    url = path.format(public_key=survey.public_key, id=999_999, external_id="nobody")
+    url = path.format(public_key=survey.public_key, id=999_999, external_id="nobody", delivery_id=999_999)
     for role in ROLES:
         call = getattr(made[role], method)
         response = call(url, data=json.dumps({}), content_type="application/json") if method != "get" else call(url)
@@ -172,7 +197,10 @@ def test_each_role_sees_an_admin_list_only_where_the_matrix_says(client, admin_u
 @pytest.mark.parametrize("url", sorted(ADMIN_PAGES))
 def test_each_role_sees_an_admin_page_only_where_the_matrix_says(client, admin_users, url):
     from accounts.models import Scorecard
+    from webhooks.models import Endpoint
 
     SurveyFactory(kind="nps")
     scorecard = Scorecard.objects.get(kind="health", stage="")
-    _check_admin_page(client, admin_users, url.format(scorecard=scorecard.pk), ADMIN_PAGES[url])
+    endpoint = Endpoint.objects.create(url="https://hooks.example.com/", events=["case.opened"], secret="whsec_x")
+    page = url.format(scorecard=scorecard.pk, endpoint=endpoint.pk)
+    _check_admin_page(client, admin_users, page, ADMIN_PAGES[url])

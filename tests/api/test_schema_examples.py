@@ -12,6 +12,7 @@ from portfolio.api.examples import EXAMPLE_ACCOUNT
 from surveys.api.examples import EXAMPLE_IDENTITY_SECRET, EXAMPLE_SURVEY_KEY
 from tests.closedloop.factories import AdvocateFactory, CaseFactory
 from tests.surveys.factories import ContactRuleFactory, SurveyFactory, TouchpointFactory
+from tests.webhooks.factories import endpoint_make
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +48,14 @@ def test_each_documented_request_example_is_accepted(superuser_api_client):
     AdvocateFactory(code=EXAMPLE_REFERRAL_CODE)
     case = CaseFactory()
     Account.objects.create(external_id=EXAMPLE_ACCOUNT)
+    endpoint = endpoint_make()
     schema = superuser_api_client.get("/api/schema/", {"format": "json"}).json()
 
     examples = list(request_examples(schema))
     assert len(examples) >= 6
     for method, path, media_type, name, value in examples:
-        url = path.replace("{id}", str(case.pk)).replace("{external_id}", EXAMPLE_ACCOUNT)
+        the_id = endpoint.pk if path.startswith("/api/v1/webhooks/") else case.pk
+        url = path.replace("{id}", str(the_id)).replace("{external_id}", EXAMPLE_ACCOUNT)
         res = getattr(superuser_api_client, method)(url, value, format="json")
         assert media_type == "application/json"
         assert 200 <= res.status_code < 300, f"{method} {path} example {name!r}: {res.status_code} {res.content}"

@@ -26,6 +26,8 @@ from django.urls import reverse
 
 from accounts.models import ChurnRecord, Scorecard
 from portfolio import selectors
+from tests.webhooks.factories import attempt_make, delivery_make, endpoint_make
+from webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +201,10 @@ def _pages(client: Client) -> list[str]:
     health = Scorecard.objects.filter(kind="health", stage="").first()
     if health is not None:
         urls.append(reverse("admin:accounts_scorecard_suggestion", args=[health.pk]))
+    endpoint = Endpoint.objects.order_by("pk").first()
+    if endpoint is not None:
+        for page in ("rotate", "resend_failed", "replay"):
+            urls.append(reverse(f"admin:webhooks_endpoint_{page}", args=[endpoint.pk]))
     request = client.get(reverse("admin:index")).wsgi_request
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
@@ -235,6 +241,8 @@ def _crawl(client: Client, language: str, stored: Stored) -> tuple[list[str], li
 
 def test_every_admin_page_and_the_dashboard_is_translated(django_user_model):
     call_command("seed_demo")
+    if not Endpoint.objects.exists():  # a webhook endpoint with a delivery and its attempt: their pages crawled too
+        attempt_make(delivery_make(endpoint_make(), status="retrying"), error="ConnectTimeout")
     client = Client()
     client.force_login(django_user_model.objects.create_superuser("crawler", "crawler@example.com", "pw"))
     stored = Stored()

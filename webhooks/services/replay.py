@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from webhooks import retry
 from webhooks.models import Delivery, Endpoint, Event
+from webhooks.services.events import webhooks_kick
 
 
 @transaction.atomic
 def deliveries_resend(*, delivery_ids: Sequence[int]) -> int:
     """Queue these deliveries again, now (whatever their status); return how many."""
     now = timezone.now()
+    transaction.on_commit(webhooks_kick, robust=True)
     return Delivery.objects.filter(id__in=list(delivery_ids)).update(
         status=Delivery.Status.PENDING,
         next_attempt_at=now,
@@ -61,6 +63,7 @@ def events_replay(
         events = events.filter(id__lte=last_id)
     ids = list(events.values_list("id", flat=True))
     now = timezone.now()
+    transaction.on_commit(webhooks_kick, robust=True)
     Delivery.objects.bulk_create(
         [
             Delivery(endpoint_id=endpoint_id, event_id=event_id, next_attempt_at=now, give_up_at=now + retry.RETRY_FOR)
