@@ -12,6 +12,7 @@ from webhooks.models import ChatChannel, ChatMessage
 from webhooks.services.chat import ChannelRefused, chat_channel_check, chat_channel_test
 from webhooks.services.delivery import webhooks_pump
 from webhooks.services.events import event_record
+from webhooks.tasks import webhook_events_prune
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +243,16 @@ def test_a_channel_that_cannot_work_is_refused_on_its_fields(settings):
         chat_channel_check(platform="wecom", url="http://127.0.0.1:9/cgi-bin/webhook/send", secret="s")
     assert set(refused.value.errors) == {"url", "secret"}
     chat_channel_check(platform="slack", url="http://127.0.0.1:9/services/T/B/x", secret="")
+
+
+def test_settled_messages_are_pruned_with_old_events(robots, settings):
+    channel = channel_for(robots["slack"])
+    old = timezone.now() - timedelta(days=settings.CX_WEBHOOKS_KEEP_DAYS + 1)
+    for status in ("sent", "failed", "pending"):
+        ChatMessage.objects.create(channel=channel, kind="test", title=status, text="", status=status, give_up_at=old)
+    ChatMessage.objects.update(created_at=old)
+    ChatMessage.objects.create(channel=channel, kind="test", title="recent", text="", status="sent", give_up_at=old)
+
+    webhook_events_prune.delay()
+
+    assert set(ChatMessage.objects.values_list("title", flat=True)) == {"pending", "recent"}

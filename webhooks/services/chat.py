@@ -261,3 +261,11 @@ def chat_pump_step(*, limit: int) -> dict[str, int]:
     if not claimed:
         return {}
     return chat_messages_record(claimed, chat_messages_send(claimed))
+
+
+def chat_messages_prune(*, older_than: datetime) -> int:
+    """Delete the sent and failed messages made before this; return how many (pending ones are kept)."""
+    deleted, _by_model = ChatMessage.objects.filter(
+        created_at__lt=older_than, status__in=[ChatMessage.Status.SENT, ChatMessage.Status.FAILED]
+    ).delete()
+    return deleted
