@@ -256,3 +256,20 @@ def test_settled_messages_are_pruned_with_old_events(robots, settings):
     webhook_events_prune.delay()
 
     assert set(ChatMessage.objects.values_list("title", flat=True)) == {"pending", "recent"}
+
+
+@pytest.mark.parametrize(("platform", "code"), [("dingtalk", "310000"), ("feishu", "19021")])
+def test_a_signature_more_than_an_hour_old_is_refused(robots, platform, code, monkeypatch):
+    from webhooks.services import chat
+
+    channel = channel_for(robots[platform])
+    message = ChatMessage.objects.create(
+        channel=channel, kind="test", title="t", text="", give_up_at=timezone.now() + timedelta(days=1)
+    )
+    real_now = timezone.now
+    monkeypatch.setattr(chat.timezone, "now", lambda: real_now() - timedelta(minutes=61))
+
+    sent = chat.chat_message_post(message)
+
+    assert code in sent.body
+    assert not robots[platform].received[0].accepted
