@@ -77,6 +77,10 @@ _CHURN_LOG = {  # why accounts leave: the records a CSM keeps, and the reasons' 
 }
 _CHURN_REASONS = {f"accounts.{action}_churnreason" for action in ("add", "change", "delete")}
 _CHURN_REVIEW_ALL = {"accounts.view_churn_review_all"}  # every CSM's monthly churn review, not only one's own
+# the team's chat robots (docs/chat-alerts.md), and the log of what was sent to them
+_CHAT_ALERTS = {f"webhooks.{action}_chatchannel" for action in ("view", "add", "change", "delete")} | {
+    "webhooks.view_chatmessage"
+}
 
 ROLES: dict[str, frozenset[str]] = {
     STAFF: frozenset(_CASE_DESK | _INSIGHTS),
@@ -91,6 +95,7 @@ ROLES: dict[str, frozenset[str]] = {
         | _CHURN_LOG
         | _CHURN_REASONS
         | _CHURN_REVIEW_ALL
+        | _CHAT_ALERTS
     ),
     MARKETING: frozenset({"surveys.view_customer"} | _ADVOCATES),
     CSM: frozenset(_CASE_DESK | _INSIGHTS | _PORTFOLIO | _CHURN_LOG),
