@@ -84,6 +84,10 @@ _WEBHOOKS = {  # endpoints that receive the platform's events, their delivery lo
     "webhooks.view_event",
 }
 _CHURN_REVIEW_ALL = {"accounts.view_churn_review_all"}  # every CSM's monthly churn review, not only one's own
+# the team's chat robots (docs/chat-alerts.md), and the log of what was sent to them
+_CHAT_ALERTS = {f"webhooks.{action}_chatchannel" for action in ("view", "add", "change", "delete")} | {
+    "webhooks.view_chatmessage"
+}
 
 ROLES: dict[str, frozenset[str]] = {
     STAFF: frozenset(_CASE_DESK | _INSIGHTS),
@@ -99,6 +103,7 @@ ROLES: dict[str, frozenset[str]] = {
         | _CHURN_REASONS
         | _CHURN_REVIEW_ALL
         | _WEBHOOKS
+        | _CHAT_ALERTS
     ),
     MARKETING: frozenset({"surveys.view_customer"} | _ADVOCATES),
     CSM: frozenset(_CASE_DESK | _INSIGHTS | _PORTFOLIO | _CHURN_LOG),

@@ -228,6 +228,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("CX_WEBHOOKS_SWEEP_SECONDS", default=15.0),
     },
     "webhooks-events-prune": {"task": "webhooks.tasks.webhook_events_prune", "schedule": 3600.0},
+    # hourly: the chat digest goes out once a day from CX_CHAT_DIGEST_HOUR (a unique key per channel and day)
+    "chat-digest": {"task": "insights.tasks.chat_digest_send", "schedule": 3600.0},
 }
 
 # --- Text analysis (feedback/analysis) -------------------------------------------------------

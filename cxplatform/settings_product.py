@@ -83,3 +83,9 @@ CX_WEBHOOKS_BATCH = env.int("CX_WEBHOOKS_BATCH", default=200)  # deliveries a ru
 CX_WEBHOOKS_PUMP_SECONDS = env.float("CX_WEBHOOKS_PUMP_SECONDS", default=60.0)  # then the run hands over to a new one
 CX_WEBHOOKS_KICK_SECONDS = env.float("CX_WEBHOOKS_KICK_SECONDS", default=1.0)  # at most one pump message per window
 CX_WEBHOOKS_KEEP_DAYS = env.int("CX_WEBHOOKS_KEEP_DAYS", default=30)  # settled events older than this are deleted
+# Chat alerts (docs/chat-alerts.md): a robot answers within this many seconds or the attempt is retried;
+# the daily digest goes out at the first hourly check from this hour on (TIME_ZONE), once a day per channel.
+CX_CHAT_TIMEOUT_SECONDS = env.float("CX_CHAT_TIMEOUT_SECONDS", default=10.0)
+CX_CHAT_DIGEST_HOUR = env.int("CX_CHAT_DIGEST_HOUR", default=9)
+if not 0 <= CX_CHAT_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("CX_CHAT_DIGEST_HOUR must be an hour from 0 to 23.")

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from webhooks.services import delivery, replay
+from webhooks.services import chat, delivery, replay
 
 
 @shared_task(ignore_result=True)
@@ -25,4 +25,7 @@ def webhook_sweep() -> None:
 
 @shared_task(ignore_result=True)
 def webhook_events_prune() -> None:
-    replay.events_prune(older_than=timezone.now() - timedelta(days=settings.CX_WEBHOOKS_KEEP_DAYS))
+    """Delete settled events and chat messages older than CX_WEBHOOKS_KEEP_DAYS."""
+    older_than = timezone.now() - timedelta(days=settings.CX_WEBHOOKS_KEEP_DAYS)
+    replay.events_prune(older_than=older_than)
+    chat.chat_messages_prune(older_than=older_than)

@@ -82,6 +82,8 @@ ADMIN = {
     "accounts.healthsnapshot": {"cx_lead", "superuser"},
     "accounts.churnrecord": {"cx_lead", "superuser"},
     "accounts.churnreason": {"cx_lead", "superuser"},
+    "webhooks.chatchannel": {"cx_lead", "superuser"},
+    "webhooks.chatmessage": {"cx_lead", "superuser"},
     "closedloop.caserule": CASE_DESK,
     "closedloop.accountriskrule": CASE_DESK,
     "closedloop.notetemplate": CASE_DESK,

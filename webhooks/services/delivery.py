@@ -8,7 +8,6 @@ was killed) is sent again with the same `webhook-id`: at least once, never lost.
 """
 
 import json
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,8 +20,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from webhooks import addresses, catalogue, retry, signing
+from webhooks import catalogue, outbound, retry, signing
 from webhooks.models import Attempt, Delivery, Endpoint, Event
+from webhooks.services.chat import chat_messages_for_events, chat_pump_step
 from webhooks.services.owners import endpoints_failing_check
 
 LEASE = timedelta(seconds=90)  # a claimed batch is the claimer's for this long (longer than a batch can take)
@@ -30,7 +30,8 @@ _EXCERPT = 500
 
 
 def events_fan_out(*, limit: int = 1000) -> int:
-    """Hand committed events to the active endpoints subscribed to their types; return how many events."""
+    """Hand committed events to the active endpoints subscribed to their types, and to the chat channels whose
+    rules cover them (webhooks.services.chat); return how many events."""
     with transaction.atomic():
         events = list(
             Event.objects.select_for_update(skip_locked=True)
@@ -54,6 +55,7 @@ def events_fan_out(*, limit: int = 1000) -> int:
             if event.type in endpoint.events
         ]
         Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        chat_messages_for_events([event.id for event in events])
         Event.objects.filter(id__in=[event.id for event in events]).update(fanned_out=True)
     return len(events)
 
@@ -93,18 +95,6 @@ class Sent:
     refused: bool = False  # the address check refused the URL: not retried
 
 
-_local = threading.local()
-
-
-def _session() -> requests.Session:
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = requests.Session()
-        session.trust_env = False  # no proxies from the environment: the address check must see the real host
-        _local.session = session
-    return session
-
-
 def body_for(delivery: Delivery) -> bytes:
     """The exact bytes POSTed for a delivery (the same on every attempt)."""
     event, endpoint = delivery.event, delivery.endpoint
@@ -135,7 +125,7 @@ def delivery_post(delivery: Delivery, *, refused: str | None = None) -> Sent:
     )
     started = time.monotonic()
     try:
-        answer = _session().post(
+        answer = outbound.session().post(
             delivery.endpoint.url,
             data=body,
             headers=headers,
@@ -154,13 +144,7 @@ def delivery_post(delivery: Delivery, *, refused: str | None = None) -> Sent:
 
 def deliveries_send(deliveries: list[Delivery]) -> list[Sent]:
     """POST a claimed batch concurrently (CX_WEBHOOKS_CONCURRENCY at a time), each URL checked first."""
-    refusals: dict[int, str | None] = {}
-    for endpoint in {delivery.endpoint_id: delivery.endpoint for delivery in deliveries}.values():
-        try:
-            addresses.url_check(endpoint.url, allow_private=settings.CX_WEBHOOKS_ALLOW_PRIVATE)
-            refusals[endpoint.id] = None
-        except addresses.AddressRefused as exc:
-            refusals[endpoint.id] = str(exc)
+    refusals = outbound.refusals({delivery.endpoint_id: delivery.endpoint.url for delivery in deliveries})
     workers = max(1, min(settings.CX_WEBHOOKS_CONCURRENCY, len(deliveries)))
     if workers == 1:
         return [delivery_post(d, refused=refusals[d.endpoint_id]) for d in deliveries]
@@ -220,18 +204,29 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
 
 
 def webhooks_pump(*, seconds: float | None = None, batch: int | None = None) -> dict[str, int]:
-    """Fan out and deliver until nothing is due or `seconds` have passed; return what happened."""
+    """Fan out, deliver and send chat alerts until nothing is due or `seconds` have passed; return what happened."""
     budget = settings.CX_WEBHOOKS_PUMP_SECONDS if seconds is None else seconds
     size = batch or settings.CX_WEBHOOKS_BATCH
     deadline = time.monotonic() + budget
-    totals = {"events": 0, "succeeded": 0, "retrying": 0, "failed": 0}
+    totals = {
+        "events": 0,
+        "succeeded": 0,
+        "retrying": 0,
+        "failed": 0,
+        "chat_sent": 0,
+        "chat_retrying": 0,
+        "chat_failed": 0,
+    }
     while True:
         totals["events"] += events_fan_out()
         claimed = deliveries_claim(limit=size)
         if claimed:
             for key, value in deliveries_record(claimed, deliveries_send(claimed)).items():
                 totals[key] += value
-        if not claimed and not Event.objects.filter(fanned_out=False).exists():
+        chats = chat_pump_step(limit=size)
+        for key, value in chats.items():
+            totals[key] += value
+        if not claimed and not chats and not Event.objects.filter(fanned_out=False).exists():
             return totals
         if time.monotonic() >= deadline:
             totals["more"] = 1

@@ -1,5 +1,5 @@
-"""Webhooks in the roles (common.roles): CX leads subscribe endpoints, read their delivery logs, resend and
-replay. The roles applied again, which only adds."""
+"""Integrations in the roles (common.roles): CX leads subscribe webhook endpoints, read their delivery logs, resend
+and replay, and set up the team's chat channels. The roles applied again, which only adds."""
 
 from django.db import migrations
 
@@ -13,7 +13,7 @@ def forward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("insights", "0007_roles_churn_review"),
-        ("webhooks", "0001_outbox"),
+        ("webhooks", "0002_chat_alerts"),
     ]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
