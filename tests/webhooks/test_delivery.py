@@ -44,7 +44,13 @@ def _due_now() -> None:
 def test_a_subscribed_endpoint_gets_the_event_signed_and_without_personal_fields(receiver):
     _endpoint(receiver)
     event = _event()
-    assert delivery.webhooks_pump() == {"events": 1, "succeeded": 1, "retrying": 0, "failed": 0}
+    totals = delivery.webhooks_pump()
+    assert {key: totals[key] for key in ("events", "succeeded", "retrying", "failed")} == {
+        "events": 1,
+        "succeeded": 1,
+        "retrying": 0,
+        "failed": 0,
+    }
     [got] = receiver.received
     assert got.verified
     assert got.headers["webhook-id"] == event.webhook_id
