@@ -21,11 +21,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from webhooks import addresses, catalogue, retry, signing
+from common.sql import postgresql_paths
+from webhooks import addresses, catalogue, retry, signing, sql_delivery
 from webhooks.models import Attempt, Delivery, Endpoint, Event
 from webhooks.services.owners import endpoints_failing_check
 
-LEASE = timedelta(seconds=90)  # a claimed batch is the claimer's for this long (longer than a batch can take)
 _EXCERPT = 500
 
 
@@ -75,7 +75,8 @@ def deliveries_claim(*, limit: int, now: datetime | None = None) -> list[Deliver
         )
         if not due:
             return []
-        Delivery.objects.filter(id__in=due).update(claimed_until=now + LEASE)
+        lease = timedelta(seconds=settings.CX_WEBHOOKS_LEASE_SECONDS)  # longer than a batch can take
+        Delivery.objects.filter(id__in=due).update(claimed_until=now + lease)
     return list(Delivery.objects.filter(id__in=due).select_related("endpoint", "event").order_by("id"))
 
 
@@ -171,7 +172,8 @@ def deliveries_send(deliveries: list[Delivery]) -> list[Sent]:
 def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str, int]:
     """Keep every attempt and move each delivery on (succeeded, retried later, failed for good), in one transaction."""
     by_id = {delivery.id: delivery for delivery in deliveries}
-    attempts, counts = [], {"succeeded": 0, "retrying": 0, "failed": 0}
+    attempts: list[tuple[Delivery, Attempt]] = []
+    counts = {"succeeded": 0, "retrying": 0, "failed": 0}
     outcomes: dict[int, bool] = {}  # endpoint id → whether any of its deliveries succeeded in this batch
     for result in sent:
         delivery = by_id[result.delivery_id]
@@ -180,17 +182,16 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
             if result.refused
             else retry.outcome(status=result.status, retry_after=result.retry_after, now=result.at)
         )
-        attempts.append(
-            Attempt(
-                delivery_id=delivery.id,
-                at=result.at,
-                status_code=result.status,
-                latency_ms=result.latency_ms,
-                response_excerpt=result.excerpt,
-                error=result.error,
-                succeeded=verdict.succeeded,
-            )
+        attempt = Attempt(
+            delivery_id=delivery.id,
+            at=result.at,
+            status_code=result.status,
+            latency_ms=result.latency_ms,
+            response_excerpt=result.excerpt,
+            error=result.error,
+            succeeded=verdict.succeeded,
         )
+        attempts.append((delivery, attempt))
         delivery.attempts += 1
         delivery.last_status_code = result.status
         delivery.last_error = result.error or ("" if verdict.succeeded else f"HTTP {result.status}")
@@ -199,7 +200,11 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
         when = None
         if verdict.retry:
             when = retry.next_attempt(
-                failures=delivery.attempts, now=result.at, give_up_at=delivery.give_up_at, asked=verdict.wait
+                failures=delivery.attempts,
+                now=result.at,
+                give_up_at=delivery.give_up_at,
+                asked=verdict.wait,
+                scale=settings.CX_WEBHOOKS_RETRY_SCALE,
             )
         if verdict.succeeded:
             delivery.status, delivery.next_attempt_at = Delivery.Status.SUCCEEDED, None
@@ -210,11 +215,22 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
         counts[str(delivery.status)] += 1
         outcomes[delivery.endpoint_id] = outcomes.get(delivery.endpoint_id, False) or verdict.succeeded
     with transaction.atomic():
-        Attempt.objects.bulk_create(attempts)
-        Delivery.objects.bulk_update(
-            list(by_id.values()),
-            ["status", "attempts", "next_attempt_at", "claimed_until", "last_status_code", "last_error", "updated_at"],
-        )
+        if postgresql_paths():
+            sql_delivery.outcomes_record(attempts)
+        else:
+            Attempt.objects.bulk_create([attempt for _delivery, attempt in attempts])
+            Delivery.objects.bulk_update(
+                [delivery for delivery, _attempt in attempts],
+                [
+                    "status",
+                    "attempts",
+                    "next_attempt_at",
+                    "claimed_until",
+                    "last_status_code",
+                    "last_error",
+                    "updated_at",
+                ],
+            )
         endpoints_failing_check(outcomes)
     return counts
 
