@@ -1,17 +1,19 @@
-"""A delivered batch's outcome on PostgreSQL: its attempts inserted and its deliveries moved on, in one statement.
+"""The pump's writes on PostgreSQL, one statement each: events handed to endpoints, and a batch's outcome.
 
-The ORM's bulk_update writes a CASE WHEN per column and row (resolving an expression for each:
-two thirds of a pump run's time); here the rows travel as one JSON parameter (common.sql.json_rows)
-that an `UPDATE … FROM` and an `INSERT … SELECT` read, in one statement. Column names and types
-are this module's constants.
+`events_fan_out` picks the waiting events, inserts their deliveries and marks them handed on,
+where the ORM built a Delivery instance per row. `outcomes_record` inserts a batch's attempts and
+moves its deliveries on, where the ORM's bulk_update wrote a CASE WHEN per column and row
+(resolving an expression for each: two thirds of a pump run's time); its rows travel as one JSON
+parameter (common.sql.json_rows). Table and column names are the models' and this module's.
 """
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from django.db import connection
 
 from common.sql import json_rows
-from webhooks.models import Attempt, Delivery
+from webhooks.models import Attempt, Delivery, Endpoint, Event
 
 OUTCOME_COLUMNS = (
     ("id", "bigint"),
@@ -64,3 +66,28 @@ def outcomes_record(outcomes: Sequence[tuple[Delivery, Attempt]]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [payload])
+
+
+def events_fan_out(*, limit: int, now: datetime, retry_for: timedelta) -> int:
+    """Hand up to `limit` waiting events to their subscribed active endpoints, in one statement; return how many.
+
+    The events are taken oldest first and locked (SKIP LOCKED between runs), a delivery is inserted
+    for each active endpoint whose `events` holds the event's type (an existing one kept), and the
+    events are marked handed on. In the caller's transaction.
+    """
+    quote = connection.ops.quote_name
+    events, endpoints = quote(Event._meta.db_table), quote(Endpoint._meta.db_table)
+    deliveries = quote(Delivery._meta.db_table)
+    sql = (
+        f"WITH picked AS (SELECT id, type, occurred_at FROM {events} WHERE NOT fanned_out ORDER BY id LIMIT %s"
+        " FOR UPDATE SKIP LOCKED),"
+        f" handed AS (INSERT INTO {deliveries} (endpoint_id, event_id, status, attempts, next_attempt_at,"
+        " give_up_at, last_error, created_at, updated_at)"
+        " SELECT p.id, e.id, %s, 0, %s, e.occurred_at + %s, '', %s, %s"
+        f" FROM picked AS e JOIN {endpoints} AS p ON p.active AND p.events @> jsonb_build_array(e.type)"
+        " ORDER BY e.id, p.id ON CONFLICT (endpoint_id, event_id) DO NOTHING)"
+        f" UPDATE {events} AS e SET fanned_out = true FROM picked WHERE e.id = picked.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [limit, Delivery.Status.PENDING.value, now, retry_for, now, now])
+        return cursor.rowcount

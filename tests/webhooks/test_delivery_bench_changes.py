@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.sql_paths import same_on_each_path
 from webhooks import catalogue, retry
-from webhooks.models import Attempt, Delivery, Endpoint
+from webhooks.models import Attempt, Delivery, Endpoint, Event
 from webhooks.services import delivery, endpoints, events
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,48 @@ def test_the_retry_scale_shortens_the_backoff_but_not_a_receivers_retry_after():
     assert (scaled - AT).total_seconds() == pytest.approx((plain - AT).total_seconds() * 0.01, abs=1e-5)
     asked = retry.next_attempt(failures=1, now=AT, give_up_at=far, asked=5.0, scale=0.01, rng=random.Random(1))
     assert asked == AT + timedelta(seconds=5)
+
+
+def test_events_are_fanned_out_alike_by_the_statement_and_by_the_orm(receiver):
+    """Subscribed active endpoints only, an existing delivery kept, every event marked handed on, oldest first."""
+    subscribed = endpoints.endpoint_create(url=receiver.url, events=[catalogue.CASE_OPENED, catalogue.CASE_RESOLVED])
+    endpoints.endpoint_create(url=receiver.url, events=[catalogue.CASE_RESOLVED])
+    endpoints.endpoint_create(url=receiver.url, events=[catalogue.CASE_OPENED], active=False)
+    at = timezone.now() - timedelta(hours=1)
+    recorded = events.events_record(
+        [(catalogue.CASE_OPENED, {"n": n}, n) for n in range(4)] + [(catalogue.CASE_RESOLVED, {}, 9)], occurred_at=at
+    )
+    kept = Delivery.objects.create(
+        endpoint=subscribed, event=recorded[0], status="succeeded", attempts=1, give_up_at=at
+    )
+
+    def scenario():
+        handed = [delivery.events_fan_out(limit=3), delivery.events_fan_out(limit=3), delivery.events_fan_out()]
+        rows = Delivery.objects.order_by("event__object_id", "endpoint_id").values_list(
+            "endpoint__events", "event__object_id", "status", "attempts", "give_up_at", "claimed_until", "last_error"
+        )
+        waiting = Event.objects.filter(fanned_out=False).count()
+        return handed, list(rows), waiting
+
+    handed, rows, waiting = same_on_each_path(scenario)
+    assert handed == [3, 2, 0]
+    assert waiting == 0
+    opened_resolved, resolved = [catalogue.CASE_OPENED, catalogue.CASE_RESOLVED], [catalogue.CASE_RESOLVED]
+    give_up = at + retry.RETRY_FOR
+    assert rows == [
+        (opened_resolved, 0, "succeeded", 1, at, None, ""),  # already there: kept as it was
+        *((opened_resolved, n, "pending", 0, give_up, None, "") for n in (1, 2, 3)),
+        (opened_resolved, 9, "pending", 0, give_up, None, ""),
+        (resolved, 9, "pending", 0, give_up, None, ""),
+    ]
+    assert Delivery.objects.get(id=kept.id).status == "succeeded"
+
+
+def test_a_run_out_of_time_sends_nothing_more_and_says_so(receiver):
+    endpoint = endpoints.endpoint_create(url=receiver.url, events=[catalogue.CASE_OPENED])
+    receiver.secret = endpoint.secret
+    events.events_record([(catalogue.CASE_OPENED, {"priority": "P2"}, n) for n in range(5)])
+    assert delivery.webhooks_pump(seconds=0) == {"events": 5, "succeeded": 0, "retrying": 0, "failed": 0, "more": 1}
+    assert receiver.received == []
+    assert delivery.webhooks_pump(batch=2) == {"events": 0, "succeeded": 5, "retrying": 0, "failed": 0}
+    assert Delivery.objects.filter(claimed_until__isnull=False).count() == 0

@@ -3,13 +3,15 @@
 A run of the pump (webhooks.tasks.webhook_pump) repeats: fan out the committed events not yet
 handed on, claim a batch of due deliveries (a lease, so that a run killed midway leaves them to
 the next run once it expires), POST them concurrently, then record every attempt and schedule
-each failure's retry, in one transaction per batch. A delivery sent but not recorded (the run
-was killed) is sent again with the same `webhook-id`: at least once, never lost.
+each failure's retry, in one transaction per batch; the next batch is claimed and POSTed while
+the one before is recorded. A delivery sent but not recorded (the run was killed) is sent again
+with the same `webhook-id` once its lease expires: at least once, never lost.
 """
 
 import json
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +33,9 @@ _EXCERPT = 500
 
 def events_fan_out(*, limit: int = 1000) -> int:
     """Hand committed events to the active endpoints subscribed to their types; return how many events."""
+    if postgresql_paths():
+        with transaction.atomic():
+            return sql_delivery.events_fan_out(limit=limit, now=timezone.now(), retry_for=retry.RETRY_FOR)
     with transaction.atomic():
         events = list(
             Event.objects.select_for_update(skip_locked=True)
@@ -155,6 +160,14 @@ def delivery_post(delivery: Delivery, *, refused: str | None = None) -> Sent:
 
 def deliveries_send(deliveries: list[Delivery]) -> list[Sent]:
     """POST a claimed batch concurrently (CX_WEBHOOKS_CONCURRENCY at a time), each URL checked first."""
+    return deliveries_send_start(deliveries)()
+
+
+def deliveries_send_start(deliveries: list[Delivery]) -> Callable[[], list[Sent]]:
+    """Start POSTing a claimed batch (each URL checked first); return what waits for its outcomes, in order.
+
+    The POSTs run on the process's senders, so that the caller can claim and record meanwhile.
+    """
     refusals: dict[int, str | None] = {}
     for endpoint in {delivery.endpoint_id: delivery.endpoint for delivery in deliveries}.values():
         try:
@@ -162,11 +175,26 @@ def deliveries_send(deliveries: list[Delivery]) -> list[Sent]:
             refusals[endpoint.id] = None
         except addresses.AddressRefused as exc:
             refusals[endpoint.id] = str(exc)
-    workers = max(1, min(settings.CX_WEBHOOKS_CONCURRENCY, len(deliveries)))
-    if workers == 1:
-        return [delivery_post(d, refused=refusals[d.endpoint_id]) for d in deliveries]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cx-webhooks") as pool:
-        return list(pool.map(lambda d: delivery_post(d, refused=refusals[d.endpoint_id]), deliveries))
+    workers = max(1, settings.CX_WEBHOOKS_CONCURRENCY)
+    if workers == 1 or len(deliveries) == 1:
+        sent = [delivery_post(d, refused=refusals[d.endpoint_id]) for d in deliveries]
+        return lambda: sent
+    futures = [_pool(workers).submit(delivery_post, d, refused=refusals[d.endpoint_id]) for d in deliveries]
+    return lambda: [future.result() for future in futures]
+
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """The process's senders: kept from batch to batch, so that each thread's session keeps its connections open.
+
+    Made on first use, in the process that sends (a prefork worker's child, not its parent).
+    """
+    pool = _pools.get(workers)
+    if pool is None:
+        pool = _pools[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cx-webhooks")
+    return pool
 
 
 def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str, int]:
@@ -236,19 +264,30 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
 
 
 def webhooks_pump(*, seconds: float | None = None, batch: int | None = None) -> dict[str, int]:
-    """Fan out and deliver until nothing is due or `seconds` have passed; return what happened."""
+    """Fan out and deliver until nothing is due or `seconds` have passed; return what happened.
+
+    While one batch is being POSTed, the next is claimed and the one before recorded: at most two
+    batches are leased at a time.
+    """
     budget = settings.CX_WEBHOOKS_PUMP_SECONDS if seconds is None else seconds
     size = batch or settings.CX_WEBHOOKS_BATCH
     deadline = time.monotonic() + budget
     totals = {"events": 0, "succeeded": 0, "retrying": 0, "failed": 0}
+    in_flight: tuple[list[Delivery], Callable[[], list[Sent]]] | None = None
     while True:
         totals["events"] += events_fan_out()
-        claimed = deliveries_claim(limit=size)
-        if claimed:
-            for key, value in deliveries_record(claimed, deliveries_send(claimed)).items():
+        out_of_time = time.monotonic() >= deadline
+        claimed = [] if out_of_time else deliveries_claim(limit=size)
+        sending = (claimed, deliveries_send_start(claimed)) if claimed else None
+        if in_flight is not None:
+            sent_batch, outcomes = in_flight
+            for key, value in deliveries_record(sent_batch, outcomes()).items():
                 totals[key] += value
-        if not claimed and not Event.objects.filter(fanned_out=False).exists():
-            return totals
-        if time.monotonic() >= deadline:
+        in_flight = sending
+        if in_flight is not None:
+            continue
+        if out_of_time:
             totals["more"] = 1
+            return totals
+        if not Event.objects.filter(fanned_out=False).exists():
             return totals
