@@ -1,6 +1,6 @@
 """Benchmark webhook delivery: one real worker's pump beside a plain loop of POSTs; then a fault run that reconciles.
 
-    .venv/bin/python bench/webhooks.py [--events 20000] [--rounds 2]      # throughput
+    .venv/bin/python bench/webhooks.py [--events 20000] [--rounds 3]      # throughput
     .venv/bin/python bench/webhooks.py --faults [--events 20000]          # failures, a killed worker, reconciliation
 
 Runs against PostgreSQL (cx_webhooks_bench, created and migrated when missing, its webhook
@@ -17,13 +17,14 @@ pump, is this process POSTing the same bodies, signed, to the same receiver with
 `requests.Session`, one after another. Target: the pump at >= 0.5 of the loop.
 
 Fault run: the receiver answers 22% of requests with a 500, 5% with a 429 (Retry-After: 1) and
-resets 3% of connections; the worker (with beat, its sweep every 2 s) is SIGKILLed once 40% of
-the deliveries succeeded and started again. Leases last CX_WEBHOOKS_LEASE_SECONDS=10 and the
-backoff is scaled by CX_WEBHOOKS_RETRY_SCALE=0.0005 (30 s -> 15 ms, 6 h -> 11 s). Then it reconciles the
-receiver's log with the database: nothing lost, duplicates only under their event's
-`webhook-id` with the same body, every body verified, every delivery succeeded, and attempts
-recorded <= requests received (the difference: the attempts of the killed run's batch, sent
-again). It exits non-zero on any mismatch.
+resets 3% of connections; the worker (with beat, its sweep every 2 s) is SIGKILLed, with its
+pool process, in the middle of a batch once 40% of the deliveries succeeded, and started again.
+Leases last CX_WEBHOOKS_LEASE_SECONDS=10 and the backoff is scaled by
+CX_WEBHOOKS_RETRY_SCALE=0.0005 (30 s -> 15 ms, 6 h -> 11 s). Then it reconciles the receiver's
+log with the database: none lost, requests after a success only under their event's
+`webhook-id` and with the same body, every body verified, every delivery succeeded, and attempts
+recorded <= requests received (the difference: the killed run's POSTs, which were sent again).
+It exits non-zero on any mismatch.
 """
 
 import argparse
@@ -408,7 +409,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mode", nargs="?", choices=["receive"], help=argparse.SUPPRESS)
     parser.add_argument("--events", type=int, default=20000)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--faults", action="store_true", help="the fault run instead of the throughput run")
     parser.add_argument("--port", type=int, default=PORT, help=argparse.SUPPRESS)
     parser.add_argument("--log", type=Path, default=RECEIVER_LOG, help=argparse.SUPPRESS)
