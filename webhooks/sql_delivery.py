@@ -68,8 +68,8 @@ def outcomes_record(outcomes: Sequence[tuple[Delivery, Attempt]]) -> None:
         cursor.execute(sql, [payload])
 
 
-def events_fan_out(*, limit: int, now: datetime, retry_for: timedelta) -> int:
-    """Hand up to `limit` waiting events to their subscribed active endpoints, in one statement; return how many.
+def events_fan_out(*, limit: int, now: datetime, retry_for: timedelta) -> list[int]:
+    """Hand up to `limit` waiting events to their subscribed active endpoints, in one statement; return their ids.
 
     The events are taken oldest first and locked (SKIP LOCKED between runs), a delivery is inserted
     for each active endpoint whose `events` holds the event's type (an existing one kept), and the
@@ -86,8 +86,8 @@ def events_fan_out(*, limit: int, now: datetime, retry_for: timedelta) -> int:
         " SELECT p.id, e.id, %s, 0, %s, e.occurred_at + %s, '', %s, %s"
         f" FROM picked AS e JOIN {endpoints} AS p ON p.active AND p.events @> jsonb_build_array(e.type)"
         " ORDER BY e.id, p.id ON CONFLICT (endpoint_id, event_id) DO NOTHING)"
-        f" UPDATE {events} AS e SET fanned_out = true FROM picked WHERE e.id = picked.id"
+        f" UPDATE {events} AS e SET fanned_out = true FROM picked WHERE e.id = picked.id RETURNING e.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [limit, Delivery.Status.PENDING.value, now, retry_for, now, now])
-        return cursor.rowcount
+        return sorted(row[0] for row in cursor.fetchall())

@@ -35,7 +35,8 @@ def events_fan_out(*, limit: int = 1000) -> int:
     """Hand committed events to the active endpoints subscribed to their types; return how many events."""
     if postgresql_paths():
         with transaction.atomic():
-            return sql_delivery.events_fan_out(limit=limit, now=timezone.now(), retry_for=retry.RETRY_FOR)
+            handed = sql_delivery.events_fan_out(limit=limit, now=timezone.now(), retry_for=retry.RETRY_FOR)
+        return len(handed)
     with transaction.atomic():
         events = list(
             Event.objects.select_for_update(skip_locked=True)
