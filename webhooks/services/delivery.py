@@ -29,6 +29,8 @@ from webhooks.models import Attempt, Delivery, Endpoint, Event
 from webhooks.services.owners import endpoints_failing_check
 
 _EXCERPT = 500
+# What recording an attempt changes on its delivery.
+_RECORDED = ("status", "attempts", "next_attempt_at", "claimed_until", "last_status_code", "last_error", "updated_at")
 
 
 def events_fan_out(*, limit: int = 1000) -> int:
@@ -248,18 +250,7 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
             sql_delivery.outcomes_record(attempts)
         else:
             Attempt.objects.bulk_create([attempt for _delivery, attempt in attempts])
-            Delivery.objects.bulk_update(
-                [delivery for delivery, _attempt in attempts],
-                [
-                    "status",
-                    "attempts",
-                    "next_attempt_at",
-                    "claimed_until",
-                    "last_status_code",
-                    "last_error",
-                    "updated_at",
-                ],
-            )
+            Delivery.objects.bulk_update([delivery for delivery, _attempt in attempts], _RECORDED)
         endpoints_failing_check(outcomes)
     return counts
 
