@@ -62,10 +62,19 @@ def backoff(failures: int, *, rng: random.Random | None = None) -> float:
 
 
 def next_attempt(
-    *, failures: int, now: datetime, give_up_at: datetime, asked: float | None, rng: random.Random | None = None
+    *,
+    failures: int,
+    now: datetime,
+    give_up_at: datetime,
+    asked: float | None,
+    scale: float = 1.0,
+    rng: random.Random | None = None,
 ) -> datetime | None:
-    """When to try again after a transient failure, or None when that would be after the retries' end."""
-    wait = backoff(failures, rng=rng)
+    """When to try again after a transient failure, or None when that would be after the retries' end.
+
+    `scale` multiplies the backoff (not the wait a receiver asked for): below 1 only for tests and benchmarks.
+    """
+    wait = backoff(failures, rng=rng) * scale
     if asked is not None:
         wait = max(wait, asked)
     when = now + timedelta(seconds=wait)

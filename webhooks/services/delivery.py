@@ -3,12 +3,14 @@
 A run of the pump (webhooks.tasks.webhook_pump) repeats: fan out the committed events not yet
 handed on, claim a batch of due deliveries (a lease, so that a run killed midway leaves them to
 the next run once it expires), POST them concurrently, then record every attempt and schedule
-each failure's retry, in one transaction per batch. A delivery sent but not recorded (the run
-was killed) is sent again with the same `webhook-id`: at least once, never lost.
+each failure's retry, in one transaction per batch; the next batch is claimed and POSTed while
+the one before is recorded. A delivery sent but not recorded (the run was killed) is sent again
+with the same `webhook-id` once its lease expires: at least once, never lost.
 """
 
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,18 +22,26 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from webhooks import catalogue, outbound, retry, signing
+from common.sql import postgresql_paths
+from webhooks import catalogue, outbound, retry, signing, sql_delivery
 from webhooks.models import Attempt, Delivery, Endpoint, Event
 from webhooks.services.chat import chat_messages_for_events, chat_pump_step
 from webhooks.services.owners import endpoints_failing_check
 
-LEASE = timedelta(seconds=90)  # a claimed batch is the claimer's for this long (longer than a batch can take)
 _EXCERPT = 500
+# What recording an attempt changes on its delivery.
+_RECORDED = ("status", "attempts", "next_attempt_at", "claimed_until", "last_status_code", "last_error", "updated_at")
 
 
 def events_fan_out(*, limit: int = 1000) -> int:
     """Hand committed events to the active endpoints subscribed to their types, and to the chat channels whose
-    rules cover them (webhooks.services.chat); return how many events."""
+    rules cover them (webhooks.services.chat), in one transaction; return how many events."""
+    if postgresql_paths():
+        with transaction.atomic():
+            handed = sql_delivery.events_fan_out(limit=limit, now=timezone.now(), retry_for=retry.RETRY_FOR)
+            if handed:
+                chat_messages_for_events(list(handed))
+        return len(handed)
     with transaction.atomic():
         events = list(
             Event.objects.select_for_update(skip_locked=True)
@@ -77,7 +87,8 @@ def deliveries_claim(*, limit: int, now: datetime | None = None) -> list[Deliver
         )
         if not due:
             return []
-        Delivery.objects.filter(id__in=due).update(claimed_until=now + LEASE)
+        lease = timedelta(seconds=settings.CX_WEBHOOKS_LEASE_SECONDS)  # longer than a batch can take
+        Delivery.objects.filter(id__in=due).update(claimed_until=now + lease)
     return list(Delivery.objects.filter(id__in=due).select_related("endpoint", "event").order_by("id"))
 
 
@@ -144,18 +155,42 @@ def delivery_post(delivery: Delivery, *, refused: str | None = None) -> Sent:
 
 def deliveries_send(deliveries: list[Delivery]) -> list[Sent]:
     """POST a claimed batch concurrently (CX_WEBHOOKS_CONCURRENCY at a time), each URL checked first."""
+    return deliveries_send_start(deliveries)()
+
+
+def deliveries_send_start(deliveries: list[Delivery]) -> Callable[[], list[Sent]]:
+    """Start POSTing a claimed batch (each URL checked first); return what waits for its outcomes, in order.
+
+    The POSTs run on the process's senders, so that the caller can claim and record meanwhile.
+    """
     refusals = outbound.refusals({delivery.endpoint_id: delivery.endpoint.url for delivery in deliveries})
-    workers = max(1, min(settings.CX_WEBHOOKS_CONCURRENCY, len(deliveries)))
-    if workers == 1:
-        return [delivery_post(d, refused=refusals[d.endpoint_id]) for d in deliveries]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cx-webhooks") as pool:
-        return list(pool.map(lambda d: delivery_post(d, refused=refusals[d.endpoint_id]), deliveries))
+    workers = max(1, settings.CX_WEBHOOKS_CONCURRENCY)
+    if workers == 1 or len(deliveries) == 1:
+        sent = [delivery_post(d, refused=refusals[d.endpoint_id]) for d in deliveries]
+        return lambda: sent
+    futures = [_pool(workers).submit(delivery_post, d, refused=refusals[d.endpoint_id]) for d in deliveries]
+    return lambda: [future.result() for future in futures]
+
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """The process's senders: kept from batch to batch, so that each thread's session keeps its connections open.
+
+    Made on first use, in the process that sends (a prefork worker's child, not its parent).
+    """
+    pool = _pools.get(workers)
+    if pool is None:
+        pool = _pools[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cx-webhooks")
+    return pool
 
 
 def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str, int]:
     """Keep every attempt and move each delivery on (succeeded, retried later, failed for good), in one transaction."""
     by_id = {delivery.id: delivery for delivery in deliveries}
-    attempts, counts = [], {"succeeded": 0, "retrying": 0, "failed": 0}
+    attempts: list[tuple[Delivery, Attempt]] = []
+    counts = {"succeeded": 0, "retrying": 0, "failed": 0}
     outcomes: dict[int, bool] = {}  # endpoint id → whether any of its deliveries succeeded in this batch
     for result in sent:
         delivery = by_id[result.delivery_id]
@@ -164,17 +199,16 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
             if result.refused
             else retry.outcome(status=result.status, retry_after=result.retry_after, now=result.at)
         )
-        attempts.append(
-            Attempt(
-                delivery_id=delivery.id,
-                at=result.at,
-                status_code=result.status,
-                latency_ms=result.latency_ms,
-                response_excerpt=result.excerpt,
-                error=result.error,
-                succeeded=verdict.succeeded,
-            )
+        attempt = Attempt(
+            delivery_id=delivery.id,
+            at=result.at,
+            status_code=result.status,
+            latency_ms=result.latency_ms,
+            response_excerpt=result.excerpt,
+            error=result.error,
+            succeeded=verdict.succeeded,
         )
+        attempts.append((delivery, attempt))
         delivery.attempts += 1
         delivery.last_status_code = result.status
         delivery.last_error = result.error or ("" if verdict.succeeded else f"HTTP {result.status}")
@@ -183,7 +217,11 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
         when = None
         if verdict.retry:
             when = retry.next_attempt(
-                failures=delivery.attempts, now=result.at, give_up_at=delivery.give_up_at, asked=verdict.wait
+                failures=delivery.attempts,
+                now=result.at,
+                give_up_at=delivery.give_up_at,
+                asked=verdict.wait,
+                scale=settings.CX_WEBHOOKS_RETRY_SCALE,
             )
         if verdict.succeeded:
             delivery.status, delivery.next_attempt_at = Delivery.Status.SUCCEEDED, None
@@ -194,17 +232,21 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
         counts[str(delivery.status)] += 1
         outcomes[delivery.endpoint_id] = outcomes.get(delivery.endpoint_id, False) or verdict.succeeded
     with transaction.atomic():
-        Attempt.objects.bulk_create(attempts)
-        Delivery.objects.bulk_update(
-            list(by_id.values()),
-            ["status", "attempts", "next_attempt_at", "claimed_until", "last_status_code", "last_error", "updated_at"],
-        )
+        if postgresql_paths():
+            sql_delivery.outcomes_record(attempts)
+        else:
+            Attempt.objects.bulk_create([attempt for _delivery, attempt in attempts])
+            Delivery.objects.bulk_update([delivery for delivery, _attempt in attempts], _RECORDED)
         endpoints_failing_check(outcomes)
     return counts
 
 
 def webhooks_pump(*, seconds: float | None = None, batch: int | None = None) -> dict[str, int]:
-    """Fan out, deliver and send chat alerts until nothing is due or `seconds` have passed; return what happened."""
+    """Fan out, deliver and send chat alerts until nothing is due or `seconds` have passed; return what happened.
+
+    While one batch is being POSTed, the next is claimed and the one before recorded: at most two
+    batches are leased at a time.
+    """
     budget = settings.CX_WEBHOOKS_PUMP_SECONDS if seconds is None else seconds
     size = batch or settings.CX_WEBHOOKS_BATCH
     deadline = time.monotonic() + budget
@@ -217,17 +259,24 @@ def webhooks_pump(*, seconds: float | None = None, batch: int | None = None) -> 
         "chat_retrying": 0,
         "chat_failed": 0,
     }
+    in_flight: tuple[list[Delivery], Callable[[], list[Sent]]] | None = None
     while True:
         totals["events"] += events_fan_out()
-        claimed = deliveries_claim(limit=size)
-        if claimed:
-            for key, value in deliveries_record(claimed, deliveries_send(claimed)).items():
+        out_of_time = time.monotonic() >= deadline
+        claimed = [] if out_of_time else deliveries_claim(limit=size)
+        sending = (claimed, deliveries_send_start(claimed)) if claimed else None
+        if in_flight is not None:
+            sent_batch, outcomes = in_flight
+            for key, value in deliveries_record(sent_batch, outcomes()).items():
                 totals[key] += value
-        chats = chat_pump_step(limit=size)
+        chats = {} if out_of_time else chat_pump_step(limit=size)
         for key, value in chats.items():
             totals[key] += value
-        if not claimed and not chats and not Event.objects.filter(fanned_out=False).exists():
-            return totals
-        if time.monotonic() >= deadline:
+        in_flight = sending
+        if in_flight is not None or chats:
+            continue
+        if out_of_time:
             totals["more"] = 1
+            return totals
+        if not Event.objects.filter(fanned_out=False).exists():
             return totals
