@@ -112,11 +112,11 @@ def churn_record(
         record.save()
     record.reasons.set(found)
     if confirmed_now:
-        _churned_record(record, account_external_id=account.external_id)
+        churned_event_record(record, account_external_id=account.external_id)
     return Recorded(record=record, created=created, confirmed_now=confirmed_now)
 
 
-def _churned_record(record: ChurnRecord, *, account_external_id: str) -> None:
+def churned_event_record(record: ChurnRecord, *, account_external_id: str) -> None:
     """Write account.churned for a record that just became confirmed, in the caller's transaction."""
     reasons = list(record.reasons.order_by("position", "key").values_list("key", flat=True))
     data = webhook_payloads.churned_data(record, external_id=account_external_id, reasons=reasons)
@@ -137,7 +137,7 @@ def churn_status_set(record: ChurnRecord, *, status: str, actor=None) -> bool:
     record.save(update_fields=["status", "recorded_by", "updated_at"])
     if status == ChurnRecord.Status.CONFIRMED:
         external_id = Account.objects.filter(pk=record.account_id).values_list("external_id", flat=True).get()
-        _churned_record(record, account_external_id=external_id)
+        churned_event_record(record, account_external_id=external_id)
     return True
 
 

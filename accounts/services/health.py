@@ -49,13 +49,14 @@ def _compute(cards: Cards, stage: str, values: dict[Source, float | None]) -> tu
 
 
 @transaction.atomic
-def health_compute(as_of: date, account_ids: list[int] | None = None) -> list[BandChange]:
+def health_compute(as_of: date, account_ids: list[int] | None = None, *, events: bool = True) -> list[BandChange]:
     """Recompute health and temperature as of `as_of` for the accounts (None: every account).
 
     Writes Account.health_* / temperature* / health_computed_at and the day's HealthSnapshot (replaced
     when it exists: running twice on a day gives the same rows). Returns the accounts whose health band
-    changed, with the old and the new band, for the caller to act on; each change is also an
-    account.health_changed webhook event, written in this transaction.
+    changed, with the old and the new band, for the caller to act on; with `events`, each change is
+    also an account.health_changed webhook event, written in this transaction (not when rebuilding
+    past days, whose bands are history, not news).
     """
     cards = scorecards()
     days = StageDays(**settings.CX_STAGE_DAYS)
@@ -79,7 +80,8 @@ def health_compute(as_of: date, account_ids: list[int] | None = None) -> list[Ba
                     changes.append(BandChange(account_id, old_band, health.band))
                     details[account_id] = (health, stage)
             store(batch)
-    _band_changes_record(changes, details, as_of=as_of)
+    if events:
+        _band_changes_record(changes, details, as_of=as_of)
     return changes
 
 

@@ -127,3 +127,15 @@ def test_a_proposal_writes_nothing_until_it_is_confirmed():
 
     (event,) = events()
     assert (data(event)["record_id"], data(event)["kind"], data(event)["reasons"]) == (record.pk, "churn", [])
+
+
+def test_rebuilding_past_days_writes_no_band_change():
+    from portfolio.services.refresh import accounts_refresh
+
+    acme = Account.objects.create(external_id="acme", health_band="green", health_score=90)
+    _fading(acme)
+
+    summary = accounts_refresh([acme.pk], as_of=AS_OF, plays=False)
+
+    acme.refresh_from_db()
+    assert (summary.band_changes, acme.health_band, events()) == (1, "red", [])
