@@ -16,6 +16,7 @@ from closedloop import services as closedloop_services
 from feedback import services as feedback_services
 from surveys import locks
 from surveys.models import Erasure, Response
+from webhooks.services.events import events_forget_customers
 
 
 def erasure_reference(external_id: str) -> str:
@@ -28,8 +29,8 @@ def customer_forget(*, external_id: str, via: str, actor=None) -> Erasure:
     """Forget a customer in all three apps and record it; raise Customer.DoesNotExist for an unknown id.
 
     Answers are anonymized (no customer, no comment, no account, no client metadata), and so are
-    their feedback items, cases and advocate; invitations and touchpoint events go with the
-    customer. The audit keeps only counts and a keyed hash of the id.
+    their feedback items, cases, advocate and webhook events (those not yet pruned); invitations
+    and touchpoint events go with the customer. The audit keeps only counts and a keyed hash of the id.
     """
     customer = locks.customer_lock(external_id=external_id)
     identifiers = [customer.external_id, customer.email, customer.name]
@@ -41,6 +42,7 @@ def customer_forget(*, external_id: str, via: str, actor=None) -> Erasure:
             customer_ids=[customer.pk], external_ids=[customer.external_id], identifiers=identifiers, actor=actor
         )
     )
+    counts["webhook_events"] = events_forget_customers(external_ids=[customer.external_id])
     counts["invitations"] = customer.invitations.count()
     counts["touchpoint_events"] = customer.touchpoint_events.count()
     customer.delete()

@@ -144,3 +144,19 @@ def test_an_invitation_s_answer_is_created_then_updated_by_its_comment():
         "external_id": "mail-1",
         "email": "li@example.com",
     }
+
+
+def test_forgetting_a_customer_anonymizes_their_events_before_they_are_sent():
+    from surveys.services.privacy import customer_forget
+
+    survey = SurveyFactory(kind="nps")
+    CustomerFactory(external_id="gone", email="gone@example.com", name="Gone")
+    response_submit(survey_key=survey.public_key, score=2, comment="call me", customer=CustomerIdentity("gone"))
+    response_submit(survey_key=survey.public_key, score=9, comment="kept", customer=CustomerIdentity("stays"))
+
+    erasure = customer_forget(external_id="gone", via="api")
+
+    forgotten, kept = events()
+    assert (data(forgotten)["customer"], data(forgotten)["comment"], data(forgotten)["score"]) == (None, "", 2)
+    assert (data(kept)["customer"]["external_id"], data(kept)["comment"]) == ("stays", "kept")
+    assert erasure.counts["webhook_events"] == 1

@@ -7,7 +7,7 @@ committed, a run of the webhooks pump hands it to the endpoints subscribed to it
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +42,22 @@ def events_record(
     stored = Event.objects.bulk_create(rows)
     transaction.on_commit(webhooks_kick, robust=True)
     return stored
+
+
+def events_forget_customers(*, external_ids: Sequence[str]) -> int:
+    """Anonymize the events about these customers (their `customer` null, their `comment` empty); return how many.
+
+    In the caller's transaction (forgetting a customer everywhere). Deliveries not yet sent are
+    rendered from the event's data when they are sent, so they send it anonymized.
+    """
+    ids = [external_id for external_id in external_ids if external_id]
+    if not ids:
+        return 0
+    events = list(Event.objects.select_for_update().filter(data__customer__external_id__in=ids).only("id", "data"))
+    for event in events:
+        event.data = {**event.data, "customer": None, **({"comment": ""} if "comment" in event.data else {})}
+    Event.objects.bulk_update(events, ["data"], batch_size=500)
+    return len(events)
 
 
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
