@@ -1,6 +1,6 @@
 """Benchmark the public response API against a bare Django ORM insert, in one run.
 
-    .venv/bin/python bench/ingest.py [--seconds 15] [--rounds 3] [--connections 32] [--customer] [--keyed]
+    .venv/bin/python bench/ingest.py [--seconds 15] [--rounds 3] [--connections 32] [--customer] [--keyed] [--webhooks]
 
 Both endpoints run under the same gunicorn (gthread, 2 workers x 4 threads by default) on
 PostgreSQL; wrk (Debian package `wrk`) drives them from a separate process on 127.0.0.1.
@@ -9,6 +9,10 @@ the median round of each is reported, with the ratio of the API to the baseline.
 Every API answer carries a comment: its feedback item is written in the same transaction and its
 analysis is queued on Redis (BENCH_BROKER_URL, default redis://127.0.0.1:6379/6), as in production.
 `--keyed` adds the API with a new Idempotency-Key on every answer (the unique index it checks).
+Every stored answer writes its response.created event in its own statement, subscribed or not;
+`--webhooks` also subscribes an endpoint to it (a local receiver on port + 2 that answers 204), as
+a customer's engineers would. No webhooks worker runs during the rounds: the answer path is measured,
+and the events written are counted against the answers at the end.
 `--against DIR` also serves the API from a second checkout (another commit, `git worktree add DIR
 COMMIT`) on a second gunicorn (port + 1), on the same database, in the same alternating rounds:
 before and after a change, measured side by side ("@base" targets).
@@ -16,6 +20,7 @@ Targets: ratio >= 0.7 at 32 connections, API p99 <= 100 ms.
 """
 
 import argparse
+import http.server
 import json
 import os
 import shutil
@@ -24,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,8 +75,11 @@ def run(command, **kwargs):
     return subprocess.run(command, check=True, cwd=ROOT, **kwargs)
 
 
-def prepare_database(env) -> tuple[str, int]:
-    """Create and migrate the bench database, empty the responses; return a survey's public key and id."""
+def prepare_database(env, *, hook_url: str = "") -> tuple[str, int]:
+    """Create and migrate the bench database, empty the responses; return a survey's public key and id.
+
+    With `hook_url`, one endpoint subscribed to response.created points there; without, none.
+    """
     name = env["DATABASE_URL"].rsplit("/", 1)[1]
     exists = subprocess.run(
         [
@@ -97,12 +106,42 @@ def prepare_database(env) -> tuple[str, int]:
         "s, _ = Survey.objects.get_or_create(name='Bench NPS', "
         "defaults={'kind': 'nps', 'question_en': 'Recommend us?'})\n"
         "from django.db import connection\n"
-        "connection.cursor().execute('TRUNCATE surveys_response, surveys_customer, feedback_feedbackitem CASCADE')\n"
+        "connection.cursor().execute("
+        "'TRUNCATE surveys_response, surveys_customer, feedback_feedbackitem, webhooks_event CASCADE')\n"
+        "from webhooks.models import Endpoint\n"
+        "from webhooks.services.endpoints import endpoint_create\n"
+        "Endpoint.objects.all().delete()\n"
+        f"if {hook_url!r}: endpoint_create(url={hook_url!r}, events=['response.created'], description='bench')\n"
         "print(s.public_key, s.id)\n"
     )
     out = run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True).stdout
     key, survey_id = out.split()[-2:]
     return key, int(survey_id)
+
+
+def events_written(env) -> tuple[int, int]:
+    """The API's answers stored (the bare insert's rows have no comment), and the response.created events written."""
+    code = (
+        "from surveys.models import Response\n"
+        "from webhooks.models import Event\n"
+        "answers = Response.objects.exclude(comment='').count()\n"
+        "print(answers, Event.objects.filter(type='response.created').count())\n"
+    )
+    out = run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True).stdout
+    answers, events = out.split()[-2:]
+    return int(answers), int(events)
+
+
+class _Receiver(http.server.BaseHTTPRequestHandler):
+    """A local webhook receiver: 204 to every POST (the endpoint's URL; no pump runs in the rounds)."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format, *args) -> None:
+        pass
 
 
 def wrk(url: str, body: str, *, seconds: int, connections: int, script: Path, keyed: bool = False) -> dict:
@@ -130,6 +169,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--customer", action="store_true", help="also answer as identified customers (upsert)")
     parser.add_argument("--keyed", action="store_true", help="also answer with an Idempotency-Key per request")
+    parser.add_argument("--webhooks", action="store_true", help="subscribe an endpoint to response.created")
     parser.add_argument("--against", type=Path, help="also serve the API from this other checkout (port + 1)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -146,7 +186,13 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
     env.pop("DEBUG", None)
-    key, survey_id = prepare_database(env)
+    env["CX_WEBHOOKS_ALLOW_PRIVATE"] = "1"  # the endpoint's receiver is on 127.0.0.1
+    receiver = None
+    if args.webhooks:
+        receiver = http.server.ThreadingHTTPServer(("127.0.0.1", args.port + 2), _Receiver)
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    hook_url = f"http://127.0.0.1:{args.port + 2}/hook" if args.webhooks else ""
+    key, survey_id = prepare_database(env, hook_url=hook_url)
     env["BENCH_SURVEY_ID"] = str(survey_id)
     api_body = json.dumps(
         {
@@ -236,6 +282,13 @@ def main() -> None:
             f"{', '.join(f'{r:.2f}' for r in ratios)}); web CPU per request {statistics.median(extra):+.2f} ms "
             f"(per round {', '.join(f'{d:+.2f}' for d in extra)})"
         )
+    answers, events = events_written(env)
+    subscribed = "an endpoint subscribed to response.created" if args.webhooks else "no endpoint subscribed"
+    if args.against:
+        subscribed += "; the other checkout's answers are counted too, and may predate the events"
+    print(f"webhooks: {events} response.created events for {answers} API answers stored ({subscribed})")
+    if receiver is not None:
+        receiver.shutdown()
     print("targets: ratio >= 0.70 at 32 connections, api p99 <= 100 ms")
 
 

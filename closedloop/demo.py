@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 
 from closedloop import rules, services
 from closedloop.models import Advocate, Case, CaseActivity, Referral, RootCause, Team
+from closedloop.services.events import cases_event_record
+from webhooks import catalogue
 
 DEMO_STAFF = (("demo-mei", "CX staff"), ("demo-li", "CX staff"), ("demo-alex", "CX staff"), ("demo-lead", "CX lead"))
 RESOLVED_AFTER = timedelta(days=14)  # older cases were worked and resolved
@@ -58,6 +60,7 @@ def demo_cases_age(*, now: datetime, rng: random.Random) -> None:
     causes = {cause.key: cause for cause in RootCause.objects.all()}
     hours = services.sla_hours()
     lead = get_user_model().objects.filter(username="demo-lead").first()
+    resolved = []
     for case in Case.objects.filter(opened_at__gt=now - timedelta(hours=1)).select_related("owner"):
         case.opened_at = case.given_at + timedelta(minutes=rng.randint(2, 90))
         case.due_at = rules.due_at(case.opened_at, case.priority, hours)
@@ -65,10 +68,12 @@ def demo_cases_age(*, now: datetime, rng: random.Random) -> None:
         CaseActivity.objects.filter(case=case).update(created_at=case.opened_at)
         if now - case.opened_at > RESOLVED_AFTER:
             _resolve(case, causes, rng, lead)
+            resolved.append(case)
         elif case.owner_id and rng.random() < 0.4:
             case.status = Case.Status.CONTACTED
             case.first_contact_at = case.opened_at + timedelta(hours=rng.randint(1, 20))
         case.save()
+    cases_event_record(catalogue.CASE_RESOLVED, resolved)  # as staff resolving them would
     services.cases_check_sla(now=now)
 
 

@@ -23,6 +23,9 @@ from common.sql import postgresql_paths
 from feedback import locks, selectors
 from feedback.models import FeedbackItem
 from feedback.sql import analysis_results_update_sql
+from feedback.webhook_payloads import feedback_data
+from webhooks.catalogue import FEEDBACK_ANALYSED
+from webhooks.services.events import events_record
 
 logger = logging.getLogger(__name__)
 
@@ -195,8 +198,10 @@ def _store(items: list[FeedbackItem], results: list, *, claim: str | None) -> in
     with transaction.atomic():
         analysed_ids = results_write(rows, claim=claim, now=timezone.now())
         if analysed_ids:
-            analysed = FeedbackItem.objects.filter(id__any_of=analysed_ids).order_by("id")
-            closedloop_services.feedback_analysed(items=_handed_over(list(analysed)))
+            analysed = list(FeedbackItem.objects.filter(id__any_of=analysed_ids).order_by("id"))
+            # a comment's analysis is news; an answer without one has nothing analysed (no analyser ran)
+            events_record((FEEDBACK_ANALYSED, feedback_data(item), item.pk) for item in analysed if item.analyzer)
+            closedloop_services.feedback_analysed(items=_handed_over(analysed))
     return len(analysed_ids)
 
 

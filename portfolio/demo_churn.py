@@ -22,6 +22,7 @@ from django.apps import apps
 
 from accounts.defaults import churn_reasons_apply
 from accounts.models import Account, AccountSignal, ChurnReason, ChurnRecord
+from accounts.services.churn import churned_event_record
 from portfolio.services.refresh import accounts_refresh
 
 SMALL = 180
@@ -144,6 +145,7 @@ def _record(account: Account, fate: _Fate, *, csm, today: date, reasons: dict, r
     )
     if not recent:  # last month's still wait for their reasons: the monthly review
         record.reasons.set([reasons[key] for key in fate.reasons])
+    churned_event_record(record, account_external_id=account.external_id)  # confirmed as it is recorded
     return record
 
 

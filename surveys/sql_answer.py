@@ -9,20 +9,27 @@ trips of the busiest endpoint. Its steps, each a CTE of the same statement:
     answer    inserts the response, taking the customer's id and segment from `customer`;
     counted   inserts the answer's +1 score change (surveys.sql_rollups);
     item      upserts the answer's feedback item: feedback builds that step
-              (feedback.services.FeedbackItemUpsert) from which relation holds which field.
+              (feedback.services.FeedbackItemUpsert) from which relation holds which field;
+    event     writes the answer's response.created event into the webhooks outbox
+              (webhooks.sql_events): its data built beforehand, the answer's id, account and
+              plan and the stored customer's fields filled in by the statement.
 
 Identifiers come from the models' metadata; every value is a bound parameter.
 """
 
 import functools
+from datetime import datetime
 
 from django.db import connection
 from django.utils import timezone
 
 from feedback.contracts import FeedbackSource
 from feedback.services import FeedbackItemUpsert, FromRelation
+from surveys import webhook_payloads
 from surveys.models import Customer, Response
 from surveys.sql_rollups import score_change_step_sql
+from webhooks import catalogue
+from webhooks.sql_events import event_step_params, event_step_sql
 
 # Creates the customer when the id is new; an existing customer is left as it is (the no-op
 # update makes RETURNING give its id, and locks the row for the rest of the statement), except
@@ -31,7 +38,7 @@ _CUSTOMER_UPSERT_SQL = """
 INSERT INTO {table} (external_id, email, name, locale, account, plan, consent_to_contact, created_at, updated_at)
 VALUES (%s, %s, %s, %s, {account}, '', %s, %s, %s)
 ON CONFLICT (external_id) DO UPDATE SET {update}
-RETURNING id, email, name, value, plan, coalesce(account, '') AS account
+RETURNING id, external_id, email, name, value, plan, coalesce(account, '') AS account
 """
 _UPSERT_SHAPES = {
     False: {"account": "NULL", "update": "external_id = excluded.external_id"},
@@ -77,12 +84,19 @@ def customer_upsert_params(*, external_id: str, email: str, name: str, locale: s
 
 
 def answer_statement(
-    response: Response, *, customer: list | None, feedback: FeedbackSource, accounted: bool = False
+    response: Response,
+    *,
+    customer: list | None,
+    feedback: FeedbackSource,
+    event: dict,
+    occurred_at: datetime,
+    accounted: bool = False,
 ) -> tuple[str, list]:
     """The answer's statement and its parameters; it returns one row (response id, customer id), or none.
 
     `customer` is customer_upsert_params() for an identified answer, None for an anonymous one;
-    `accounted` when those parameters hold a verified account claim.
+    `accounted` when those parameters hold a verified account claim. `event` is the data of its
+    response.created event (surveys.webhook_payloads.response_data), written at `occurred_at`.
     With the response's idempotency key given, an answer already stored under it makes the
     insert do nothing, and so every step that follows from it: the statement returns no row.
     """
@@ -93,6 +107,7 @@ def answer_statement(
     params = list(customer or [])
     params += [field.get_db_prep_save(getattr(response, field.attname), connection) for field in own_fields]
     params += _ITEM[identified].params(feedback)
+    params += event_step_params(catalogue.RESPONSE_CREATED, event, occurred_at=occurred_at)
     return sql, params
 
 
@@ -115,9 +130,11 @@ def _answer_template(*, identified: bool, keyed: bool, accounted: bool) -> tuple
     steps = [f"customer AS ({customer_upsert_sql(accounted=accounted)})"] if identified else []
     steps.append(
         f"answer AS (INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({values}){conflict}"
-        " RETURNING id, customer_id, survey_id, touchpoint_id, locale, plan, submitted_at, score)"
+        " RETURNING id, customer_id, survey_id, touchpoint_id, locale, plan, account, submitted_at, score)"
     )
     steps.append(f"counted AS ({score_change_step_sql(answers='answer')})")
     steps.append(f"item AS ({_ITEM[identified].sql()})")
+    extra = {**webhook_payloads.STATEMENT_EXTRA, **(webhook_payloads.STATEMENT_CUSTOMER if identified else {})}
+    steps.append(f"event AS ({event_step_sql(source='answer', extra=extra)})")
     sql = f"WITH {', '.join(steps)} SELECT id, customer_id FROM answer"
     return sql, tuple(f for f in fields if f.attname not in from_customer)

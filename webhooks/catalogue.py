@@ -1,7 +1,7 @@
 """The events an endpoint can subscribe to, the payload version, and which fields are personal data.
 
-Pure: no models, no settings. The JSON Schema of every payload is in docs/webhooks.md and served
-at /api/v1/webhooks/schemas/ (webhooks.schemas).
+Pure: no models, no settings. Every payload is documented in docs/webhook-events.md, and its
+JSON Schema is webhooks.schemas.
 """
 
 from django.utils.translation import gettext_lazy as _

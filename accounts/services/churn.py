@@ -16,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import churn_rules
+from accounts import churn_rules, webhook_payloads
 from accounts.models import Account, AccountSignal, ChurnReason, ChurnRecord
+from webhooks import catalogue
+from webhooks.services.events import event_record
 
 KINDS = {choice.value for choice in ChurnRecord.Kind}
 
@@ -109,7 +111,16 @@ def churn_record(
         record.status = ChurnRecord.Status.CONFIRMED
         record.save()
     record.reasons.set(found)
+    if confirmed_now:
+        churned_event_record(record, account_external_id=account.external_id)
     return Recorded(record=record, created=created, confirmed_now=confirmed_now)
+
+
+def churned_event_record(record: ChurnRecord, *, account_external_id: str) -> None:
+    """Write account.churned for a record that just became confirmed, in the caller's transaction."""
+    reasons = list(record.reasons.order_by("position", "key").values_list("key", flat=True))
+    data = webhook_payloads.churned_data(record, external_id=account_external_id, reasons=reasons)
+    event_record(catalogue.ACCOUNT_CHURNED, data, object_id=record.pk)
 
 
 @transaction.atomic
@@ -124,6 +135,9 @@ def churn_status_set(record: ChurnRecord, *, status: str, actor=None) -> bool:
     if status == ChurnRecord.Status.CONFIRMED and actor is not None:
         record.recorded_by = actor
     record.save(update_fields=["status", "recorded_by", "updated_at"])
+    if status == ChurnRecord.Status.CONFIRMED:
+        external_id = Account.objects.filter(pk=record.account_id).values_list("external_id", flat=True).get()
+        churned_event_record(record, account_external_id=external_id)
     return True
 
 

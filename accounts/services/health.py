@@ -15,11 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import sql_health, sql_scores
+from accounts import sql_health, sql_scores, webhook_payloads
 from accounts.health_selectors import Cards, scorecard_for, scorecards
 from accounts.models import Account, Scorecard
 from accounts.scoring import Result, Source, score
 from accounts.stages import StageDays, stage_on
+from webhooks import catalogue
+from webhooks.services.events import events_record
 
 _BATCH = 1000
 _NO_CARD = Result(None, "", [])
@@ -47,12 +49,14 @@ def _compute(cards: Cards, stage: str, values: dict[Source, float | None]) -> tu
 
 
 @transaction.atomic
-def health_compute(as_of: date, account_ids: list[int] | None = None) -> list[BandChange]:
+def health_compute(as_of: date, account_ids: list[int] | None = None, *, events: bool = True) -> list[BandChange]:
     """Recompute health and temperature as of `as_of` for the accounts (None: every account).
 
     Writes Account.health_* / temperature* / health_computed_at and the day's HealthSnapshot (replaced
     when it exists: running twice on a day gives the same rows). Returns the accounts whose health band
-    changed, with the old and the new band, for the caller to act on.
+    changed, with the old and the new band, for the caller to act on; with `events`, each change is
+    also an account.health_changed webhook event, written in this transaction (not when rebuilding
+    past days, whose bands are history, not news).
     """
     cards = scorecards()
     days = StageDays(**settings.CX_STAGE_DAYS)
@@ -62,6 +66,7 @@ def health_compute(as_of: date, account_ids: list[int] | None = None) -> list[Ba
     rows = list(accounts.values_list("id", "stage", "contract_start", "renewal_date", "health_band"))
     values = sql_health.window_values(as_of, _sources(cards), None if account_ids is None else [r[0] for r in rows])
     changes = []
+    details: dict[int, tuple[Result, str]] = {}
     now = timezone.now()
     # Batch by batch: on PostgreSQL a batch's write runs on the server while the next batch is scored.
     with sql_scores.scores_writer(as_of=as_of, now=now) as store:
@@ -73,8 +78,34 @@ def health_compute(as_of: date, account_ids: list[int] | None = None) -> list[Ba
                 batch.append((account_id, *_columns(health), *_columns(temperature)))
                 if health.band != old_band:
                     changes.append(BandChange(account_id, old_band, health.band))
+                    details[account_id] = (health, stage)
             store(batch)
+    if events:
+        _band_changes_record(changes, details, as_of=as_of)
     return changes
+
+
+def _band_changes_record(changes: list[BandChange], details: dict[int, tuple[Result, str]], *, as_of: date) -> None:
+    """Write account.health_changed for each band change, in one INSERT, in health_compute's transaction."""
+    if not changes:
+        return
+    accounts = Account.objects.filter(pk__in=[change.account_id for change in changes])
+    names = {pk: (external_id, name) for pk, external_id, name in accounts.values_list("pk", "external_id", "name")}
+    events = []
+    for change in changes:
+        (external_id, name), (health, stage) = names[change.account_id], details[change.account_id]
+        data = webhook_payloads.health_changed_data(
+            external_id=external_id,
+            name=name,
+            band_before=change.old_band,
+            band=change.new_band,
+            score=health.score,
+            stage=stage,
+            measures=health.measures,
+            as_of=as_of,
+        )
+        events.append((catalogue.ACCOUNT_HEALTH_CHANGED, data, change.account_id))
+    events_record(events)
 
 
 def _columns(result: Result) -> tuple:

@@ -7,6 +7,7 @@
 - `sla`: the SLA sweep and escalation;
 - `notes`: the resolution note to the customer and the re-survey after it;
 - `activity`: the case's log, written by all of the above;
+- `events`: the cases' and advocates' webhook events, in the transaction of their change;
 - `advocates`: advocates, referrals and export logs;
 - `privacy`: forgetting customers and purging old comments.
 

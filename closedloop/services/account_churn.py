@@ -8,6 +8,8 @@ from closedloop import locks
 from closedloop.activity_texts import Entry
 from closedloop.models import Case, CaseActivity
 from closedloop.services.activity import activity_log
+from closedloop.services.events import cases_event_record
+from webhooks import catalogue
 
 
 @transaction.atomic
@@ -19,7 +21,7 @@ def account_cases_close_for_churn(account_id: int, record_id: int, actor) -> lis
     record = ChurnRecord.objects.get(pk=record_id, account_id=account_id)
     now = timezone.now()
     cases = locks.account_risk_cases([account_id]).values()
-    closed = []
+    closed: list[Case] = []
     for case in sorted(cases, key=lambda case: case.pk):
         if case.account_id != account_id or case.status not in Case.OPEN_STATUSES:
             continue
@@ -28,5 +30,6 @@ def account_cases_close_for_churn(account_id: int, record_id: int, actor) -> lis
         case.save(update_fields=["status", "closed_at", "updated_at"])
         params = {"date": record.date.isoformat(), "before": before, "record": record.pk}
         activity_log(case, actor, CaseActivity.Kind.STATUS, Entry("churn_closed", params))
-        closed.append(case.pk)
-    return closed
+        closed.append(case)
+    cases_event_record(catalogue.CASE_RESOLVED, closed)
+    return [case.pk for case in closed]

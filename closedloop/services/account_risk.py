@@ -26,7 +26,9 @@ from closedloop.activity_texts import Entry
 from closedloop.contracts import AnalysedFeedback
 from closedloop.models import Case, CaseActivity, Team
 from closedloop.services.activity import activity_log
+from closedloop.services.events import case_event_record, cases_event_record
 from closedloop.services.sla import sla_hours
+from webhooks import catalogue
 
 CHUNK = 500  # accounts evaluated in one transaction
 
@@ -92,6 +94,7 @@ def _open_many(new: list[tuple[AccountFacts, account_rules.Risk]], context: "_Co
         CaseActivity(case=case, kind=kind, message=entry.english(), code=entry.code, params=entry.params)
         for case, kind, entry in entries
     )
+    cases_event_record(catalogue.CASE_OPENED, cases)
     return Counter(opened=len(cases))
 
 
@@ -174,6 +177,7 @@ def _open(account: AccountFacts, risk: account_rules.Risk, context: _Context) ->
     params = {"reason": case.reason, "priority": case.priority, "facts": _facts(risk)}
     activity_log(case, None, CaseActivity.Kind.OPENED, Entry("risk_opened", params))
     _log_owner(case)
+    case_event_record(catalogue.CASE_OPENED, case)
     return case
 
 
@@ -217,6 +221,7 @@ def _reopen(case: Case, account: AccountFacts, risk: account_rules.Risk, context
     }
     activity_log(case, None, CaseActivity.Kind.STATUS, Entry("risk_reopened", params))
     _log_owner(case)
+    case_event_record(catalogue.CASE_OPENED, case)  # a new episode of the same case
 
 
 def _log_owner(case: Case) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from closedloop import locks, rules
 from closedloop.contracts import AnalysedFeedback
 from closedloop.models import Advocate, AdvocateExport, AdvocateOptOut, Referral
+from closedloop.services.events import advocate_created_record
 from common.snapshot import snapshot_forgotten, snapshot_values
 
 
@@ -115,6 +116,7 @@ def _advocate_create(item: AnalysedFeedback) -> Advocate | None:
             if Advocate.objects.filter(customer_id=customer_id).exists():
                 return None
             continue
+        advocate_created_record(advocate)
         return advocate
     raise RuntimeError("Could not draw an unused referral code in 5 attempts.")
 

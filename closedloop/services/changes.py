@@ -19,7 +19,9 @@ from closedloop import locks, rules
 from closedloop.activity_texts import Entry, cause_param
 from closedloop.models import Case, CaseActivity, CaseTrigger, RootCause
 from closedloop.services.activity import activity_log
+from closedloop.services.events import case_event_record
 from closedloop.services.sla import sla_hours
+from webhooks import catalogue
 
 User = get_user_model()
 
@@ -51,6 +53,7 @@ class CaseChange:
 def case_change(*, case_id: int, actor, change: CaseChange) -> Case:
     """Apply a change under the case's row lock, check the move, log every field that changed."""
     case = locks.case(case_id)
+    was_done = case.status in _DONE
     logs = _changed(case, _with_implied_status(case, change), now=timezone.now())
     try:
         with transaction.atomic():  # a savepoint: a refusal leaves the caller's transaction usable
@@ -60,6 +63,8 @@ def case_change(*, case_id: int, actor, change: CaseChange) -> Case:
         raise CaseChangeRefused({"status": "Another case of this customer was just opened; work that one."}) from None
     for kind, message in logs:
         activity_log(case, actor, kind, message)
+    if case.status in _DONE and not was_done:  # resolved or closed from open; resolved → closed is not news
+        case_event_record(catalogue.CASE_RESOLVED, case)
     if change.note.strip():
         activity_log(case, actor, CaseActivity.Kind.NOTE, change.note.strip())
     if change.notify_customer:

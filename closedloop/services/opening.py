@@ -15,8 +15,10 @@ from closedloop.contracts import AnalysedFeedback
 from closedloop.models import Case, CaseActivity, CaseRule, CaseTrigger, Team, TeamTouchpoint
 from closedloop.services.activity import activity_log
 from closedloop.services.assignment import next_owner
+from closedloop.services.events import case_event_record
 from closedloop.services.sla import sla_hours
 from common.snapshot import snapshot_values
+from webhooks import catalogue
 
 
 def cases_from_answers(*, items: Sequence[AnalysedFeedback]) -> list[tuple[AnalysedFeedback, int]]:
@@ -149,6 +151,7 @@ def _open_or_attach(item: AnalysedFeedback, decision: rules.Decision, team: Team
             CaseActivity.Kind.ASSIGNED,
             Entry("assigned_round_robin", {"owner": owner.get_username(), "team": str(team)}),
         )
+    case_event_record(catalogue.CASE_OPENED, case)
     return case
 
 

@@ -10,6 +10,8 @@ from closedloop.activity_texts import Entry
 from closedloop.emails import escalation_email
 from closedloop.models import Case, CaseActivity, SlaPolicy
 from closedloop.services.activity import activity_log
+from closedloop.services.events import case_event_record
+from webhooks import catalogue
 
 
 def sla_hours() -> dict[int, int]:
@@ -66,6 +68,7 @@ def case_escalate(*, case_id: int, now: datetime) -> bool:
     if lead:
         code, params["lead"] = f"{code}_emailed", lead.get_username()
     activity_log(case, None, CaseActivity.Kind.ESCALATED, Entry(code, params))
+    case_event_record(catalogue.CASE_ESCALATED, case)
     if lead is not None:
         from closedloop import tasks
 

@@ -39,7 +39,8 @@ def accounts_refresh(
 ) -> RefreshSummary:
     """Refresh the given accounts (every account when None) as of `as_of` (today); safe to run again.
 
-    `plays=False` computes without acting on risks (rebuilding past days' history, say).
+    `plays=False` computes without acting on risks (rebuilding past days' history, say), nor writing
+    the band changes' webhook events.
     """
     now = now or timezone.now()
     as_of = as_of or timezone.localdate(now)
@@ -49,7 +50,7 @@ def accounts_refresh(
     for chunk in chunks:
         derived_signals_write(as_of=as_of, keys=EXPERIENCE_KEYS, values=_with_empty(chunk, as_of))
     # Every account in one pass of the signals when all are refreshed (the daily run), else just these.
-    changes = len(health_compute(as_of, None if every else ids)) if ids else 0
+    changes = len(health_compute(as_of, None if every else ids, events=plays)) if ids else 0
     if plays:
         for chunk in chunks:
             account_risks_apply(chunk, now=now)

@@ -11,11 +11,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from closedloop import services as closedloop_services
-from surveys import locks, scoring
+from surveys import locks, scoring, webhook_payloads
 from surveys.emails import invitation_email
 from surveys.models import INVITATION_CLAIM_TIMEOUT, Customer, Invitation, Response
 from surveys.services.responses import SubmittedResponse, response_feedback_record
 from surveys.services.rollups import score_changes_record
+from webhooks import catalogue
+from webhooks.services.events import event_record
 
 logger = logging.getLogger(__name__)
 REANSWER_WINDOW = timedelta(hours=24)
@@ -115,6 +117,7 @@ def invitation_respond(
         if counted_out[0].score != score:
             score_changes_record(changes=[counted_out, (response, 1)])
         _record_feedback(response, invitation)
+        _record_event(catalogue.RESPONSE_UPDATED, response, invitation)
         return SubmittedResponse(id=response.id, classification=classification)
     if invitation.status == Invitation.Status.EXPIRED or invitation.expires_at <= now:
         raise InvitationExpired("This survey link has expired.")
@@ -140,7 +143,18 @@ def invitation_respond(
     invitation.opened_at = invitation.opened_at or now
     invitation.save(update_fields=["status", "answered_at", "opened_at"])
     _record_feedback(response, invitation)
+    _record_event(catalogue.RESPONSE_CREATED, response, invitation)
     return SubmittedResponse(id=response.id, classification=classification)
+
+
+def _record_event(event_type: str, response: Response, invitation: Invitation) -> None:
+    data = webhook_payloads.response_data(
+        response,
+        survey_kind=invitation.survey.kind,
+        touchpoint_key=invitation.touchpoint.key if invitation.touchpoint else None,
+        customer=invitation.customer,
+    )
+    event_record(event_type, data, object_id=response.id)
 
 
 def _record_feedback(response: Response, invitation: Invitation) -> None:

@@ -29,8 +29,8 @@ def customer_forget(*, external_id: str, via: str, actor=None) -> Erasure:
     """Forget a customer in all three apps and record it; raise Customer.DoesNotExist for an unknown id.
 
     Answers are anonymized (no customer, no comment, no account, no client metadata), and so are
-    their feedback items, cases, advocate and webhook events; invitations and touchpoint events go with the
-    customer. The audit keeps only counts and a keyed hash of the id.
+    their feedback items, cases, advocate and webhook events (those not yet pruned); invitations
+    and touchpoint events go with the customer. The audit keeps only counts and a keyed hash of the id.
     """
     customer = locks.customer_lock(external_id=external_id)
     identifiers = [customer.external_id, customer.email, customer.name]

@@ -15,12 +15,14 @@ from common.sql import postgresql_paths, server_bound_cursor
 from feedback import selectors as feedback_selectors
 from feedback import services as feedback_services
 from feedback.contracts import FeedbackSource
-from surveys import locks, scoring
+from surveys import locks, scoring, webhook_payloads
 from surveys.identity import identity_verified
 from surveys.models import Customer, Response
 from surveys.selectors import SurveyRef, survey_get_active, touchpoint_get_id
 from surveys.services.rollups import score_changes_record
 from surveys.sql_answer import answer_statement, customer_upsert_params, customer_upsert_sql
+from webhooks import catalogue
+from webhooks.services.events import event_record, webhooks_kick
 
 
 class SurveyNotFound(ObjectDoesNotExist):
@@ -168,15 +170,19 @@ def response_submit(
     )
     # The answer's feedback item is stored with it, atomically, so that no answer is ever left
     # without one: in the answer's own statement on PostgreSQL, in one transaction elsewhere. Both
-    # store the same rows (tests/surveys/test_sql.py). A verified account claim creates the
-    # account when it is new, in one more statement before the answer's, in its transaction.
+    # store the same rows (tests/surveys/test_sql.py), its response.created event included. A
+    # verified account claim creates the account when it is new, in one more statement before the
+    # answer's, in its transaction.
     account = customer.account if customer else ""
     if postgresql_paths():
         feedback = _feedback_source(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
+        event = webhook_payloads.response_data(
+            response, survey_kind=survey.kind, touchpoint_key=touchpoint_key, customer=customer
+        )
         if not (idempotency_key or account):
-            stored = _insert_response_postgresql(response, customer, feedback=feedback)
+            stored = _insert_response_postgresql(response, customer, feedback=feedback, event=event)
             if stored is None:  # only a keyed answer's statement can store nothing
                 raise RuntimeError("The answer's statement stored no answer.")
             return SubmittedResponse(id=stored[0], classification=classification)
@@ -184,7 +190,7 @@ def response_submit(
         # (IdempotencyKeyReused) rolls it back, so it leaves no customer (nor account) behind.
         with transaction.atomic():
             accounts_ensure([account])
-            stored_ids = _insert_response_postgresql(response, customer, feedback=feedback)
+            stored_ids = _insert_response_postgresql(response, customer, feedback=feedback, event=event)
             if stored_ids is None:  # the key's answer is stored already: the answer's own steps did nothing
                 return _replayed(response, customer)
         return SubmittedResponse(id=stored_ids[0], classification=classification)
@@ -240,6 +246,10 @@ def _insert_response_orm(response: Response, customer, *, survey, touchpoint_key
         response_feedback_record(
             response=response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=stored
         )
+        event = webhook_payloads.response_data(
+            response, survey_kind=survey.kind, touchpoint_key=touchpoint_key, customer=stored
+        )
+        event_record(catalogue.RESPONSE_CREATED, event, object_id=response.id)
     return SubmittedResponse(id=response.id, classification=classification)
 
 
@@ -254,25 +264,28 @@ def _customer_upsert_params(identity: CustomerIdentity, *, with_account: bool) -
 
 
 def _insert_response_postgresql(
-    response: Response, identity: CustomerIdentity | None, *, feedback: FeedbackSource
+    response: Response, identity: CustomerIdentity | None, *, feedback: FeedbackSource, event: dict
 ) -> tuple[int, int | None] | None:
     """Store the answer in one PostgreSQL statement (surveys.sql_answer); return the response and customer ids.
 
     None when the answer's idempotency key is already stored: the insert then does nothing, and
     so neither does any step that follows from it. It upserts the identified customer, inserts
-    the answer and its score change, and upserts its feedback item, each as a step of the same
-    statement; no BEGIN or COMMIT around it (only a keyed answer's caller adds them, to roll back
-    a refused retry).
+    the answer and its score change, upserts its feedback item and writes its response.created
+    event (`event`, its data), each as a step of the same statement; no BEGIN or COMMIT around it
+    (only a keyed answer's caller adds them, to roll back a refused retry).
     """
     customer = _customer_upsert_params(identity, with_account=True) if identity is not None else None
     accounted = identity is not None and bool(identity.account)
-    sql, params = answer_statement(response, customer=customer, feedback=feedback, accounted=accounted)
+    sql, params = answer_statement(
+        response, customer=customer, feedback=feedback, event=event, occurred_at=timezone.now(), accounted=accounted
+    )
     with server_bound_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
     feedback_services.feedback_item_recorded()
+    transaction.on_commit(webhooks_kick, robust=True)  # at once in autocommit, else once the caller commits
     return row[0], row[1]
 
 

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from closedloop.models import Advocate, Case, CaseActivity, Referral
 from feedback.models import FeedbackItem
@@ -54,9 +55,17 @@ def test_seed_demo_opens_cases_some_overdue_some_resolved_with_notes():
     assert CaseActivity.objects.filter(kind="note").exists()
     assert not FeedbackItem.objects.exclude(status="analysed").exists()
     assert FeedbackItem.objects.count() == Response.objects.count()  # every answer, with or without a comment
-    count = cases.count()
+    # its story's webhook events, as if it had just happened
+    from webhooks.models import Event
+
+    written = dict(Event.objects.values_list("type").annotate(n=Count("id")).values_list("type", "n"))
+    assert written["response.created"] == Response.objects.count()
+    assert written["case.opened"] == cases.count()
+    assert written["case.resolved"] == cases.filter(status__in=("resolved", "closed")).count()
+    assert written["case.escalated"] == cases.filter(escalated_at__isnull=False).count()
+    count, events = cases.count(), Event.objects.count()
     call_command("seed_demo", stdout=io.StringIO())
-    assert Case.objects.count() == count
+    assert (Case.objects.count(), Event.objects.count()) == (count, events)  # once
 
 
 def test_seed_demo_moves_advocates_along_with_visits_and_referrals_once():

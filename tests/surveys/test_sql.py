@@ -5,6 +5,8 @@ common.sql.portable_paths) from the same rows and compare what they return and s
 only the portable path runs (tests/sql_paths.py).
 """
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +15,7 @@ from surveys.models import Customer, Invitation, Response
 from surveys.services.responses import CustomerIdentity, response_submit
 from tests.sql_paths import same_on_each_path
 from tests.surveys.factories import CustomerFactory, InvitationFactory, SurveyFactory
+from webhooks.models import Event
 
 
 def _check_any_of():
@@ -121,7 +124,11 @@ def _stored_answers() -> dict:
     customers = Customer.objects.order_by("external_id").values_list(
         "external_id", "email", "name", "locale", "plan", "account", "value"
     )
+    events = Event.objects.values_list("type", "object_id", "data", "fanned_out")
     return {
+        "events": sorted((kind, json.dumps(data, sort_keys=True), done) for kind, _id, data, done in events),
+        "events_are_their_answers": sorted(object_id for _kind, object_id, _data, _done in events)
+        == sorted(Response.objects.values_list("id", flat=True)),
         "responses": list(responses),
         "items": list(items),
         "items_point_at_their_answers": all(by_response.get(source) == customer for source, customer in linked),
@@ -190,6 +197,16 @@ def test_an_answer_stores_the_same_rows_on_both_paths():
     known = next(item for item in stored["items"] if item[9] == "known")
     assert known[10:15] == ("k@example.com", known[11], Decimal("12.50"), "pro", "Acme 株式会社")  # the stored customer
     assert ("known", "k@example.com") in [c[:2] for c in stored["customers"]]  # an answer never changes a customer
+    # one response.created event per stored answer (none for the replay), the stored customer in it
+    assert stored["events_are_their_answers"]
+    assert [kind for kind, _data, _done in stored["events"]] == ["response.created"] * 5
+    by_comment = {data["comment"]: data for data in (json.loads(e[1]) for e in stored["events"])}
+    assert by_comment["ok"]["customer"] == {"external_id": "known", "email": "k@example.com", "name": known[11]}
+    assert (by_comment["ok"]["account"], by_comment["ok"]["plan"]) == ("Acme 株式会社", "pro")
+    assert by_comment["great"]["customer"] == {"external_id": "new-王", "email": "w@example.cn", "name": "王小明"}
+    assert by_comment["退款太慢了 😡"]["customer"] is None
+    assert by_comment["退款太慢了 😡"]["touchpoint"] == "checkout"
+    assert by_comment["退款太慢了 😡"]["survey"] == {"id": survey.id, "kind": "nps"}
 
 
 @pytest.mark.django_db

@@ -11,23 +11,30 @@ from webhooks.models import Event
 
 
 def events_forget_customers(*, external_ids: Sequence[str]) -> int:
-    """Drop who the customer was (email, name, external id) and what they wrote from their events; return how many."""
-    if not external_ids:
+    """Anonymize the events about these customers (their `customer` null, their `comment` empty); return how many.
+
+    In the caller's transaction (forgetting a customer everywhere). Deliveries not yet sent are
+    rendered from the event's data when they are sent, so they send it anonymized.
+    """
+    ids = [external_id for external_id in external_ids if external_id]
+    if not ids:
         return 0
-    changed = []
-    for event in Event.objects.filter(data__customer__external_id__in=list(external_ids)).only("id", "data"):
-        event.data = {**event.data, "customer": None}
-        event.data.pop("comment", None)
-        changed.append(event)
+    changed = list(Event.objects.select_for_update().filter(data__customer__external_id__in=ids).only("id", "data"))
+    for event in changed:
+        event.data = {**event.data, "customer": None, **({"comment": ""} if "comment" in event.data else {})}
     Event.objects.bulk_update(changed, ["data"], batch_size=500)
     return len(changed)
 
 
 def events_comments_purge(*, before: datetime) -> int:
-    """Remove the comment from events that happened before a moment; return how many changed."""
+    """Empty the comment of events that happened before a moment; return how many changed."""
     changed = []
-    for event in Event.objects.filter(occurred_at__lt=before, data__has_key="comment").only("id", "data"):
-        event.data = {key: value for key, value in event.data.items() if key != "comment"}
+    for event in (
+        Event.objects.filter(occurred_at__lt=before, data__has_key="comment")
+        .exclude(data__comment="")
+        .only("id", "data")
+    ):
+        event.data = {**event.data, "comment": ""}
         changed.append(event)
     Event.objects.bulk_update(changed, ["data"], batch_size=500)
     return len(changed)
