@@ -23,7 +23,7 @@ SAVE = {"en": "Save", "zh-hans": "保存", "zh-hant": "儲存"}
 def test_a_lead_subscribes_an_endpoint_and_reads_its_delivery_log(
     live_server, browser, artifacts, user_with_role, language, width
 ):
-    lead = user_with_role("CX lead", "li", first_name="Li", last_name="Na", email="li@example.com")
+    lead = user_with_role("CX lead", "li", first_name="Li", last_name="Na")
     receiver = Receiver(reply=lambda n: (503, {}, b"busy")).start()
     try:
         context = _console(browser, live_server, lead, LANGUAGES[language], VIEWPORTS[width])
