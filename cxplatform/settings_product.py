@@ -84,7 +84,7 @@ CX_WEBHOOKS_PUMP_SECONDS = env.float("CX_WEBHOOKS_PUMP_SECONDS", default=60.0)  
 CX_WEBHOOKS_KICK_SECONDS = env.float("CX_WEBHOOKS_KICK_SECONDS", default=1.0)  # at most one pump message per window
 CX_WEBHOOKS_KEEP_DAYS = env.int("CX_WEBHOOKS_KEEP_DAYS", default=30)  # settled events older than this are deleted
 # A claimed batch is its run's for this long (longer than a batch can take); then another run may send it again.
-CX_WEBHOOKS_LEASE_SECONDS = env.float("CX_WEBHOOKS_LEASE_SECONDS", default=90.0)
+CX_WEBHOOKS_LEASE_SECONDS = env.float("CX_WEBHOOKS_LEASE_SECONDS", default=300.0)
 # A factor on the retry backoff's waits (30 s, 2 min, 8 min, ...): 1 in production; tests and benchmarks shorten it.
 CX_WEBHOOKS_RETRY_SCALE = env.float("CX_WEBHOOKS_RETRY_SCALE", default=1.0)
 # Chat alerts (docs/chat-alerts.md): a robot answers within this many seconds or the attempt is retried;

@@ -16,28 +16,32 @@ class AddressRefused(ValueError):
 
 def url_check(url: str, *, allow_private: bool) -> None:
     """Raise AddressRefused naming what is wrong with `url` as a webhook destination."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:  # an unclosed IPv6 bracket, say
+        raise AddressRefused("The URL is not well formed.") from exc
     if parts.scheme not in ("http", "https"):
         raise AddressRefused("The URL must start with https:// (or http://).")
-    if not parts.hostname:
+    if not host:
         raise AddressRefused("The URL has no host.")
     if parts.username or parts.password:
         raise AddressRefused("The URL may not carry a user name or password; sign with the endpoint's secret instead.")
-    if allow_private:
-        return
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise AddressRefused("The URL's port is not a number from 1 to 65535.") from exc
+    if allow_private:
+        return
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise AddressRefused(f"The host {parts.hostname} does not resolve.") from exc
+        raise AddressRefused(f"The host {host} does not resolve.") from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if _internal(address):
             raise AddressRefused(
-                f"The host {parts.hostname} resolves to {address}, a private, loopback or link-local address; "
+                f"The host {host} resolves to {address}, a private, loopback or link-local address; "
                 "webhooks go only to public addresses (CX_WEBHOOKS_ALLOW_PRIVATE allows others)."
             )
 

@@ -75,7 +75,7 @@ def next_attempt(
     `scale` multiplies the backoff (not the wait a receiver asked for): below 1 only for tests and benchmarks.
     """
     wait = backoff(failures, rng=rng) * scale
-    if asked is not None:
-        wait = max(wait, asked)
+    if asked is not None:  # however long it asks for, no longer than the retries last (a huge value would overflow)
+        wait = max(wait, min(asked, RETRY_FOR.total_seconds() + 1))
     when = now + timedelta(seconds=wait)
     return when if when <= give_up_at else None

@@ -28,11 +28,13 @@ OUTCOME_COLUMNS = (
     ("response_excerpt", "text"),
     ("error", "text"),
     ("succeeded", "boolean"),
+    ("lease", "timestamptz"),
 )
 
 
-def outcomes_record(outcomes: Sequence[tuple[Delivery, Attempt]]) -> None:
-    """Insert each attempt, and write its delivery's new state (its lease released): in the caller's transaction."""
+def outcomes_record(outcomes: Sequence[tuple[Delivery, Attempt, datetime | None]]) -> None:
+    """Insert each attempt, and write its delivery's new state (its lease released) where the run's lease (the
+    third of each triple) still holds: in the caller's transaction."""
     if not outcomes:
         return
     rows = [
@@ -49,8 +51,9 @@ def outcomes_record(outcomes: Sequence[tuple[Delivery, Attempt]]) -> None:
             attempt.response_excerpt,
             attempt.error,
             attempt.succeeded,
+            lease,
         )
-        for delivery, attempt in outcomes
+        for delivery, attempt, lease in outcomes
     ]
     source, payload = json_rows(OUTCOME_COLUMNS, rows)
     quote = connection.ops.quote_name
@@ -59,7 +62,8 @@ def outcomes_record(outcomes: Sequence[tuple[Delivery, Attempt]]) -> None:
         f"WITH u AS (SELECT * FROM {source}),"
         f" moved AS (UPDATE {deliveries} AS d SET status = u.status, attempts = u.attempts,"
         " next_attempt_at = u.next_attempt_at, claimed_until = NULL, last_status_code = u.last_status_code,"
-        " last_error = u.last_error, updated_at = u.updated_at FROM u WHERE d.id = u.id)"
+        " last_error = u.last_error, updated_at = u.updated_at FROM u WHERE d.id = u.id"
+        " AND d.claimed_until = u.lease)"
         f" INSERT INTO {attempts} (delivery_id, at, status_code, latency_ms, response_excerpt, error, succeeded)"
         " SELECT u.id, u.at, u.last_status_code, u.latency_ms, u.response_excerpt, u.error, u.succeeded FROM u"
         " ORDER BY u.at, u.id"

@@ -45,3 +45,9 @@ def test_public_addresses_pass():
 def test_bad_urls_are_refused_naming_the_problem(url, problem):
     with pytest.raises(AddressRefused, match=problem):
         url_check(url, allow_private=False)
+
+
+@pytest.mark.parametrize("url", ["http://[::1/hook", "http://[not-an-address]/hook"])
+def test_a_malformed_url_is_refused_not_an_error(url):
+    with pytest.raises(AddressRefused, match="not well formed"):
+        url_check(url, allow_private=True)

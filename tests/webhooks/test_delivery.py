@@ -296,3 +296,36 @@ def test_old_settled_events_are_pruned(receiver):
     assert replay.events_prune(older_than=timezone.now() - timedelta(days=30)) == 1
     assert Event.objects.count() == 1
     assert not Attempt.objects.exists()
+
+
+def test_a_huge_retry_after_or_a_nul_in_the_answer_is_recorded_like_any_other(receiver):
+    receiver.reply = lambda n: (429, {"Retry-After": "9" * 20}, b"slow \x00 down")
+    _endpoint(receiver)
+    _event()
+    assert delivery.webhooks_pump()["failed"] == 1  # the wait asked for is past the retries' end
+    attempt = Attempt.objects.get()
+    assert attempt.status_code == 429
+    assert attempt.response_excerpt == "slow  down"
+
+
+def test_only_the_start_of_a_long_answer_is_read(receiver):
+    receiver.reply = lambda n: (200, {}, b"x" * 2_000_000)
+    _endpoint(receiver)
+    _event()
+    assert delivery.webhooks_pump()["succeeded"] == 1
+    assert Attempt.objects.get().response_excerpt == "x" * 500
+
+
+def test_a_run_whose_lease_was_taken_back_keeps_its_attempt_but_not_its_outcome(receiver):
+    receiver.reply = lambda n: (500, {}, b"")
+    _endpoint(receiver)
+    _event()
+    delivery.events_fan_out()
+    [claimed] = delivery.deliveries_claim(limit=10)
+    sent = delivery.deliveries_send([claimed])
+    replay.deliveries_resend(delivery_ids=[claimed.id])  # meanwhile, a lead resends it
+    delivery.deliveries_record([claimed], sent)
+    resent = Delivery.objects.get()
+    assert resent.status == Delivery.Status.PENDING
+    assert resent.attempts == 0
+    assert Attempt.objects.count() == 1

@@ -21,7 +21,7 @@ from webhooks.contracts import DigestFigures
 from webhooks.models import ChatChannel, ChatMessage, Event
 
 RETRY_FOR = timedelta(days=1)  # an alert a day late is news no more
-LEASE = timedelta(seconds=90)
+
 _EVENT_TYPES = (
     catalogue.CASE_OPENED,
     catalogue.CASE_ESCALATED,
@@ -119,7 +119,7 @@ def chat_channel_test(channel: ChatChannel) -> ChatMessage:
         now=now,
     )
     message.give_up_at = now
-    message.claimed_until = now + LEASE
+    message.claimed_until = now + timedelta(seconds=settings.CX_WEBHOOKS_LEASE_SECONDS)
     message.save()
     message.channel = channel
     chat_messages_record([message], chat_messages_send([message]))
@@ -157,7 +157,9 @@ def chat_messages_claim(*, limit: int, now: datetime | None = None) -> list[Chat
         )
         if not due:
             return []
-        ChatMessage.objects.filter(id__in=due).update(claimed_until=now + LEASE)
+        ChatMessage.objects.filter(id__in=due).update(
+            claimed_until=now + timedelta(seconds=settings.CX_WEBHOOKS_LEASE_SECONDS)
+        )
     return list(ChatMessage.objects.filter(id__in=due).select_related("channel").order_by("id"))
 
 
@@ -193,20 +195,18 @@ def chat_message_post(message: ChatMessage, *, refused: str | None = None) -> Ch
         at=at,
     )
     try:
-        answer = outbound.session().post(
+        answer = outbound.post(
             request.url,
-            data=request.body,
+            body=request.body,
             headers=request.headers,
-            timeout=(5.0, settings.CX_CHAT_TIMEOUT_SECONDS),
-            allow_redirects=False,
+            timeout=settings.CX_CHAT_TIMEOUT_SECONDS,
+            read_at_most=2000,
         )
     except requests.RequestException as exc:
         # The URL carries the robot's key or token: keep it out of the error shown in the admin.
         error = f"{exc.__class__.__name__}: {exc}".replace(request.url, "…").replace(channel.url, "…")
-        return ChatSent(message.id, at, None, error=error[:300])
-    return ChatSent(
-        message.id, at, answer.status_code, body=answer.text[:2000], retry_after=answer.headers.get("Retry-After")
-    )
+        return ChatSent(message.id, at, None, error=error[:300].replace("\x00", ""))
+    return ChatSent(message.id, at, answer.status, body=answer.text, retry_after=answer.retry_after)
 
 
 def chat_messages_send(messages: list[ChatMessage]) -> list[ChatSent]:

@@ -136,21 +136,18 @@ def delivery_post(delivery: Delivery, *, refused: str | None = None) -> Sent:
     )
     started = time.monotonic()
     try:
-        answer = outbound.session().post(
+        answer = outbound.post(
             delivery.endpoint.url,
-            data=body,
+            body=body,
             headers=headers,
-            timeout=(5.0, settings.CX_WEBHOOKS_TIMEOUT_SECONDS),
-            allow_redirects=False,
+            timeout=settings.CX_WEBHOOKS_TIMEOUT_SECONDS,
+            read_at_most=_EXCERPT,
         )
     except requests.RequestException as exc:
         latency = int((time.monotonic() - started) * 1000)
-        return Sent(delivery.id, at, None, latency, error=f"{exc.__class__.__name__}: {exc}"[:300])
+        return Sent(delivery.id, at, None, latency, error=f"{exc.__class__.__name__}: {exc}"[:300].replace("\x00", ""))
     latency = int((time.monotonic() - started) * 1000)
-    excerpt = answer.text[:_EXCERPT] if answer.content else ""
-    return Sent(
-        delivery.id, at, answer.status_code, latency, excerpt=excerpt, retry_after=answer.headers.get("Retry-After")
-    )
+    return Sent(delivery.id, at, answer.status, latency, excerpt=answer.text[:_EXCERPT], retry_after=answer.retry_after)
 
 
 def deliveries_send(deliveries: list[Delivery]) -> list[Sent]:
@@ -189,6 +186,7 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str, int]:
     """Keep every attempt and move each delivery on (succeeded, retried later, failed for good), in one transaction."""
     by_id = {delivery.id: delivery for delivery in deliveries}
+    leases = {delivery.id: delivery.claimed_until for delivery in deliveries}
     attempts: list[tuple[Delivery, Attempt]] = []
     counts = {"succeeded": 0, "retrying": 0, "failed": 0}
     outcomes: dict[int, bool] = {}  # endpoint id → whether any of its deliveries succeeded in this batch
@@ -231,12 +229,21 @@ def deliveries_record(deliveries: list[Delivery], sent: list[Sent]) -> dict[str,
             delivery.status, delivery.next_attempt_at = Delivery.Status.FAILED, None
         counts[str(delivery.status)] += 1
         outcomes[delivery.endpoint_id] = outcomes.get(delivery.endpoint_id, False) or verdict.succeeded
+    # Every attempt is kept; a delivery's state is written only while this run's lease holds: a run whose
+    # lease ran out (its batch took longer) or was taken back by a resend must not undo what came after.
     with transaction.atomic():
         if postgresql_paths():
-            sql_delivery.outcomes_record(attempts)
+            sql_delivery.outcomes_record([(delivery, attempt, leases[delivery.id]) for delivery, attempt in attempts])
         else:
             Attempt.objects.bulk_create([attempt for _delivery, attempt in attempts])
-            Delivery.objects.bulk_update([delivery for delivery, _attempt in attempts], _RECORDED)
+            held = {
+                pk
+                for pk, lease in Delivery.objects.select_for_update()
+                .filter(id__in=list(by_id))
+                .values_list("id", "claimed_until")
+                if lease is not None and lease == leases[pk]
+            }
+            Delivery.objects.bulk_update([d for d, _attempt in attempts if d.id in held], _RECORDED)
         endpoints_failing_check(outcomes)
     return counts
 
