@@ -125,6 +125,11 @@ def test_rotating_answers_the_new_secret_and_the_old_one_stays_valid_a_day(lead)
     valid_until = endpoint.previous_secret_until - timezone.now()
     assert timedelta(hours=23, minutes=59) < valid_until <= timedelta(hours=24)
     assert lead.get(f"{URL}{endpoint.pk}/").json()["previous_secret_valid_until"] is not None
+    # a second rotation within the day would cut the first secret's grace short: refused, nothing changed
+    again = lead.post(f"{URL}{endpoint.pk}/rotate-secret/")
+    assert again.status_code == 400
+    assert "24 hours" in again.json()["error"]["fields"]["secret"][0]
+    assert Endpoint.objects.get(pk=endpoint.pk).secret == body["secret"]
 
 
 def test_the_delivery_log_filters_by_status_and_event_type(lead):

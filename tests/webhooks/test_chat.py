@@ -273,3 +273,23 @@ def test_a_signature_more_than_an_hour_old_is_refused(robots, platform, code, mo
 
     assert code in sent.body
     assert not robots[platform].received[0].accepted
+
+
+def test_forgetting_the_customer_takes_their_comment_out_of_chat_messages(robots):
+    from surveys.services.privacy import customer_forget
+    from tests.surveys.factories import CustomerFactory
+    from webhooks.models import ChatMessage
+    from webhooks.services.delivery import events_fan_out
+
+    channel_for(robots["feishu"], include_comments=True)
+    customer = CustomerFactory()
+    case = CaseFactory(priority=1, customer_external_id=customer.external_id)
+    event_record(catalogue.CASE_OPENED, case_data(case), object_id=case.id)
+    events_fan_out()  # queued with the comment, not sent yet
+    assert COMMENT in ChatMessage.objects.get().text
+
+    customer_forget(external_id=customer.external_id, via="api")
+
+    assert COMMENT not in ChatMessage.objects.get().text
+    webhooks_pump(seconds=10)
+    assert COMMENT not in robots["feishu"].texts[0]

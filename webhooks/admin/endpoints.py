@@ -2,7 +2,7 @@
 after each rotation (never on a page of its own), links to the delivery log and dead letters, resend and replay."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -143,7 +143,12 @@ class EndpointAdmin(admin.ModelAdmin):
             return self._page(
                 request, endpoint, "confirm.html", _("Rotate the secret"), text=text, button=_("Rotate the secret")
             )
-        rotated = endpoint_secret_rotate(endpoint_id=endpoint.pk)
+        try:
+            rotated = endpoint_secret_rotate(endpoint_id=endpoint.pk)
+        except ValidationError as refused:
+            for problem in refused.message_dict.get("secret", []):
+                self.message_user(request, problem, messages.ERROR)
+            return self._back(endpoint)
         self.log_change(request, rotated, [{"changed": {"fields": [str(_("secret"))]}}])
         self.message_user(
             request,

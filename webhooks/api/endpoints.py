@@ -113,7 +113,14 @@ class EndpointSecretRotateApi(GenericAPIView):
     serializer_class = SecretRotatedSerializer
     filter_backends = ()
 
-    @extend_schema(request=None, responses={200: SecretRotatedSerializer, 404: UNKNOWN})
+    @extend_schema(
+        request=None,
+        responses={
+            200: SecretRotatedSerializer,
+            400: OpenApiResponse(description="Rotated less than 24 hours ago: `error.fields.secret` says until when."),
+            404: UNKNOWN,
+        },
+    )
     def post(self, request, pk: int):
         try:
             endpoint = endpoint_secret_rotate(endpoint_id=pk)

@@ -81,6 +81,26 @@ def chat_messages_for_events(event_ids: list[int]) -> int:
     return len(rows)
 
 
+def chat_messages_rewrite(events: list[Event]) -> int:
+    """Write again the messages of events whose data changed (a customer forgotten, a comment purged), so that
+    neither a message still waiting nor one kept in the log holds what the event no longer does."""
+    by_event = {event.id: event for event in events}
+    messages = list(ChatMessage.objects.filter(event_id__in=list(by_event)).select_related("channel"))
+    for message in messages:
+        event = by_event[message.event_id or 0]
+        data = event.data if isinstance(event.data, dict) else {}
+        written = chat_texts.event_message(
+            rule=message.kind,
+            data=data,
+            object_id=event.object_id,
+            locale=message.channel.locale,
+            include_comments=message.channel.include_comments,
+        )
+        message.title, message.text = written.title[:200], "\n".join(written.lines)
+    ChatMessage.objects.bulk_update(messages, ["title", "text"], batch_size=500)
+    return len(messages)
+
+
 @transaction.atomic
 def chat_digest_queue(figures: DigestFigures) -> int:
     """Queue the day's digest for each active channel with the digest rule that has none for that day yet."""

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from webhooks import addresses, catalogue, signing
 from webhooks.models import Endpoint
@@ -93,10 +94,27 @@ def endpoint_update(*, endpoint_id: int, **changes) -> Endpoint:
 
 @transaction.atomic
 def endpoint_secret_rotate(*, endpoint_id: int, grace: timedelta = ROTATION_GRACE) -> Endpoint:
-    """Give the endpoint a new secret; the old one signs deliveries too until `grace` has passed."""
+    """Give the endpoint a new secret; the old one signs deliveries too until `grace` has passed.
+
+    Refused (a ValidationError on `secret`) while an earlier rotation's grace runs: a second
+    rotation would end the first secret's grace at once, unlike what the receiver was promised.
+    """
     endpoint = Endpoint.objects.select_for_update().get(pk=endpoint_id)
+    now = timezone.now()
+    if endpoint.previous_secret_until and endpoint.previous_secret_until > now:
+        raise ValidationError(
+            {
+                "secret": [
+                    _(
+                        "The secret was rotated less than 24 hours ago; both secrets sign until %(until)s. "
+                        "Rotate again after that (or delete the endpoint and subscribe anew if the secret leaked)."
+                    )
+                    % {"until": endpoint.previous_secret_until.isoformat(timespec="minutes")}
+                ]
+            }
+        )
     endpoint.previous_secret = endpoint.secret
-    endpoint.previous_secret_until = timezone.now() + grace
+    endpoint.previous_secret_until = now + grace
     endpoint.secret = signing.secret_new()
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"])
     return endpoint

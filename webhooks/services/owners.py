@@ -61,8 +61,9 @@ def _owner_email(endpoint: Endpoint, *, now) -> bool:
         subject = _("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url}
         body = _(
             "The webhook endpoint %(url)s failed every delivery for 24 hours and has been disabled.\n\n"
-            "Its deliveries are kept: fix the receiver, turn the endpoint back on in the admin, and resend the failed "
-            "deliveries from its delivery log.\n\nLast problem: %(reason)s"
+            "Its deliveries are kept: fix the receiver, turn the endpoint back on in the admin, resend the failed "
+            "deliveries from its delivery log, and replay the events since it began failing (Replay events), which "
+            "were not queued for it while it was off.\n\nLast problem: %(reason)s"
         ) % {"url": endpoint.url, "reason": endpoint.disabled_reason}
     recipient = owner.email
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True), robust=True)

@@ -1,13 +1,15 @@
 """Personal data in the outbox: forgotten with the customer, and comments purged past the retention period.
 
 An event keeps a snapshot of what its change carried, so it is scrubbed where the rest of the
-platform is: a delivery still waiting then sends the scrubbed data.
+platform is: a delivery still waiting then sends the scrubbed data, and the chat messages made
+from it are written again from what is left.
 """
 
 from collections.abc import Sequence
 from datetime import datetime
 
 from webhooks.models import Event
+from webhooks.services.chat import chat_messages_rewrite
 
 
 def events_forget_customers(*, external_ids: Sequence[str]) -> int:
@@ -23,6 +25,7 @@ def events_forget_customers(*, external_ids: Sequence[str]) -> int:
     for event in changed:
         event.data = {**event.data, "customer": None, **({"comment": ""} if "comment" in event.data else {})}
     Event.objects.bulk_update(changed, ["data"], batch_size=500)
+    chat_messages_rewrite(changed)
     return len(changed)
 
 
@@ -37,4 +40,5 @@ def events_comments_purge(*, before: datetime) -> int:
         event.data = {**event.data, "comment": ""}
         changed.append(event)
     Event.objects.bulk_update(changed, ["data"], batch_size=500)
+    chat_messages_rewrite(changed)
     return len(changed)
