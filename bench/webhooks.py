@@ -204,12 +204,12 @@ def kill_worker(worker: subprocess.Popen) -> None:
 
 
 def tables_empty(*, endpoints: bool) -> None:
-    """Empty the events, deliveries and attempts (and the endpoints)."""
+    """Empty the events, deliveries, attempts and chat messages (and the endpoints)."""
     from django.db import connection
 
-    from webhooks.models import Attempt, Delivery, Endpoint, Event
+    from webhooks.models import Attempt, ChatMessage, Delivery, Endpoint, Event
 
-    models = (Attempt, Delivery, Event, Endpoint) if endpoints else (Attempt, Delivery, Event)
+    models = (Attempt, Delivery, ChatMessage, Event, *((Endpoint,) if endpoints else ()))
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(model._meta.db_table for model in models)}")
 
