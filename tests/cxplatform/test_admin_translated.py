@@ -65,6 +65,8 @@ ALLOWED = {
     "k",
     "webhook",
     "webhooks",
+    "slack",  # the chat platform's name, written so in Chinese too
+    "sec",  # the prefix of a DingTalk robot's signing secret, quoted
     "smtp",
     "ip",
     "n",

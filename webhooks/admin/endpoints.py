@@ -60,7 +60,7 @@ class EndpointAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("previous secret valid until"))
     def secret_rotated_until(self, endpoint: Endpoint):
-        return endpoint.previous_secret_until if endpoint.previous_secret else None
+        return endpoint.previous_secret_until if endpoint.previous_secret else self.get_empty_value_display()
 
     # --- writes go through the services
 

@@ -145,4 +145,4 @@ class Attempt(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.delivery_id} at {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.delivery_id} · {self.at:%Y-%m-%d %H:%M:%S}"
