@@ -179,6 +179,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; a hung mail ser
 # A case's email (the note to the customer, the lead's escalation) is retried 5 times, first after this.
 CX_EMAIL_RETRY_SECONDS = env.int("CX_EMAIL_RETRY_SECONDS", default=60)
 
+# --- cxplatform: the product's own knobs (cxplatform/settings_product.py) -----------------
+from cxplatform.settings_product import *  # noqa: E402, F403
+
 # --- Celery ----------------------------------------------------------------------------
 # CELERY_BROKER_URL=redis://… or amqp://… runs tasks on workers; empty runs them in-process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -225,7 +228,7 @@ CELERY_BEAT_SCHEDULE = {
     "health-refresh-due": {"task": "portfolio.tasks.health_refresh_due", "schedule": 3600.0},
     "webhooks-sweep": {
         "task": "webhooks.tasks.webhook_sweep",
-        "schedule": env.float("CX_WEBHOOKS_SWEEP_SECONDS", default=15.0),
+        "schedule": CX_WEBHOOKS_SWEEP_SECONDS,  # noqa: F405 - cxplatform.settings_product
     },
     "webhooks-events-prune": {"task": "webhooks.tasks.webhook_events_prune", "schedule": 3600.0},
     # hourly: the chat digest goes out once a day from CX_CHAT_DIGEST_HOUR (a unique key per channel and day)
@@ -298,9 +301,6 @@ CORS_URLS_REGEX = r"^/api/v1/public/.*$"
 CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_HEADERS = (*cors_default_headers, "idempotency-key")
 CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Retry-After"]
-
-# --- cxplatform: the product's own knobs (cxplatform/settings_product.py) -----------------
-from cxplatform.settings_product import *  # noqa: E402, F403
 
 # --- Content-Security-Policy (django-csp; docs/security.md) --------------------------------
 # Scripts only from our own files, or inline blocks carrying the request's nonce

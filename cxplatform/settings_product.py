@@ -82,6 +82,7 @@ CX_WEBHOOKS_CONCURRENCY = env.int("CX_WEBHOOKS_CONCURRENCY", default=8)  # POSTs
 CX_WEBHOOKS_BATCH = env.int("CX_WEBHOOKS_BATCH", default=200)  # deliveries a run claims at once
 CX_WEBHOOKS_PUMP_SECONDS = env.float("CX_WEBHOOKS_PUMP_SECONDS", default=60.0)  # then the run hands over to a new one
 CX_WEBHOOKS_KICK_SECONDS = env.float("CX_WEBHOOKS_KICK_SECONDS", default=1.0)  # at most one pump message per window
+CX_WEBHOOKS_SWEEP_SECONDS = env.float("CX_WEBHOOKS_SWEEP_SECONDS", default=15.0)  # beat sends the pump this often
 CX_WEBHOOKS_KEEP_DAYS = env.int("CX_WEBHOOKS_KEEP_DAYS", default=30)  # settled events older than this are deleted
 # A claimed batch is its run's for this long (longer than a batch can take); then another run may send it again.
 CX_WEBHOOKS_LEASE_SECONDS = env.float("CX_WEBHOOKS_LEASE_SECONDS", default=300.0)

@@ -6,6 +6,7 @@ committed, a run of the webhooks pump hands it to the endpoints subscribed to it
 """
 
 import json
+import logging
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -15,9 +16,12 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from webhooks import catalogue
 from webhooks.models import Event
+
+logger = logging.getLogger(__name__)
 
 
 def event_record(
@@ -70,12 +74,20 @@ def webhooks_kick() -> None:
 
     Without a broker (the embedded default) the in-process scheduler's sweep delivers within
     CX_WEBHOOKS_SWEEP_SECONDS, so that a slow receiver never holds up the request that made the event.
-    A message lost with the broker is made up by beat's sweep.
+    A message lost with the broker is made up by beat's sweep; so is one that could not be sent:
+    a broker that is down costs one refused connection, not a retry, and the next try waits for
+    the sweep's interval, so that answers keep being taken at once while it is down.
     """
     from webhooks import tasks  # tasks import these services
 
     if tasks.webhook_pump.app.conf.task_always_eager:
         return
     window = settings.CX_WEBHOOKS_KICK_SECONDS
-    if _kick_window.open(now=time.monotonic(), seconds=window):
-        tasks.webhook_pump.apply_async(countdown=window)
+    now = time.monotonic()
+    if not _kick_window.open(now=now, seconds=window):
+        return
+    try:
+        tasks.webhook_pump.apply_async(countdown=window, retry=False)
+    except (OSError, OperationalError) as error:
+        _kick_window.closes = now + settings.CX_WEBHOOKS_SWEEP_SECONDS
+        logger.warning("The webhooks pump was not woken (%s); beat's sweep delivers instead.", error)
