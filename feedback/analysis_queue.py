@@ -30,7 +30,19 @@ from webhooks.services.events import events_record
 logger = logging.getLogger(__name__)
 
 REPEAT_WINDOW = timedelta(days=90)  # an earlier detractor answer within this makes a repeat detractor
-_RESULT_FIELDS = ("status", "language", "polarity", "label", "keywords", "analyzer", "analysed_at", "last_error")
+_RESULT_FIELDS = (
+    "status",
+    "language",
+    "polarity",
+    "label",
+    "confidence",
+    "keywords",
+    "aspects",
+    "is_request",
+    "analyzer",
+    "analysed_at",
+    "last_error",
+)
 
 
 _RENEW_EVERY = 50  # items analysed between two renewals of a run's claim
@@ -128,7 +140,10 @@ class _NoText:
     language: str = ""
     polarity: float | None = None
     label: str = ""
+    confidence: float | None = None
     keywords: tuple[str, ...] = ()
+    aspects: tuple = ()
+    is_request: bool = False
     analyzer: str = ""
 
 
@@ -166,7 +181,10 @@ class ResultRow:
     language: str = ""
     polarity: float | None = None
     label: str = ""
+    confidence: float | None = None
     keywords: list[str] = field(default_factory=list)
+    aspects: list[dict] = field(default_factory=list)
+    is_request: bool = False
     analyzer: str = ""
     last_error: str = ""
 
@@ -183,7 +201,10 @@ def _result_row(item: FeedbackItem, result) -> ResultRow:
         result.language,
         result.polarity,
         result.label,
+        result.confidence,
         list(result.keywords),
+        [{"term": aspect.term, "label": aspect.label} for aspect in result.aspects],
+        result.is_request,
         result.analyzer,
     )
 
@@ -228,6 +249,7 @@ def results_write(rows: list[ResultRow], *, claim: str | None, now: datetime) ->
         item.updated_at = now
         if row.ok:
             item.language, item.polarity, item.label = row.language, row.polarity, row.label
+            item.confidence, item.aspects, item.is_request = row.confidence, row.aspects, row.is_request
             item.keywords, item.analyzer, item.analysed_at = row.keywords, row.analyzer, now
         else:
             item.claimed_by = ""

@@ -62,7 +62,13 @@ class FeedbackItem(CustomerSnapshotModel):
     label = models.CharField(_("sentiment"), max_length=3, choices=Label.choices, blank=True)
     # staff's reading, which the analysis never overwrites; shown (and handed to the closed loop) instead of `label`
     corrected_label = models.CharField(_("corrected sentiment"), max_length=3, choices=Label.choices, blank=True)
+    # the analysis' probability for its label (0.33..1 for three classes); None before analysis or without a comment
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    # each keyword with the polarity of the clause that mentions it: [{"term": "客服", "label": "pos"}, …]
+    aspects = models.JSONField(_("aspects"), default=list, blank=True)
+    # the comment asks for something to be built or changed (a feature, an option, a policy)
+    is_request = models.BooleanField(_("asks for a change"), default=False)
     analyzer = models.CharField(_("analyzer"), max_length=200, blank=True)
     analysed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
 

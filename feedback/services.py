@@ -61,6 +61,7 @@ def feedback_items_forget(*, customer_ids: Sequence[int]) -> int:
         **snapshot_forgotten(),
         text="",
         keywords=[],
+        aspects=[],
         last_error="",
         claimed_by="",  # an analysis in flight loses its claim, so it cannot write the comment's words back
         updated_at=timezone.now(),
@@ -68,12 +69,12 @@ def feedback_items_forget(*, customer_ids: Sequence[int]) -> int:
 
 
 def feedback_comments_purge(*, before: datetime) -> int:
-    """Empty the text and keywords of items given before a moment (the retention period); return how many."""
+    """Empty the text, keywords and aspects of items given before a moment (the retention period); return how many."""
     SentimentCorrection.objects.filter(item__given_at__lt=before).exclude(text="", note="").update(text="", note="")
     return (
         FeedbackItem.objects.filter(given_at__lt=before)
-        .exclude(text="", keywords=[])
-        .update(text="", keywords=[], claimed_by="", updated_at=timezone.now())  # see feedback_items_forget
+        .exclude(text="", keywords=[], aspects=[])
+        .update(text="", keywords=[], aspects=[], claimed_by="", updated_at=timezone.now())  # see feedback_items_forget
     )
 
 

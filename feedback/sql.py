@@ -109,14 +109,14 @@ def _upsert_template(upsert: FeedbackItemUpsert) -> tuple[str, tuple[str, ...], 
 
 
 # The columns an analysis result keeps from the run only when it succeeded.
-_KEPT_ON_SUCCESS = ("language", "polarity", "label", "keywords", "analyzer")
+_KEPT_ON_SUCCESS = ("language", "polarity", "label", "confidence", "keywords", "aspects", "is_request", "analyzer")
 
 
 def analysis_results_update_sql(*, claimed: bool) -> str:
     """One UPDATE … FROM over results sent as one JSON array of rows; RETURNING each row's id and success.
 
     Parameters: the time (twice), the JSON rows `[id, ok, status, language, polarity, label,
-    keywords, analyzer, last_error]`, and with `claimed` the claim and the pending status: the
+    confidence, keywords, aspects, is_request, analyzer, last_error]`, and with `claimed` the claim and the pending status: the
     WHERE is checked again on each row once it is locked, so a claim taken over meanwhile keeps
     the run from writing.
     """
@@ -128,7 +128,8 @@ def analysis_results_update_sql(*, claimed: bool) -> str:
         " analysed_at = CASE WHEN u.ok THEN %s ELSE f.analysed_at END, last_error = u.last_error,"
         " claimed_by = CASE WHEN u.ok THEN f.claimed_by ELSE '' END, updated_at = %s"
         " FROM (SELECT (r->>0)::bigint AS id, (r->>1)::boolean AS ok, r->>2 AS status, r->>3 AS language,"
-        " (r->>4)::float8 AS polarity, r->>5 AS label, r->6 AS keywords, r->>7 AS analyzer, r->>8 AS last_error"
+        " (r->>4)::float8 AS polarity, r->>5 AS label, (r->>6)::float8 AS confidence, r->7 AS keywords,"
+        " r->8 AS aspects, (r->>9)::boolean AS is_request, r->>10 AS analyzer, r->>11 AS last_error"
         " FROM jsonb_array_elements(%s::jsonb) AS r) AS u"
         f" WHERE f.id = u.id {mine} RETURNING f.id, u.ok"
     )

@@ -28,13 +28,24 @@ POLARITY_DIGITS = 4
 
 
 @dataclass(frozen=True, slots=True)
+class Aspect:
+    """A keyword and the polarity of the clause that mentions it ("support was great, billing is a mess")."""
+
+    term: str  # exactly as in the text, one of the comment's keywords
+    label: str  # "pos" | "neu" | "neg"
+
+
+@dataclass(frozen=True, slots=True)
 class TextAnalysis:
-    """What one comment says: its language, how positive it is, and what it is about."""
+    """What one comment says: its language, how it feels, what it is about, and whether it asks for something."""
 
     language: str  # "zh" | "en" | "mixed" | "other"
-    polarity: float  # -1..1; > 0 means the model reads it as positive
+    polarity: float  # -1..1: P(positive) − P(negative); > 0 leans positive
     label: str  # "pos" | "neu" | "neg"
+    confidence: float  # the probability of the label, 1/3..1
     keywords: tuple[str, ...]  # up to 8, best first, each exactly as it appears in the text
+    aspects: tuple[Aspect, ...]  # the keywords with their own polarity, in keyword order
+    is_request: bool  # asks for a feature, an option or a change
     analyzer: str  # name and versions of everything that produced this result
 
 
@@ -143,7 +154,10 @@ def _result(text: str, routed: Route, polarities: list[float], analyzer: str) ->
         language=routed.language,
         polarity=polarity,
         label=label_for(polarity, band),
+        confidence=round((1 + abs(polarity)) / 2, POLARITY_DIGITS),
         keywords=keywords,
+        aspects=(),
+        is_request=False,
         analyzer=analyzer,
     )
 

@@ -80,16 +80,28 @@ def test_results_are_written_alike_on_both_paths():
     done = _item(4, 5, ["old"], language="en", label="neu", analyzer="v1")
     now = timezone.now()
     rows = [
-        ResultRow(mine[0].id, True, "analysed", "zh", -0.75, "neg", ["退款", "客服"], "zh-v2"),
+        ResultRow(
+            mine[0].id,
+            True,
+            "analysed",
+            "zh",
+            -0.75,
+            "neg",
+            0.81,
+            ["退款", "客服"],
+            [{"term": "退款", "label": "neg"}, {"term": "客服", "label": "pos"}],
+            True,
+            "zh-v2",
+        ),
         ResultRow(mine[1].id, False, None, last_error="ValueError: 坏了"),
         ResultRow(mine[2].id, False, "failed", last_error="RuntimeError: again"),
-        ResultRow(taken_over.id, True, "analysed", "en", 0.5, "pos", ["fast"], "en-v2"),
+        ResultRow(taken_over.id, True, "analysed", "en", 0.5, "pos", 0.7, ["fast"], [], False, "en-v2"),
     ]
 
     def write():
         claimed = results_write(rows, claim="run-a", now=now)
         unclaimed = results_write(
-            [ResultRow(done.id, True, "analysed", "mixed", 0.0, "neu", [], "v3")], claim=None, now=now
+            [ResultRow(done.id, True, "analysed", "mixed", 0.0, "neu", 0.5, [], [], False, "v3")], claim=None, now=now
         )
         items = FeedbackItem.objects.order_by("id").values_list(
             "id",
@@ -103,6 +115,9 @@ def test_results_are_written_alike_on_both_paths():
             "last_error",
             "claimed_by",
             "updated_at",
+            "confidence",
+            "aspects",
+            "is_request",
         )
         return claimed, unclaimed, list(items)
 
@@ -111,6 +126,7 @@ def test_results_are_written_alike_on_both_paths():
     assert unclaimed == [done.id]
     by_id = {item[0]: item for item in items}
     assert by_id[mine[0].id][1:8] == ("analysed", "zh", -0.75, "neg", ["退款", "客服"], "zh-v2", now)
+    assert by_id[mine[0].id][11:] == (0.81, [{"term": "退款", "label": "neg"}, {"term": "客服", "label": "pos"}], True)
     assert by_id[mine[1].id][1] == "pending"
     assert by_id[mine[1].id][8:10] == ("ValueError: 坏了", "")  # freed for a later run
     assert by_id[mine[2].id][1] == "failed"
