@@ -116,9 +116,9 @@ def analysis_results_update_sql(*, claimed: bool) -> str:
     """One UPDATE … FROM over results sent as one JSON array of rows; RETURNING each row's id and success.
 
     Parameters: the time (twice), the JSON rows `[id, ok, status, language, polarity, label,
-    confidence, keywords, aspects, is_request, analyzer, last_error]`, and with `claimed` the claim and the pending status: the
-    WHERE is checked again on each row once it is locked, so a claim taken over meanwhile keeps
-    the run from writing.
+    confidence, keywords, aspects, is_request, analyzer, last_error]`, and with `claimed` the
+    claim and the pending status: the WHERE is checked again on each row once it is locked, so a
+    claim taken over meanwhile keeps the run from writing.
     """
     table = connection.ops.quote_name(FeedbackItem._meta.db_table)
     mine = "AND f.claimed_by = %s AND f.status = %s" if claimed else ""
