@@ -1,29 +1,36 @@
-"""Text analysis of customer comments: language, sentiment and keywords, behind one interface.
+"""Text analysis of customer comments: language, sentiment with its confidence, keywords, aspects and requests.
 
     analyze(text) -> TextAnalysis
     analyze_many(texts) -> list[TextAnalysis]   # the same results, computed in batches
     warm_up()                                   # load every backend now (Celery worker start)
-    analyzer_name() / ANALYZER                  # e.g. "cx-text 1; en: tfidf-lr 2026-11 + …; zh: …"
+    analyzer_name() / ANALYZER                  # e.g. "cx-text 2; en: cx-lr 2026-12 + tfidf-lr 2026-11 + …; zh: …"
 
-A comment is clipped (text.MAX_CHARS), routed by script (routing.py) to the backends named in
-settings.CX_ANALYSIS_BACKENDS (english.py, chinese.py), and each part's polarity comes from a logistic regression
-trained by train.py. Mixed-language comments are scored part by part and combined by length. Rules for what the
-models miss (emoji, fillers, sarcasm, "X but Y") live in signals.py. The label is a pure function of the polarity:
-neutral inside a band around zero whose width was calibrated on cross-validated predictions at training time.
+A comment is clipped (text.MAX_CHARS) and routed by script (routing.py) to the backends named in
+settings.CX_ANALYSIS_BACKENDS (english.py, chinese.py). Each part is read by its language's CX model (cx.py):
+P(negative), P(neutral), P(positive) and P(asks for something), from its words, the backend's review polarity of
+the whole part and of each side of a turn ("…but…", "…但是…"), and the cues of cues.py. A mixed comment's parts are
+combined by length. The label is the likeliest class, the confidence its probability, the polarity
+P(positive) − P(negative). Keywords come from the backend, and each keyword's own polarity from its clause
+(aspects.py). A comment with no words we read (emoji only) is scored from its emoji (signals.py).
 """
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
-from math import isnan
 
-from feedback.analysis import signals
+import numpy as np
+
+from feedback.analysis import aspects as clause_aspects
+from feedback.analysis import cx, signals
 from feedback.analysis.backends import backend, configured_languages
-from feedback.analysis.routing import Route, route
+from feedback.analysis.routing import Part, Route, route
 from feedback.analysis.text import KEYWORD_LIMIT, clip
 
-VERSION = "cx-text 1"
+VERSION = "cx-text 2"
+# A comment of emoji only: its polarity is this share of their mean score, and it is neutral inside this band.
+EMOJI_BAND = 0.2
+REQUEST_THRESHOLD = 0.5  # P(asks for something) from which a comment is a request
 POLARITY_DIGITS = 4
 
 
@@ -58,25 +65,32 @@ def analyze_many(texts: Sequence[str]) -> list[TextAnalysis]:
     """Analyse comments in one batch per backend; equal to [analyze(t) for t in texts], only faster."""
     clipped = [clip(text) for text in texts]
     routes = [route(text) for text in clipped]
-    part_polarities = _part_polarities(routes)
+    configured = set(configured_languages())
+    parts = [_parts(text, routed, configured) for text, routed in zip(clipped, routes, strict=True)]
+    readings = _read([(part.language, part.text) for row in parts for part in row])
     name = analyzer_name()
-    return [
-        _result(text, routed, part_polarities[row], name)
-        for row, (text, routed) in enumerate(zip(clipped, routes, strict=True))
-    ]
+    results = []
+    position = 0
+    for text, routed, row in zip(clipped, routes, parts, strict=True):
+        results.append(_result(text, routed.language, row, readings[position : position + len(row)], name))
+        position += len(row)
+    return _with_aspects(results, parts)
 
 
 def warm_up() -> None:
     """Import every configured backend and load its model and dictionaries, so no task pays the load."""
     for language in configured_languages():
         backend(language).load()
+        cx.model(language)
     analyzer_name()
 
 
 @cache
 def analyzer_name() -> str:
     """Return the analyzer's name with each backend's model and library versions, stored with every result."""
-    described = (f"{language}: {backend(language).describe()}" for language in configured_languages())
+    described = (
+        f"{language}: {cx.describe(language)} + {backend(language).describe()}" for language in configured_languages()
+    )
     return "; ".join((VERSION, *described))
 
 
@@ -88,7 +102,7 @@ def __getattr__(name: str) -> str:
 
 
 def label_for(polarity: float, band: float) -> str:
-    """Return "pos" or "neg" outside the neutral band, "neu" inside it."""
+    """Return "pos" or "neg" outside the neutral band, "neu" inside it (emoji-only comments)."""
     if polarity >= band:
         return "pos"
     if polarity <= -band:
@@ -96,70 +110,82 @@ def label_for(polarity: float, band: float) -> str:
     return "neu"
 
 
-def _part_polarities(routes: Sequence[Route]) -> list[list[float]]:
-    """Score every part of every comment with one batch call per backend.
-
-    A part with a contrast word ("…but…", "…但是…") is scored as a whole and clause by clause; when the first
-    clause is clearly positive or negative and the second does not agree, the part is mixed feelings and its
-    polarity is pulled into the neutral band (sign kept).
-    """
-    configured = set(configured_languages())
-    batches: dict[str, list[str]] = defaultdict(list)
-    plans = []
-    for routed in routes:
-        plan = []
-        for part in routed.parts:
-            if part.language not in configured:
-                plan.append(None)
-                continue
-            batch = batches[part.language]
-            clauses = signals.contrast_clauses(part.text, part.language)
-            plan.append((part.language, len(batch), clauses is not None))
-            batch.extend((part.text, *(clauses or ())))
-        plans.append(plan)
-    scores = {language: backend(language).polarities(batch) for language, batch in batches.items()}
-    results = []
-    for plan in plans:
-        row = []
-        for step in plan:
-            if step is None:
-                row.append(float("nan"))  # no backend for this part's language
-                continue
-            language, index, has_clauses = step
-            polarity = float(scores[language][index])
-            band = backend(language).neutral_band()
-            if has_clauses:
-                before, after = float(scores[language][index + 1]), float(scores[language][index + 2])
-                if signals.is_two_sided(before, after, band):
-                    polarity = signals.into_band(polarity, band)
-            row.append(polarity)
-        results.append(row)
-    return results
+def _parts(text: str, routed: Route, configured: set[str]) -> list[Part]:
+    """The parts to read: a mixed comment whole, by the Chinese model (its CX set has mixed comments, and a turn
+    such as "dashboard 很好用 but 导出太慢" crosses the scripts); otherwise the route's parts."""
+    if routed.language == "mixed" and "zh" in configured:
+        return [Part("zh", text, sum(part.weight for part in routed.parts))]
+    return [part for part in routed.parts if part.language in configured]
 
 
-def _result(text: str, routed: Route, polarities: list[float], analyzer: str) -> TextAnalysis:
-    """Combine a comment's part polarities and keywords, apply the text-level rules, and label it."""
-    scored = [(part, polarity) for part, polarity in zip(routed.parts, polarities, strict=True) if not isnan(polarity)]
-    weight = sum(part.weight for part, _ in scored)
-    if scored:
-        words = sum(part.weight * polarity for part, polarity in scored) / weight
-        band = sum(part.weight * backend(part.language).neutral_band() for part, _ in scored) / weight
+def _read(texts: Sequence[tuple[str, str]]) -> list[tuple[np.ndarray, float]]:
+    """Read (language, text) pairs with one CX model call per language: (class probabilities, P(request))."""
+    batches: dict[str, list[int]] = defaultdict(list)
+    for index, (language, _) in enumerate(texts):
+        batches[language].append(index)
+    readings: list[tuple[np.ndarray, float]] = [(np.zeros(0), 0.0)] * len(texts)
+    for language, indexes in batches.items():
+        reading = cx.read(language, [texts[index][1] for index in indexes], backend(language).polarities)
+        for number, index in enumerate(indexes):
+            readings[index] = (reading.probabilities[number], float(reading.request[number]))
+    return readings
+
+
+def _result(text: str, language: str, parts: list, readings: list, analyzer: str) -> TextAnalysis:
+    """Combine a comment's part readings (weighted by length) and keywords into its analysis (aspects later)."""
+    if parts:
+        weights = np.asarray([part.weight for part in parts])
+        probabilities = np.average(np.vstack([reading[0] for reading in readings]), axis=0, weights=weights)
+        request = float(np.average([reading[1] for reading in readings], weights=weights))
+        if signals.is_filler(text):  # "ok", "n/a", "还行": neutral whatever the words lean to
+            probabilities = (probabilities + np.eye(len(cx.CLASSES))[cx.CLASSES.index("neu")]) / 2
+        best = int(probabilities.argmax())
+        label, confidence = cx.CLASSES[best], float(probabilities[best])
+        polarity = float(probabilities[cx.CLASSES.index("pos")] - probabilities[cx.CLASSES.index("neg")])
     else:
-        words = None
-        languages = configured_languages()
-        band = sum(backend(language).neutral_band() for language in languages) / max(len(languages), 1)
-    polarity = _rounded(signals.adjust(text, words, weight=weight, band=band))
-    keywords = _merge_keywords([(backend(part.language).keywords(part.text), part.weight) for part, _ in scored])
+        emoji_score, _ = signals.emoji_sentiment(text)
+        polarity = emoji_score * signals.EMOJI_ONLY_STRENGTH
+        label, confidence, request = label_for(polarity, EMOJI_BAND), (1 + abs(polarity)) / 2, 0.0
+    keywords = _merge_keywords([(backend(part.language).keywords(part.text), part.weight) for part in parts])
     return TextAnalysis(
-        language=routed.language,
-        polarity=polarity,
-        label=label_for(polarity, band),
-        confidence=round((1 + abs(polarity)) / 2, POLARITY_DIGITS),
+        language=language,
+        polarity=_rounded(polarity),
+        label=label,
+        confidence=round(confidence, POLARITY_DIGITS),
         keywords=keywords,
-        aspects=(),
-        is_request=False,
+        aspects=tuple(Aspect(term=keyword, label=label) for keyword in keywords),
+        is_request=request >= REQUEST_THRESHOLD,
         analyzer=analyzer,
     )
+
+
+def _with_aspects(results: list[TextAnalysis], parts: list[list]) -> list[TextAnalysis]:
+    """Give each keyword its clause's label where a comment has keywords in more than one clause (aspects.py)."""
+    wanted: list[tuple[int, str, str, str]] = []  # (result row, keyword, language, clause)
+    for row, (result, comment_parts) in enumerate(zip(results, parts, strict=True)):
+        for part in comment_parts:
+            mentioned = [keyword for keyword in result.keywords if keyword in part.text]
+            for keyword, clause in (clause_aspects.keyword_clauses(part.text, mentioned) or {}).items():
+                wanted.append((row, keyword, part.language, clause))
+    if not wanted:
+        return results
+    readings = _read([(language, clause) for _, _, language, clause in wanted])
+    labels: dict[tuple[int, str], str] = {}
+    for (row, keyword, _, _), (probabilities, _) in zip(wanted, readings, strict=True):
+        best = int(probabilities.argmax())
+        labels[row, keyword] = clause_aspects.aspect_label(
+            results[row].label, cx.CLASSES[best], float(probabilities[best])
+        )
+    return [
+        replace(
+            result,
+            aspects=tuple(
+                Aspect(term=aspect.term, label=labels.get((row, aspect.term), aspect.label))
+                for aspect in result.aspects
+            ),
+        )
+        for row, result in enumerate(results)
+    ]
 
 
 def _rounded(polarity: float) -> float:

@@ -24,6 +24,7 @@ MODEL_PATH = Path(__file__).resolve().parent / "models" / "en"
 NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 # A CX topic word ranks as if it were this many times rarer than it is.
 CX_TERM_BOOST = 2.0
+FEELING_VALENCE = 1.5  # VADER's valence runs −4..4
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # Our own tokenizer for the tagger: twice as fast as pattern's, keeps "didn't" whole, and keeps @handles and #tags
 # as single tokens (which _WORD then rejects as keywords).
@@ -50,6 +51,17 @@ def _cx_terms() -> frozenset[str]:
     return frozenset(read_lines("cx_terms_en.txt"))
 
 
+def valences() -> dict[str, float]:
+    """VADER's lexicon: word → valence (−4..4), as it ships with vaderSentiment."""
+    return _vader().lexicon
+
+
+@cache
+def _feelings() -> frozenset[str]:
+    """Words VADER scores at least 1.5 either way ("mess", "problem", "great"): how a thing felt, not what it was."""
+    return frozenset(word for word, valence in _vader().lexicon.items() if abs(valence) >= FEELING_VALENCE)
+
+
 @cache
 def _word_idf() -> dict[str, float]:
     """Return the idf of every single word in the model's word vocabulary (how rare it was in training)."""
@@ -62,6 +74,7 @@ def load() -> None:
     model()
     _vader()
     _word_idf()
+    _feelings()
     pattern_tag("Warm up the tagger lexicon.")
     pattern_sentiment("warm up the sentiment lexicon")
 
@@ -101,7 +114,7 @@ def keywords(text: str) -> list[tuple[str, float]]:
     "support" a verb); stop-words and fillers never count. Rank is the word's idf in the training texts, doubled for
     CX topics, ties broken by position.
     """
-    stopwords, cx_terms, idf = _stopwords(), _cx_terms(), _word_idf()
+    stopwords, cx_terms, idf, feelings = _stopwords(), _cx_terms(), _word_idf(), _feelings()
     unknown = max(idf.values(), default=1.0)
     found: dict[str, tuple[float, int, str]] = {}
     for position, (word, tag) in enumerate(pattern_tag(" ".join(_TOKEN.findall(text)), tokenize=False)):
@@ -109,7 +122,7 @@ def keywords(text: str) -> list[tuple[str, float]]:
         if lower in found or lower in stopwords or not _WORD.fullmatch(word) or word not in text:
             continue
         is_cx = lower in cx_terms
-        if not is_cx and (tag not in NOUN_TAGS or len(lower) < 3):
+        if not is_cx and (tag not in NOUN_TAGS or len(lower) < 3 or lower in feelings):
             continue
         score = idf.get(lower, unknown) * (CX_TERM_BOOST if is_cx else 1.0)
         found[lower] = (-score, position, word)

@@ -1,6 +1,8 @@
 """Train the sentiment models shipped in feedback/analysis/models/ (run by hand, offline, in a few minutes).
 
-    .venv/bin/python -m feedback.analysis.train [--data DIR] [--languages zh en]
+    .venv/bin/python -m feedback.analysis.train [--data DIR] [--languages zh en] [--corrections FILE] [--cx-only]
+
+First the review models (below), then the three-class CX models that read their polarities (train_cx.py).
 
 Per language: the union of the train splits of that language's sets (datasets.py: stratified 80/20, seed 42),
 TF-IDF n-grams (plus VADER/TextBlob scores for English) and a class-balanced logistic regression. C is chosen by
@@ -27,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from feedback.analysis import lexicon_zh, linear
+from feedback.analysis import lexicon_zh, linear, train_cx
 from feedback.analysis.datasets import DEFAULT_DATA_DIR, HELD_OUT_SHARE, SETS, SPLIT_SEED, Split, language_splits
 from feedback.analysis.text import to_simplified
 
@@ -246,16 +248,37 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="directory of the labelled CSV sets")
     parser.add_argument("--languages", nargs="+", choices=tuple(SETS), default=tuple(SETS))
     parser.add_argument("--out", type=Path, default=MODELS_DIR)
+    parser.add_argument(
+        "--corrections", type=Path, help="staff's corrections (manage.py export_sentiment_corrections), JSONL or CSV"
+    )
+    parser.add_argument("--cx-only", action="store_true", help="keep the review models, train the CX models only")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for language in args.languages:
-        meta = train_language(language, args.data, args.out)
-        print(f"{language}: C={meta['C']} band={meta['neutral_band']} {meta['train_seconds']} s", flush=True)
-        for name, scores in meta["held_out"].items():
-            print(f"  {name:<36} accuracy {scores['accuracy']:.4f}  macro-F1 {scores['macro_f1']:.4f}")
+        if not args.cx_only:
+            meta = train_language(language, args.data, args.out)
+            print(f"{language}: C={meta['C']} band={meta['neutral_band']} {meta['train_seconds']} s", flush=True)
+            for name, scores in meta["held_out"].items():
+                print(f"  {name:<36} accuracy {scores['accuracy']:.4f}  macro-F1 {scores['macro_f1']:.4f}")
+        _review_models_reload(language)
+        cx_meta = train_cx.train_language(language, args.out, args.corrections)
+        held_out = cx_meta["held_out"]
+        print(
+            f"{language} CX: C={cx_meta['C']} held-out macro-F1 {held_out['macro_f1']:.4f}, requests precision "
+            f"{held_out['request_precision']:.3f} recall {held_out['request_recall']:.3f}",
+            flush=True,
+        )
     sidecars = [args.out / f"{language}.json" for language in SETS]
     metas = [json.loads(path.read_text(encoding="utf-8")) for path in sidecars if path.exists()]
-    (args.out / "PROVENANCE.md").write_text(provenance(metas, args.data), encoding="utf-8")
+    cx_sidecars = [args.out / f"cx_{language}.json" for language in SETS]
+    cx_metas = [json.loads(path.read_text(encoding="utf-8")) for path in cx_sidecars if path.exists()]
+    text = provenance(metas, args.data) + train_cx.provenance(cx_metas)
+    (args.out / "PROVENANCE.md").write_text(text, encoding="utf-8")
+
+
+def _review_models_reload(language: str) -> None:
+    """Make the backend read the review model just written (the CX model's inputs include its polarities)."""
+    train_cx.review_backend(language).model.cache_clear()
 
 
 def _stack(blocks: list, extras: np.ndarray) -> csr_matrix:

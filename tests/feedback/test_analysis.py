@@ -185,9 +185,9 @@ def test_filler_comments_are_neutral(text):
     assert _consistent(result)
 
 
-@pytest.mark.parametrize("text", ["good product but support took a week", "菜很好吃，但是送餐太慢了"])
-def test_two_sided_comments_are_neutral(text):
-    assert analyze(text).label == "neu"
+@pytest.mark.parametrize("text", ["the app is fast, but the export keeps failing", "菜很好吃，但是送餐太慢了"])
+def test_what_follows_the_turn_decides(text):
+    assert analyze(text).label == "neg"
 
 
 @pytest.mark.parametrize(
@@ -276,11 +276,11 @@ def test_analyze_many_equals_analyze_one_by_one():
 def test_analyzer_names_each_backend_and_its_versions():
     name = analyzer_name()
 
-    assert name.startswith("cx-text 1; ")
-    assert "en: tfidf-lr " in name
+    assert name.startswith("cx-text 2; ")
+    assert "en: cx-lr " in name and " + tfidf-lr " in name
     assert "vader 3.3.2" in name
     assert "textblob 0.20.1" in name
-    assert "zh: tfidf-lr " in name
+    assert "zh: cx-lr " in name
     assert "jieba 0.42.1" in name
     assert name == analysis.ANALYZER
     assert analyze("fine").analyzer == name

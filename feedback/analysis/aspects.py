@@ -1,0 +1,53 @@
+"""Aspects: each keyword with the polarity of the clause that mentions it.
+
+"Support was great, billing is a mess" is praise for support and a complaint about billing. A comment is cut into
+clauses at punctuation and contrast words; a keyword's clause is read by the CX model on its own when the comment
+has keywords in more than one clause, and the clause's label counts when the model is sure enough of it. Otherwise
+(one clause, or a clause that reads neutral or unsure, such as "billing" in "I called about billing, nobody
+helped") the keyword takes the comment's label.
+"""
+
+import re
+from collections.abc import Sequence
+
+# the least probability of a clause's label for it to stand against the comment's
+CLAUSE_CONFIDENCE = 0.55
+_CLAUSE_END = re.compile(
+    r"[,，。.!！?？;；、\n]+|\s[-–—]\s|\b(?:but|however|though|although|except|yet)\b"
+    r"|但是|但|不过|不過|可是|然而|只是|就是|虽然|雖然",
+    re.IGNORECASE,
+)
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of each clause that has something in it."""
+    spans = []
+    start = 0
+    for match in _CLAUSE_END.finditer(text):
+        if text[start : match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def keyword_clauses(text: str, keywords: Sequence[str]) -> dict[str, str] | None:
+    """Map each keyword to the text of the clause it first appears in; None when they all share one clause."""
+    spans = clauses(text)
+    found: dict[str, tuple[int, int]] = {}
+    for keyword in keywords:
+        at = text.find(keyword)
+        if at < 0:
+            continue
+        found[keyword] = next(((s, e) for s, e in spans if s <= at < e), (0, len(text)))
+    if len(set(found.values())) < 2:
+        return None
+    return {keyword: text[start:end] for keyword, (start, end) in found.items()}
+
+
+def aspect_label(comment_label: str, clause_label: str | None, clause_confidence: float) -> str:
+    """A keyword's label: its clause's when that is positive or negative and sure enough, else the comment's."""
+    if clause_label in ("pos", "neg") and clause_confidence >= CLAUSE_CONFIDENCE:
+        return clause_label
+    return comment_label
