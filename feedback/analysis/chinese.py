@@ -25,7 +25,10 @@ _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 # words of our own dictionary that start the same way (超时, 更新) are topics all the same.
 _FEELING = re.compile(r"^[不没很太挺真超最更好]")
 # Times, counts and ordinals (第一周, 两个小时, 3天, 上个月) are when, not what.
-_TIME = re.compile(r"^(?:第?[\d一二两三四五六七八九十百几半上下这本每前后]*(?:个|個)?(?:小时|小時|分钟|分鐘|秒|天|日|周|週|星期|礼拜|禮拜|月|年|次|回|遍|号|號)|[\d.]+)$")
+_TIME = re.compile(
+    r"^(?:第?[\d一二两三四五六七八九十百几半上下这本每前后]*(?:个|個)?"
+    r"(?:小时|小時|分钟|分鐘|秒|天|日|周|週|星期|礼拜|禮拜|月|年|次|回|遍|号|號)|[\d.]+)$"
+)
 
 jieba.setLogLevel(logging.WARNING)  # jieba logs every dictionary load to stderr at DEBUG level
 

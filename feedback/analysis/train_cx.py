@@ -8,11 +8,11 @@ written, to report macro-F1, accuracy per kind and the request head's precision 
 """
 
 import datetime as dt
-from importlib import import_module
 import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from importlib.metadata import version
 from pathlib import Path
 
