@@ -1,7 +1,9 @@
 """Reading accounts: the portfolio list, one account, its daily health history, its churn log and the monthly review."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Value, When
@@ -95,3 +97,13 @@ def churn_review_progress_of(*, month: Month, csm: int | str) -> Progress:
 def account_churn_records(*, account_id: int) -> QuerySet[ChurnRecord]:
     """The account's churn and downgrade records, newest first, with their reasons."""
     return ChurnRecord.objects.filter(account_id=account_id).prefetch_related("reasons").order_by("-date", "-id")
+
+
+def account_mrr(external_ids: Iterable[str]) -> dict[str, Decimal | None]:
+    """The accounts' current MRR by external id (None: not known); ids no account has are left out."""
+    wanted = sorted({external_id for external_id in external_ids if external_id and "\x00" not in external_id})
+    found: dict[str, Decimal | None] = {}
+    for start in range(0, len(wanted), 1000):  # a bounded number of parameters a query, for SQLite
+        chunk = wanted[start : start + 1000]
+        found.update(Account.objects.filter(external_id__in=chunk).values_list("external_id", "mrr"))
+    return found

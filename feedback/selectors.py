@@ -120,6 +120,14 @@ def driver_counts(
     return DriverCounts(commented=commented, drivers=drivers, labels=labels)
 
 
+def theme_keys_by_term() -> dict[str, str]:
+    """Each active theme's terms, lower-cased, to the theme's key ("theme:refunds"): 退款 and refund alike."""
+    return {
+        term.lower(): f"theme:{key}"
+        for term, key in ThemeTerm.objects.filter(theme__active=True).values_list("term", "theme__key")
+    }
+
+
 def _driver_counts_postgresql(rows) -> tuple[dict[int, int], dict[str, dict[int, int]]]:
     """Counted in the database, in one statement (one snapshot): 0.23 s for 200,000 comments."""
     base_sql, base_params = rows.query.sql_with_params()
@@ -141,10 +149,7 @@ def _driver_counts_portable(rows) -> tuple[dict[int, int], dict[str, dict[int, i
     A keyword is a theme's when an active theme has it as a term, in any case; otherwise it is a
     driver of its own, lower-cased.
     """
-    theme_of = {
-        term.lower(): f"theme:{key}"
-        for term, key in ThemeTerm.objects.filter(theme__active=True).values_list("term", "theme__key")
-    }
+    theme_of = theme_keys_by_term()
     drivers: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     commented: dict[int, int] = defaultdict(int)
     for _pk, score, keywords in rows.iterator(chunk_size=2000):

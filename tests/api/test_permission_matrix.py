@@ -34,6 +34,9 @@ API = {
     ("get", "/api/v1/metrics/health-backtest/"): CX,
     # why accounts leave: the churn log's readers (CX leads, customer success) among the insights' readers
     ("get", "/api/v1/metrics/churn-reasons/"): {"cx_lead", "superuser"},
+    # what customers ask for: the insights' readers who may also read accounts (their MRR), CX leads
+    ("get", "/api/v1/metrics/requests/"): {"cx_lead", "superuser"},
+    ("get", "/api/v1/metrics/requests/export/"): {"cx_lead", "superuser"},
     ("get", "/api/v1/cases/"): CX,
     ("get", "/api/v1/cases/{id}/"): CX,
     ("patch", "/api/v1/cases/{id}/"): CX,
@@ -108,12 +111,15 @@ ADMIN = {
     "webhooks.event": {"cx_lead", "superuser"},
 }
 # Admin pages that are no model's list: the insights dashboard needs insights.view_insights; why accounts leave
-# needs it and accounts.view_churnrecord; the monthly churn review needs accounts.view_churnrecord (a CSM sees
+# needs it and accounts.view_churnrecord; what customers ask for (and its download) needs it, accounts.view_account
+# and feedback.view_feedbackitem; the monthly churn review needs accounts.view_churnrecord (a CSM sees
 # their own list, a holder of view_churn_review_all every CSM's); the weights the back-test suggests for the
 # default health scorecard need accounts.change_scorecard.
 ADMIN_PAGES = {
     "/admin/insights/": CX,
     "/admin/insights/churn-reasons/": {"cx_lead", "superuser"},
+    "/admin/insights/requests/": {"cx_lead", "superuser"},
+    "/admin/insights/requests/export/": {"cx_lead", "superuser"},
     "/admin/accounts/churnrecord/review/": {"cx_lead", "superuser"},
     "/admin/accounts/scorecard/{scorecard}/suggestion/": {"cx_lead", "superuser"},
     "/admin/webhooks/endpoint/{endpoint}/rotate-secret/": {"cx_lead", "superuser"},
