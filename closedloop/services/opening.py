@@ -90,6 +90,8 @@ def _decide(item: AnalysedFeedback, thresholds: dict[int | None, rules.Threshold
             score=item.score,
             classification=item.classification,
             polarity=item.polarity,
+            label=item.label,
+            confidence=item.confidence,
             customer_value=item.customer_value,
             detractor_recently=item.detractor_recently,
         ),
@@ -116,6 +118,7 @@ def _open_or_attach(item: AnalysedFeedback, decision: rules.Decision, team: Team
         language=item.language,
         polarity=item.polarity,
         sentiment=item.label,
+        confidence=item.confidence,
         keywords=list(item.keywords),
         given_at=item.given_at,
         touchpoint_key=item.touchpoint_key,
@@ -190,6 +193,7 @@ def _refresh_analysis(item: AnalysedFeedback) -> None:
         language=item.language,
         polarity=item.polarity,
         sentiment=item.label,
+        confidence=item.confidence,
         keywords=list(item.keywords),
         updated_at=timezone.now(),
     )
@@ -226,6 +230,7 @@ def _thresholds(rule: CaseRule | None) -> rules.Thresholds:
         ces_hard_max=rule.ces_hard_max,
         csat_dissatisfied_max=rule.csat_dissatisfied_max,
         negative_polarity=rule.negative_polarity,
+        min_confidence=rule.min_confidence,
         high_value=rule.high_value,
     )
 
