@@ -4,12 +4,10 @@ The queue's rows are built from `.values()` by `closedloop.values_rows.ValuesRow
 writes exactly what CaseSerializer would (tests/closedloop/test_values_rows.py).
 """
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from closedloop.models import Case, CaseActivity, CaseTrigger
-from common import sentiment
 
 MAX_ID = 2**63 - 1  # ids are big integers
 
@@ -57,16 +55,12 @@ class CaseSerializer(serializers.ModelSerializer):
         source="customer_external_id", read_only=True, help_text="The customer's external id."
     )
     keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
-    sentiment_confidence = serializers.SerializerMethodField(
-        help_text="The analysis' probability of its sentiment label, 0 to 1 (for answers analysed before it was "
-        "stored, derived from the polarity); null without a comment or when staff corrected the sentiment."
+    sentiment_confidence = serializers.FloatField(
+        source="confidence",
+        read_only=True,
+        help_text="How sure the sentiment is, 0 to 1: the analysis' probability of its label (for comments analysed "
+        "before it was stored, derived from the polarity), 1 when staff corrected it; null without a comment.",
     )
-
-    @extend_schema_field(OpenApiTypes.FLOAT)
-    def get_sentiment_confidence(self, case: Case) -> float | None:
-        if case.sentiment_corrected or not case.sentiment:
-            return None
-        return sentiment.confidence(case.polarity, case.confidence)
 
     class Meta:
         model = Case

@@ -2,6 +2,17 @@
 
 import django.core.validators
 from django.db import migrations, models
+from django.db.models import F, Value
+from django.db.models.functions import Abs
+
+
+def confidence_of_earlier_cases(apps, schema_editor):
+    """Cases opened before confidences were stored: derived from the polarity as the console did; 1 when corrected."""
+    Case = apps.get_model("closedloop", "Case")
+    Case.objects.filter(sentiment_corrected=True).update(confidence=Value(1.0))
+    Case.objects.filter(confidence__isnull=True, polarity__isnull=False).update(
+        confidence=(Value(1.0) + Abs(F("polarity"))) / Value(2.0)
+    )
 
 
 class Migration(migrations.Migration):
@@ -21,4 +32,5 @@ class Migration(migrations.Migration):
             name='min_confidence',
             field=models.FloatField(default=0.6, help_text='A passive answer opens a case for its comment only when the analysis is at least this sure the comment is negative (0 to 1); a sentiment staff corrected counts as certain.', validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='negative comment at least this sure'),
         ),
+        migrations.RunPython(confidence_of_earlier_cases, migrations.RunPython.noop, elidable=True),
     ]

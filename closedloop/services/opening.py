@@ -17,6 +17,7 @@ from closedloop.services.activity import activity_log
 from closedloop.services.assignment import next_owner
 from closedloop.services.events import case_event_record
 from closedloop.services.sla import sla_hours
+from common import sentiment
 from common.snapshot import snapshot_values
 from webhooks import catalogue
 
@@ -118,7 +119,7 @@ def _open_or_attach(item: AnalysedFeedback, decision: rules.Decision, team: Team
         language=item.language,
         polarity=item.polarity,
         sentiment=item.label,
-        confidence=item.confidence,
+        confidence=sentiment.confidence(item.polarity, item.confidence),
         keywords=list(item.keywords),
         given_at=item.given_at,
         touchpoint_key=item.touchpoint_key,
@@ -193,7 +194,7 @@ def _refresh_analysis(item: AnalysedFeedback) -> None:
         language=item.language,
         polarity=item.polarity,
         sentiment=item.label,
-        confidence=item.confidence,
+        confidence=sentiment.confidence(item.polarity, item.confidence),
         keywords=list(item.keywords),
         updated_at=timezone.now(),
     )
