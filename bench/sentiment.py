@@ -36,10 +36,10 @@ from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 
 from feedback.analysis import (  # noqa: E402
     analyze,
-    cxset,
     analyze_many,
     analyzer_name,
     chinese,
+    cxset,
     english,
     lexicon_zh,
     train,

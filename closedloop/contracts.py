@@ -10,7 +10,9 @@ from common.snapshot import CustomerSnapshot
 class AnalysedFeedback(CustomerSnapshot):
     """An answer once its comment (if any) was analysed, with the snapshot of its source, as the closed loop reads it.
 
-    `polarity` and `label` are None and blank for an answer without a comment.
+    `polarity` and `label` are None and blank for an answer without a comment. `confidence` is the
+    analysis' probability of `label` (None for items analysed before it was stored); 1.0 when the
+    label is staff's correction.
     `detractor_recently`: the same customer gave a detractor answer in the 90 days before this one.
     """
 
@@ -32,3 +34,4 @@ class AnalysedFeedback(CustomerSnapshot):
     label: str
     keywords: tuple[str, ...]
     detractor_recently: bool = False
+    confidence: float | None = None

@@ -2,7 +2,9 @@
 
 An answer opens a case when its score is at or below the survey's threshold (NPS detractor 0–6,
 CES 1–3 of 7, CSAT 1–2 of 5 by default), or when a middling answer (NPS passive, CES or CSAT
-neutral) comes with a clearly negative comment. Priority starts from how low the score is in the
+neutral) comes with a comment the analysis is sure enough is negative (labelled negative, or a
+polarity at or below the rule's, with a confidence of at least `min_confidence`; a label staff
+corrected is certain and decides alone). Priority starts from how low the score is in the
 triggering range and rises one step each for a very negative comment (on a low score: a negative
 passive is there for its comment already), a high-value customer, and a customer who was a
 detractor in the last 90 days.
@@ -33,6 +35,7 @@ class Thresholds:
     ces_hard_max: int = 3
     csat_dissatisfied_max: int = 2
     negative_polarity: float = -0.3
+    min_confidence: float = 0.6  # a passive's negative comment opens a case only when the analysis is this sure
     high_value: Decimal = Decimal(10000)
 
     def max_for(self, kind: str) -> int | None:
@@ -49,6 +52,8 @@ class Trigger:
     polarity: float | None  # None: no comment, or not analysed
     customer_value: Decimal | None = None
     detractor_recently: bool = False  # the customer was a detractor in the last 90 days
+    label: str = ""  # pos, neu, neg: staff's correction when there is one; "" without an analysed comment
+    confidence: float | None = None  # the probability of `label`; 1.0 for staff's correction; None: not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +69,11 @@ def decide(trigger: Trigger, thresholds: Thresholds) -> Decision | None:
     threshold = thresholds.max_for(trigger.survey_kind)
     if threshold is None:
         return None
-    negative = trigger.polarity is not None and trigger.polarity <= thresholds.negative_polarity
     if trigger.score <= threshold:
         low = SCALE_LOW[trigger.survey_kind]
         severe = (trigger.score - low) / (threshold - low + 1) < 0.5
         reason, priority = REASONS[trigger.survey_kind], 2 if severe else 3
-    elif trigger.classification in MIDDLING and negative:
+    elif trigger.classification in MIDDLING and negative_comment(trigger, thresholds):
         reason, priority = NEGATIVE_PASSIVE, LOWEST
     else:
         return None
@@ -82,6 +86,26 @@ def decide(trigger: Trigger, thresholds: Thresholds) -> Decision | None:
         )
     )
     return Decision(reason=reason, priority=max(HIGHEST, priority - raises))
+
+
+def negative_comment(trigger: Trigger, thresholds: Thresholds) -> bool:
+    """Whether the answer's comment reads negative surely enough to open a case on its own.
+
+    Labelled negative, or a polarity at or below the rule's (as before labels had a confidence),
+    and a confidence of at least `min_confidence`. A certain label (confidence 1: staff's
+    correction) decides alone: corrected to positive or neutral, a negative polarity does not
+    count. An unknown confidence (analysed before it was stored) is the side the polarity leans
+    to's probability, (1 + |polarity|) / 2, as the console showed it then.
+    """
+    confidence = trigger.confidence
+    if confidence is None:
+        if trigger.polarity is None:
+            return False  # no analysed comment
+        confidence = (1 + min(abs(trigger.polarity), 1.0)) / 2
+    if confidence >= 1.0:
+        return trigger.label == "neg"
+    leans_negative = trigger.polarity is not None and trigger.polarity <= thresholds.negative_polarity
+    return (trigger.label == "neg" or leans_negative) and confidence >= thresholds.min_confidence
 
 
 def due_at(opened_at: datetime, priority: int, sla_hours: dict[int, int]) -> datetime:

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
-from common.sentiment import sentiment_text
+from common.sentiment import LABELS, sentiment_text
 from feedback import selectors, services
 from feedback.models import FeedbackItem, SentimentCorrection, Theme, ThemeTerm
 
 CORRECT_PERMISSION = "feedback.add_sentimentcorrection"
+SIGNS = {"pos": "+", "neu": "·", "neg": "−"}  # an aspect's polarity on its tag; the label is its title
 
 
 class SentimentCorrectionForm(forms.Form):
@@ -53,10 +54,21 @@ class FeedbackItemAdmin(ReadOnlyModelAdmin):
         "sentiment_shown",
         "polarity_shown",
         "keyword_tags",
+        "aspect_tags",
+        "is_request",
         "score",
         "status",
     )
-    list_filter = ("status", "label", "corrected_label", "language", "survey_kind", "classification", "touchpoint_key")
+    list_filter = (
+        "status",
+        "label",
+        "corrected_label",
+        "is_request",
+        "language",
+        "survey_kind",
+        "classification",
+        "touchpoint_key",
+    )
     search_fields = ("text", "customer_external_id")
     date_hierarchy = "given_at"
     show_full_result_count = False
@@ -73,8 +85,11 @@ class FeedbackItemAdmin(ReadOnlyModelAdmin):
                     "sentiment_shown",
                     "label",
                     "corrected_label",
+                    "confidence",
                     "polarity",
                     "keywords",
+                    "aspect_tags",
+                    "is_request",
                     "analyzer",
                     "analysed_at",
                     "last_error",
@@ -110,7 +125,7 @@ class FeedbackItemAdmin(ReadOnlyModelAdmin):
         """Staff's correction when there is one; else the analysis' label and how sure it was (common.sentiment)."""
         if item.corrected_label:
             return sentiment_text(item.corrected_label, item.polarity, corrected=True)
-        return sentiment_text(item.label, item.polarity)
+        return sentiment_text(item.label, item.polarity, confidence=item.confidence)
 
     @admin.display(description=_("polarity"), ordering="polarity")
     def polarity_shown(self, item: FeedbackItem) -> str:
@@ -119,6 +134,20 @@ class FeedbackItemAdmin(ReadOnlyModelAdmin):
     @admin.display(description=_("keywords"))
     def keyword_tags(self, item: FeedbackItem) -> str:
         return format_html_join(" ", '<span class="cx-tag">{}</span>', ((word,) for word in item.keywords)) or "—"
+
+    @admin.display(description=_("aspects"))
+    def aspect_tags(self, item: FeedbackItem) -> str:
+        """Each keyword with the polarity of its clause, as a tag: "support +", "billing −"."""
+        tags = format_html_join(
+            " ",
+            '<span class="cx-tag cx-sentiment-{}" title="{}">{} {}</span>',
+            (
+                (aspect["label"], LABELS.get(aspect["label"], ""), aspect["term"], SIGNS.get(aspect["label"], "?"))
+                for aspect in item.aspects or ()
+                if isinstance(aspect, dict) and "term" in aspect and "label" in aspect
+            ),
+        )
+        return tags or "—"
 
     # --- correcting the sentiment
 

@@ -263,6 +263,7 @@ def _handed_over(items: list[FeedbackItem]) -> list[AnalysedFeedback]:
         AnalysedFeedback(
             **{name: getattr(item, name) for name in _HANDED_OVER_FIELDS},
             label=item.corrected_label or item.label,  # staff's correction outlives every analysis
+            confidence=1.0 if item.corrected_label else item.confidence,  # a person's reading is certain
             feedback_id=item.id,
             keywords=tuple(item.keywords),
             detractor_recently=item.id in recent,
@@ -272,5 +273,7 @@ def _handed_over(items: list[FeedbackItem]) -> list[AnalysedFeedback]:
 
 
 _HANDED_OVER_FIELDS = tuple(
-    f.name for f in fields(AnalysedFeedback) if f.name not in ("feedback_id", "label", "keywords", "detractor_recently")
+    f.name
+    for f in fields(AnalysedFeedback)
+    if f.name not in ("feedback_id", "label", "confidence", "keywords", "detractor_recently")
 )

@@ -1,4 +1,13 @@
-"""What drives the score: themes and keywords in the analysed comments, those that pull the score down first."""
+"""What drives the score: themes and keywords in the analysed comments, those that pull the score down first.
+
+A driver's mentions carry the polarity the comment gives it (its aspects): "support was great,
+billing is a mess" praises support and complains about billing. A mention contradicting the
+answer's score — a detractor (dissatisfied, hard) praising the driver, a promoter (satisfied,
+easy) complaining about it — does not explain that score: it is counted as praise or complaint,
+but left out of the driver's figure, and so of its shares, lift, impact and contribution (else a
+detractor's praise for support would rank support among what drives detractors). A mention of
+unknown polarity (analysed before aspects existed) counts as it always did.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,9 +25,14 @@ class Driver:
     key: str
     name_en: str
     name_zh: str
-    figure: Figure  # the answers whose comment mentions it
-    negative_share: float | None  # of the commented detractors (or dissatisfied, hard), how many mention it
-    positive_share: float | None  # of the commented promoters (or satisfied, easy)
+    figure: Figure  # the answers whose comment mentions it, less those whose mention contradicts their score
+    mentions: int  # the answers whose comment mentions it, in any tone
+    complaints: int  # … with a negative aspect (a comment both praising and complaining counts in both)
+    praise: int  # … with a positive aspect
+    negative_share: (
+        float | None
+    )  # of the commented detractors (or dissatisfied, hard), how many mention it not positively
+    positive_share: float | None  # of the commented promoters (or satisfied, easy), how many mention it not negatively
     lift: float | None  # its detractors' rate among its mentions ÷ the rate among all commented answers
     impact: float | None  # the score of its mentions minus the score of the other commented answers
     contribution: float | None  # share of commented answers × (its score − their score)
@@ -63,10 +77,11 @@ def score_drivers(
     commented = figure(kind, counts.commented)
     negative, positive = str(scoring.NEGATIVE_CLASS[kind]), str(scoring.POSITIVE_CLASS[kind])
     drivers = []
-    for key, mention_counts in counts.drivers.items():
-        mentions = figure(kind, mention_counts)
-        if mentions.n < min_mentions:
+    for key, tones in counts.tones.items():
+        total = sum(n for by_tone in tones.values() for n in by_tone.values())
+        if total < min_mentions:
             continue
+        mentions = figure(kind, _explaining(kind, tones))
         rest_counts = {s: commented.counts[s] - mentions.counts[s] for s in commented.counts}
         rest = figure(kind, rest_counts)
         overall_rate = _rate(commented.classes[negative], commented.n)
@@ -78,9 +93,12 @@ def score_drivers(
                 name_en=counts.labels[key][0],
                 name_zh=counts.labels[key][1] or counts.labels[key][0],
                 figure=mentions,
+                mentions=total,
+                complaints=_in_tones(tones, ("neg", "mixed")),
+                praise=_in_tones(tones, ("pos", "mixed")),
                 negative_share=_rate(mentions.classes[negative], commented.classes[negative]),
                 positive_share=_rate(mentions.classes[positive], commented.classes[positive]),
-                lift=mention_rate / overall_rate if overall_rate else None,
+                lift=mention_rate / overall_rate if overall_rate and mention_rate is not None else None,
                 impact=value - rest_value if value is not None and rest_value is not None else None,
                 contribution=scoring.contribution(
                     share=mentions.n / commented.n, segment_score=value, overall_score=commented.estimate.value
@@ -94,3 +112,23 @@ def score_drivers(
 
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+def _explaining(kind: scoring.SurveyKind, tones: dict[int, dict[str, int]]) -> dict[int, int]:
+    """Per score, the mentions that can explain it.
+
+    A negative-class answer's unless it praises the driver, a positive-class answer's unless it complains.
+    """
+    negative, positive = scoring.NEGATIVE_CLASS[kind], scoring.POSITIVE_CLASS[kind]
+    counts = {}
+    for score, by_tone in tones.items():
+        if not scoring.score_in_scale(kind, score):
+            continue  # off the scale: no figure counts it
+        klass = scoring.classify(kind, score)
+        contradicting = "pos" if klass == negative else "neg" if klass == positive else None
+        counts[score] = sum(n for tone, n in by_tone.items() if tone != contradicting)
+    return counts
+
+
+def _in_tones(tones: dict[int, dict[str, int]], wanted: tuple[str, ...]) -> int:
+    return sum(n for by_tone in tones.values() for tone, n in by_tone.items() if tone in wanted)

@@ -215,7 +215,9 @@ def timeline(account: Account) -> list[TimelineEntry]:
                 at=event.at,
                 title=title,
                 text=event.comment,
-                sentiment=sentiment_text(event.sentiment, event.polarity, corrected=event.sentiment_corrected)
+                sentiment=sentiment_text(
+                    event.sentiment, event.polarity, confidence=event.confidence, corrected=event.sentiment_corrected
+                )
                 if event.comment and event.sentiment
                 else "",
                 sentiment_class=f"cx-sentiment-{event.sentiment}" if event.sentiment else "",

@@ -131,6 +131,7 @@ class AnswerEvent:
     sentiment: str  # the label staff see (a correction wins), "" when not analysed
     polarity: float | None
     sentiment_corrected: bool
+    confidence: float | None = None  # the analysis' probability of its label (None before it was stored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +161,7 @@ def account_timeline(*, external_id: str, limit: int = TIMELINE_LIMIT) -> list[A
         item.source_id: item
         for item in FeedbackItem.objects.filter(
             source=FeedbackItem.Source.RESPONSE, source_id__in=[r.pk for r in responses]
-        ).only("source_id", "label", "corrected_label", "polarity")
+        ).only("source_id", "label", "corrected_label", "polarity", "confidence")
     }
     events: list[AnswerEvent | CaseEvent] = []
     for response in responses:
@@ -177,6 +178,7 @@ def account_timeline(*, external_id: str, limit: int = TIMELINE_LIMIT) -> list[A
                 sentiment=(item.corrected_label or item.label) if item else "",
                 polarity=item.polarity if item else None,
                 sentiment_corrected=bool(item and item.corrected_label),
+                confidence=item.confidence if item else None,
             )
         )
     for case in Case.objects.filter(customer_account=external_id).order_by("-opened_at", "-id")[:limit]:

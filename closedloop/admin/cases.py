@@ -291,7 +291,9 @@ class CaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("sentiment"), ordering="polarity")
     def sentiment_shown(self, case: Case) -> str:
         """The label with the analysis' confidence, or staff's correction (common.sentiment)."""
-        return sentiment_text(case.sentiment, case.polarity, corrected=case.sentiment_corrected)
+        return sentiment_text(
+            case.sentiment, case.polarity, confidence=case.confidence, corrected=case.sentiment_corrected
+        )
 
     @admin.display(description=_("keywords"))
     def keyword_tags(self, case: Case) -> str:

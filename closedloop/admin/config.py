@@ -50,6 +50,7 @@ class CaseRuleAdmin(admin.ModelAdmin):
         "ces_hard_max",
         "csat_dissatisfied_max",
         "negative_polarity",
+        "min_confidence",
         "high_value",
     )
     list_filter = ("enabled",)

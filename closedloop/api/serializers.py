@@ -55,6 +55,12 @@ class CaseSerializer(serializers.ModelSerializer):
         source="customer_external_id", read_only=True, help_text="The customer's external id."
     )
     keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
+    sentiment_confidence = serializers.FloatField(
+        source="confidence",
+        read_only=True,
+        help_text="How sure the sentiment is, 0 to 1: the analysis' probability of its label (for comments analysed "
+        "before it was stored, derived from the polarity), 1 when staff corrected it; null without a comment.",
+    )
 
     class Meta:
         model = Case
@@ -74,6 +80,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "comment",
             "language",
             "sentiment",
+            "sentiment_confidence",
+            "sentiment_corrected",
             "polarity",
             "keywords",
             "touchpoint",

@@ -72,6 +72,9 @@ class Case(CustomerSnapshotModel):
     polarity = models.FloatField(_("polarity"), null=True, blank=True)
     sentiment = models.CharField(_("sentiment"), max_length=3, blank=True)
     sentiment_corrected = models.BooleanField(_("sentiment corrected by staff"), default=False)
+    # how sure the sentiment shown is: the analysis' probability of its label (derived from the polarity for
+    # answers analysed before it was stored), 1.0 for staff's correction; None without an analysed comment
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     given_at = models.DateTimeField(_("answered at"))
     touchpoint_key = models.CharField(_("touchpoint"), max_length=64, blank=True)

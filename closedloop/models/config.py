@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,15 @@ class CaseRule(models.Model):
         _("negative comment at or below"),
         default=-0.3,
         help_text=_("A passive answer whose comment is this negative opens a lower-priority case."),
+    )
+    min_confidence = models.FloatField(
+        _("negative comment at least this sure"),
+        default=0.6,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_(
+            "A passive answer opens a case for its comment only when the analysis is at least this sure the "
+            "comment is negative (0 to 1); a sentiment staff corrected counts as certain."
+        ),
     )
     high_value = models.DecimalField(
         _("high-value customer from"),

@@ -94,8 +94,8 @@ def case_sentiment_corrected(*, source: str, source_id: int, before: str, after:
     case = locks.case(trigger.case_id)
     CaseTrigger.objects.filter(pk=trigger.pk).update(sentiment=after)
     if (case.source, case.source_id) == (source, source_id):  # the answer that opened it: the case's own label
-        case.sentiment, case.sentiment_corrected = after, True
-        case.save(update_fields=["sentiment", "sentiment_corrected", "updated_at"])
+        case.sentiment, case.sentiment_corrected, case.confidence = after, True, 1.0  # a person's reading
+        case.save(update_fields=["sentiment", "sentiment_corrected", "confidence", "updated_at"])
     params = {"given": trigger.given_at.isoformat(), "before": before or "", "after": after}
     entry = Entry("sentiment_corrected", params)
     if note:

@@ -17,6 +17,7 @@ from closedloop.services.activity import activity_log
 from closedloop.services.assignment import next_owner
 from closedloop.services.events import case_event_record
 from closedloop.services.sla import sla_hours
+from common import sentiment
 from common.snapshot import snapshot_values
 from webhooks import catalogue
 
@@ -90,6 +91,8 @@ def _decide(item: AnalysedFeedback, thresholds: dict[int | None, rules.Threshold
             score=item.score,
             classification=item.classification,
             polarity=item.polarity,
+            label=item.label,
+            confidence=item.confidence,
             customer_value=item.customer_value,
             detractor_recently=item.detractor_recently,
         ),
@@ -116,6 +119,7 @@ def _open_or_attach(item: AnalysedFeedback, decision: rules.Decision, team: Team
         language=item.language,
         polarity=item.polarity,
         sentiment=item.label,
+        confidence=sentiment.confidence(item.polarity, item.confidence),
         keywords=list(item.keywords),
         given_at=item.given_at,
         touchpoint_key=item.touchpoint_key,
@@ -190,6 +194,7 @@ def _refresh_analysis(item: AnalysedFeedback) -> None:
         language=item.language,
         polarity=item.polarity,
         sentiment=item.label,
+        confidence=sentiment.confidence(item.polarity, item.confidence),
         keywords=list(item.keywords),
         updated_at=timezone.now(),
     )
@@ -226,6 +231,7 @@ def _thresholds(rule: CaseRule | None) -> rules.Thresholds:
         ces_hard_max=rule.ces_hard_max,
         csat_dissatisfied_max=rule.csat_dissatisfied_max,
         negative_polarity=rule.negative_polarity,
+        min_confidence=rule.min_confidence,
         high_value=rule.high_value,
     )
 

@@ -161,9 +161,19 @@ class DriverSerializer(serializers.Serializer):
     key = serializers.CharField(help_text='"theme:<key>" for a theme of the theme map, "keyword:<word>" otherwise.')
     name_en = serializers.CharField()
     name_zh = serializers.CharField()
-    figure = FigureSerializer(help_text="The answers whose comment mentions it.")
-    negative_share = serializers.FloatField(allow_null=True, help_text="Share of commented detractors mentioning it.")
-    positive_share = serializers.FloatField(allow_null=True, help_text="Share of commented promoters mentioning it.")
+    figure = FigureSerializer(
+        help_text="The answers whose comment mentions it, less the detractors praising it and the promoters "
+        "complaining about it (their score is not its doing)."
+    )
+    mentions = serializers.IntegerField(help_text="Answers whose comment mentions it, in any tone.")
+    complaints = serializers.IntegerField(help_text="Answers whose comment speaks of it negatively (aspects).")
+    praise = serializers.IntegerField(help_text="Answers whose comment speaks of it positively (aspects).")
+    negative_share = serializers.FloatField(
+        allow_null=True, help_text="Share of commented detractors mentioning it other than positively."
+    )
+    positive_share = serializers.FloatField(
+        allow_null=True, help_text="Share of commented promoters mentioning it other than negatively."
+    )
     lift = serializers.FloatField(allow_null=True, help_text="Detractor rate among mentions ÷ among all comments.")
     impact = serializers.FloatField(allow_null=True, help_text="Score of mentions minus score of other comments.")
     contribution = serializers.FloatField(allow_null=True)

@@ -426,3 +426,56 @@ def test_a_customer_forgotten_while_their_note_is_sent_stays_forgotten(monkeypat
     assert (case.customer_email, case.customer_note, case.resolution) == ("", "", "")
     assert not CaseActivity.objects.filter(case=case, message__contains="lin@example.cn").exists()
     assert len(mail.outbox) == 1  # it was sent before the erasure, and is not written back after it
+
+
+def _analysis_says(monkeypatch, *, label, polarity, confidence):
+    """The analysis' verdict on every comment, fixed: the rule is the point here, not the model."""
+    from feedback import analysis
+
+    def analyze(text):
+        return analysis.TextAnalysis(
+            language="en",
+            polarity=polarity,
+            label=label,
+            confidence=confidence,
+            keywords=("export",),
+            aspects=(analysis.Aspect("export", label),),
+            is_request=False,
+            analyzer="fixed",
+        )
+
+    monkeypatch.setattr(analysis, "analyze", analyze)
+    monkeypatch.setattr(analysis, "analyze_many", lambda texts: [analyze(text) for text in texts])
+
+
+def test_a_passive_whose_comment_is_negative_with_low_confidence_opens_no_case(api_client, committed, monkeypatch):
+    _analysis_says(monkeypatch, label="neg", polarity=-0.35, confidence=0.45)
+    survey = SurveyFactory(kind="nps")
+    answer(api_client, committed, survey, 8, "The export is fine, I guess, though it could be… anyway.")
+    item = FeedbackItem.objects.get()
+    assert (item.status, item.label, item.confidence) == ("analysed", "neg", 0.45)
+    assert not Case.objects.exists()
+
+
+def test_a_passive_whose_comment_is_surely_negative_opens_a_case_showing_the_confidence(
+    api_client, committed, monkeypatch
+):
+    _analysis_says(monkeypatch, label="neg", polarity=-0.35, confidence=0.87)
+    survey = SurveyFactory(kind="nps")
+    answer(api_client, committed, survey, 8, "The export keeps failing.")
+    case = Case.objects.get()
+    assert (case.reason, case.confidence) == ("negative_passive", 0.87)
+
+
+def test_a_staff_correction_to_negative_counts_as_certain_when_the_answer_is_handed_over_again(
+    api_client, committed, monkeypatch
+):
+    _analysis_says(monkeypatch, label="neg", polarity=-0.35, confidence=0.45)
+    survey = SurveyFactory(kind="nps")
+    answer(api_client, committed, survey, 8, "Hmm, the export.")
+    assert not Case.objects.exists()
+    item = FeedbackItem.objects.get()
+    feedback_services.sentiment_correct(item_id=item.pk, label="neg", actor=None)
+    with committed():
+        feedback_services.feedback_items_reanalyse(ids=[item.pk])
+    assert Case.objects.get().reason == "negative_passive"

@@ -108,3 +108,37 @@ def test_percentile_interpolates_as_percentile_cont():
     assert rules.percentile([], 0.5) is None
     with pytest.raises(ValueError, match="between 0 and 1"):
         rules.percentile([1], 1.5)
+
+
+@pytest.mark.parametrize(
+    ("label", "polarity", "confidence", "opens"),
+    [
+        ("neg", -0.5, 0.6, True),  # at the threshold
+        ("neg", -0.5, 0.59, False),  # just below: not sure enough
+        ("neg", -0.1, 0.9, True),  # labelled negative, whatever the polarity
+        ("neu", -0.3, 0.62, True),  # a polarity at the rule's, as before labels had a confidence
+        ("neu", -0.29, 0.9, False),  # neither labelled nor leaning negative enough
+        ("pos", 0.6, 0.9, False),
+        ("neg", -0.9, 0.4, False),  # a low-confidence negative: no case on sentiment alone
+        ("neg", 0.2, 1.0, True),  # staff corrected it to negative: certain
+        ("pos", -0.8, 1.0, False),  # staff corrected it to positive: the polarity no longer counts
+        ("neu", -0.8, 1.0, False),
+        ("neg", -0.3, None, True),  # analysed before confidences: (1 + 0.3) / 2 = 0.65
+        ("neg", -0.1, None, False),  # (1 + 0.1) / 2 = 0.55 < 0.6
+        ("", None, None, False),  # no comment
+    ],
+)
+def test_a_passive_opens_a_case_on_its_comment_only_when_the_analysis_is_sure_enough(
+    label, polarity, confidence, opens
+):
+    trigger = Trigger("nps", 8, "passive", polarity, label=label, confidence=confidence)
+    expected = Decision("negative_passive", 4) if opens else None
+    assert rules.decide(trigger, DEFAULTS) == expected
+
+
+def test_the_confidence_a_passive_needs_is_the_rules_and_a_low_score_needs_none():
+    unsure = Trigger("nps", 8, "passive", -0.5, label="neg", confidence=0.5)
+    assert rules.decide(unsure, Thresholds(min_confidence=0.5)) == Decision("negative_passive", 4)
+    assert rules.decide(unsure, Thresholds(min_confidence=0.51)) is None
+    detractor = Trigger("nps", 3, "detractor", -0.5, label="neg", confidence=0.34)
+    assert rules.decide(detractor, DEFAULTS) == Decision("detractor", 2)

@@ -22,3 +22,13 @@ def test_the_text_says_the_label_and_how_sure_or_that_staff_corrected_it():
         assert sentiment_text("pos", -0.6, corrected=True) == "Positive (corrected by staff)"
         assert sentiment_text("neg", None) == "Negative"
         assert sentiment_text("", None) == "—"
+
+
+def test_a_stored_confidence_is_shown_and_rows_analysed_before_it_fall_back_to_the_polarity():
+    assert confidence(-0.2, 0.87) == 0.87
+    assert confidence(-0.2, None) == pytest.approx(0.6)
+    with translation.override("en"):
+        assert sentiment_text("neg", -0.2, confidence=0.87) == "Negative 87%"
+        assert sentiment_text("neu", 0.05, confidence=0.81) == "Neutral 81%"  # neutral's own probability
+        assert sentiment_text("neu", None, confidence=0.4) == "Neutral 40%"
+        assert sentiment_text("neg", -0.2, confidence=0.87, corrected=True) == "Negative (corrected by staff)"

@@ -86,13 +86,49 @@ def test_staff_correct_a_label_and_the_case_shows_and_logs_it_and_re_analysis_ke
     assert "登出 is a complaint" in item_page  # the history, on the item's page
 
 
-def test_the_label_is_shown_with_the_analysis_confidence(console, case):
+def test_the_label_is_shown_with_the_analysis_stored_confidence(console, case, api_client, user_with_role):
     item = FeedbackItem.objects.get()
-    FeedbackItem.objects.filter(pk=item.pk).update(label="neg", polarity=-0.74)
-    Case.objects.filter(pk=case.pk).update(sentiment="neg", polarity=-0.74)
+    FeedbackItem.objects.filter(pk=item.pk).update(label="neg", polarity=-0.2, confidence=0.87)
+    Case.objects.filter(pk=case.pk).update(sentiment="neg", polarity=-0.2, confidence=0.87)
 
     assert "Negative 87%" in console.get("/admin/feedback/feedbackitem/").content.decode()
     assert "Negative 87%" in console.get("/admin/closedloop/case/").content.decode()
+    api_client.force_authenticate(user_with_role("CX staff", "api-reader"))
+    shown = api_client.get(f"/api/v1/cases/{case.pk}/").json()
+    assert (shown["sentiment"], shown["sentiment_confidence"], shown["sentiment_corrected"]) == ("neg", 0.87, False)
+
+
+def test_rows_analysed_before_confidences_were_stored_show_the_one_derived_from_the_polarity(console, case):
+    item = FeedbackItem.objects.get()
+    FeedbackItem.objects.filter(pk=item.pk).update(label="neg", polarity=-0.74, confidence=None)
+    Case.objects.filter(pk=case.pk).update(sentiment="neg", polarity=-0.74, confidence=None)
+
+    assert "Negative 87%" in console.get("/admin/feedback/feedbackitem/").content.decode()
+    assert "Negative 87%" in console.get("/admin/closedloop/case/").content.decode()
+
+
+def test_the_console_lists_aspects_and_requests_and_filters_on_requests(console, case):
+    item = FeedbackItem.objects.get()
+    aspects = [{"term": "support", "label": "pos"}, {"term": "billing", "label": "neg"}]
+    FeedbackItem.objects.filter(pk=item.pk).update(aspects=aspects, is_request=False)
+    wish = FeedbackItem.objects.create(
+        source="response",
+        source_id=999,
+        text="Could the dashboard remember my filters?",
+        given_at=item.given_at,
+        status="analysed",
+        label="neu",
+        confidence=0.8,
+        is_request=True,
+    )
+
+    page = console.get("/admin/feedback/feedbackitem/").content.decode()
+    assert '<span class="cx-tag cx-sentiment-pos" title="Positive">support +</span>' in page
+    assert '<span class="cx-tag cx-sentiment-neg" title="Negative">billing −</span>' in page
+    requests = console.get("/admin/feedback/feedbackitem/", {"is_request__exact": "1"}).content.decode()
+    assert "remember my filters" in requests
+    assert COMPLAINT not in requests
+    assert "Neutral 80%" in console.get(f"/admin/feedback/feedbackitem/{wish.pk}/change/").content.decode()
 
 
 def test_a_bad_label_is_a_form_error_and_changes_nothing(console, case):

@@ -162,3 +162,26 @@ def test_drivers_are_counted_alike_on_both_paths():
     assert everything.drivers["keyword:sleepy"] == {9: 1}
     assert everything.drivers["keyword:ünïcode"] == {2: 1}
     assert same_on_each_path(counts(plans=["pro"])).drivers == {"keyword:😡": {2: 1}, "keyword:ünïcode": {2: 1}}
+
+
+@pytest.mark.django_db
+def test_driver_tones_are_counted_alike_on_both_paths():
+    # the shipped theme map: Support has support and agent, Billing has billing
+    great_support_bad_billing = [{"term": "support", "label": "pos"}, {"term": "Billing", "label": "neg"}]
+    _item(1, 2, ["support", "billing"], aspects=great_support_bad_billing)  # a detractor, as in the issue
+    _item(2, 9, ["support", "agent"], aspects=[{"term": "support", "label": "pos"}, {"term": "agent", "label": "neg"}])
+    _item(3, 8, ["billing"], aspects=[{"term": "billing", "label": "neu"}])
+    _item(4, 3, ["support", "billing"])  # analysed before aspects existed: tone unknown
+    _item(5, 4, ["support"], aspects=[{"term": "refund", "label": "neg"}])  # no aspect names its word
+    _item(6, 5, ["support"], aspects={"support": "pos"})  # not a list: read as none
+    now = timezone.now()
+
+    counts = same_on_each_path(
+        lambda: selectors.driver_counts(
+            survey_kind="nps", since=now - timedelta(days=1), before=now + timedelta(days=1)
+        )
+    )
+
+    assert counts.tones["theme:support"] == {2: {"pos": 1}, 9: {"mixed": 1}, 3: {"": 1}, 4: {"": 1}, 5: {"": 1}}
+    assert counts.tones["theme:billing"] == {2: {"neg": 1}, 8: {"neu": 1}, 3: {"": 1}}
+    assert counts.drivers["theme:support"] == {2: 1, 9: 1, 3: 1, 4: 1, 5: 1}

@@ -55,6 +55,11 @@ def test_a_detractor_s_comment_is_analysed_then_opens_a_case(api_client, committ
     assert (analysed["id"], analysed["response_id"]) == (item.pk, response.pk)
     assert (analysed["language"], analysed["sentiment"], analysed["account"]) == ("zh", item.label, "acme")
     assert (analysed["keywords"], analysed["polarity"]) == (item.keywords, item.polarity)
+    assert (analysed["confidence"], analysed["aspects"], analysed["is_request"]) == (
+        item.confidence,
+        item.aspects,
+        item.is_request,
+    )
     assert analysed["customer"] == {"external_id": "acme-7", "email": "wang@example.cn", "name": "王小明"}
     assert analysed["comment"] == "退款申请两周了还没处理，太失望了"
     opened = data(events("case.opened")[0])

@@ -60,3 +60,45 @@ def test_every_example_in_the_docs_is_valid_against_its_schema():
     assert {example["type"] for example in examples} >= {"response.created", "case.escalated", "account.churned"}
     for example in examples:
         Draft202012Validator(event_schema(example["type"]), format_checker=FormatChecker()).validate(example)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "confidence"),
+    [
+        ({"label": "neg", "confidence": 0.87}, 0.87),
+        ({"label": "neg", "confidence": 0.45, "corrected_label": "pos"}, 1.0),  # staff's reading: certain
+        ({"label": "neg", "confidence": None, "aspects": []}, None),  # analysed before confidences and aspects
+    ],
+)
+def test_feedback_analysed_carries_the_confidence_aspects_and_request_and_is_valid(fields, confidence):
+    from django.utils import timezone
+
+    from feedback.models import FeedbackItem
+    from feedback.webhook_payloads import feedback_data
+
+    aspects = [{"term": "support", "label": "pos"}, {"term": "billing", "label": "neg"}]
+    item = FeedbackItem.objects.create(
+        **{
+            "source": "response",
+            "source_id": 7,
+            "text": "support was great, billing is a mess; could invoices come monthly?",
+            "given_at": timezone.now(),
+            "status": "analysed",
+            "language": "en",
+            "polarity": -0.2,
+            "keywords": ["support", "billing"],
+            "aspects": aspects,
+            "is_request": True,
+            "analysed_at": timezone.now(),
+            **fields,
+        }
+    )
+    data = json.loads(json.dumps(feedback_data(item), default=lambda value: value.isoformat().replace("+00:00", "Z")))
+    body = {"type": "feedback.analysed", "timestamp": "2026-12-07T09:14:04Z", "version": catalogue.PAYLOAD_VERSION}
+    Draft202012Validator(event_schema("feedback.analysed"), format_checker=FormatChecker()).validate(
+        {**body, "data": data}
+    )
+    assert data["confidence"] == confidence
+    assert data["aspects"] == fields.get("aspects", aspects)
+    assert data["is_request"] is True
