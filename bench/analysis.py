@@ -84,7 +84,7 @@ def fill_backlog(texts: list[str]) -> None:
     from feedback.models import FeedbackItem
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE feedback_feedbackitem")
+        cursor.execute("TRUNCATE feedback_feedbackitem CASCADE")  # its corrections go with it
     now = timezone.now()
     FeedbackItem.objects.bulk_create(
         (FeedbackItem(source="response", source_id=i, text=text, given_at=now) for i, text in enumerate(texts)),
