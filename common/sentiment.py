@@ -18,7 +18,12 @@ def confidence(polarity: float | None, stored: float | None = None) -> float | N
     """The analysis' probability for its label: the stored one, else derived from the polarity; None without either."""
     if stored is not None:
         return stored
-    return None if polarity is None else (1 + min(abs(polarity), 1.0)) / 2
+    return None if polarity is None else _derived(polarity)
+
+
+def _derived(polarity: float) -> float:
+    """The probability of the side the polarity leans to, 0.5 to 1 (models that scored 2·P(positive) − 1)."""
+    return (1 + min(abs(polarity), 1.0)) / 2
 
 
 def sentiment_text(
@@ -37,11 +42,8 @@ def sentiment_text(
         return gettext("%(label)s %(percent)d%%") % {"label": name, "percent": round(confidence * 100)}
     if polarity is None:
         return str(name)
-    percent = round(_confidence(polarity) * 100)  # type: ignore[operator]
+    percent = round(_derived(polarity) * 100)
     if label == "neu":  # the derived figure is the side it leans to's, not neutral's
         leaning = gettext("Neutral, leaning positive (%(percent)d%%)") if polarity >= 0 else None
         return (leaning or gettext("Neutral, leaning negative (%(percent)d%%)")) % {"percent": percent}
     return gettext("%(label)s %(percent)d%%") % {"label": name, "percent": percent}
-
-
-_confidence = confidence  # sentiment_text's keyword hides the function's name
