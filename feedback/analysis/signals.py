@@ -1,22 +1,15 @@
-"""Cues the statistical models miss, as small rules: emoji, filler comments, sarcasm, and "X but Y" comments.
+"""Cues the review models miss, as small pure functions: emoji, filler comments, irony markers, "X but Y" turns.
 
-The models were trained on reviews that are clearly positive or negative; survey comments add one-word answers,
-emoji and irony. Each rule here is a pure function over the text, and `adjust` says how they move a polarity.
+cues.py makes them features of the CX model; a comment of emoji only is scored from its emoji alone.
 """
 
-import math
 import re
 from functools import cache
 
 from feedback.analysis.text import read_lines, to_simplified
 
-# An emoji next to words counts like this many letters of text (a short word), so it tips a short comment
-# without outvoting a sentence.
-EMOJI_WEIGHT = 6.0
 # A comment made only of emoji gets this share of their mean score: clear enough to leave the neutral band.
 EMOJI_ONLY_STRENGTH = 0.6
-# A sarcastic comment is at least this far past the neutral band on the negative side.
-SARCASM_MARGIN = 0.15
 
 _FILLER_STRIP = re.compile(r"[^\w\s'/-]+")
 _SPACES = re.compile(r"\s+")
@@ -86,36 +79,3 @@ def contrast_clauses(text: str, language: str) -> tuple[str, str] | None:
     if content.search(before) and content.search(after):
         return before, after
     return None
-
-
-def into_band(polarity: float, band: float) -> float:
-    """Pull a polarity inside the neutral band, keeping its sign (the model's lean) for binary use."""
-    return math.copysign(min(abs(polarity), band / 2), polarity)
-
-
-def is_two_sided(before: float, after: float, band: float) -> bool:
-    """Tell whether "X but Y" holds mixed feelings: X clearly positive or negative, and Y not clearly the same.
-
-    A neutral-sounding Y still counts ("good product but support took a week"): the contrast word says it turns
-    against X even when the model cannot tell how. A neutral X does not ("I ordered Monday but it never came" is a
-    complaint, not mixed).
-    """
-    return abs(before) >= band and not (before * after > 0 and abs(after) >= band)
-
-
-def adjust(text: str, polarity: float | None, *, weight: float, band: float) -> float:
-    """Apply emoji, filler and sarcasm rules to the words' polarity (None when no backend read any words).
-
-    `weight` is how much text the words' polarity stands for (routing.Part weights: letters, Han characters triple).
-    """
-    emoji_score, emoji_count = emoji_sentiment(text)
-    if polarity is None:
-        polarity = emoji_score * EMOJI_ONLY_STRENGTH
-    elif emoji_count:
-        emoji_weight = EMOJI_WEIGHT * emoji_count
-        polarity = (polarity * weight + emoji_score * emoji_weight) / (weight + emoji_weight)
-    if is_filler(text):
-        polarity = into_band(polarity, band)
-    if is_sarcastic(text):
-        polarity = -min(1.0, max(abs(polarity), band + SARCASM_MARGIN))
-    return polarity
