@@ -2,12 +2,11 @@
 
 An answer opens a case when its score is at or below the survey's threshold (NPS detractor 0–6,
 CES 1–3 of 7, CSAT 1–2 of 5 by default), or when a middling answer (NPS passive, CES or CSAT
-neutral) comes with a comment the analysis is sure enough is negative (labelled negative, or a
-polarity at or below the rule's, with a confidence of at least `min_confidence`; a label staff
-corrected is certain and decides alone). Priority starts from how low the score is in the
-triggering range and rises one step each for a very negative comment (on a low score: a negative
-passive is there for its comment already), a high-value customer, and a customer who was a
-detractor in the last 90 days.
+neutral) comes with a comment the analysis is sure enough is negative (P(negative) at least
+`min_confidence`; a label staff corrected is certain and decides alone). Priority starts from
+how low the score is in the triggering range and rises one step each for a very negative comment
+(on a low score: a negative passive is there for its comment already), a high-value customer,
+and a customer who was a detractor in the last 90 days.
 """
 
 from dataclasses import dataclass
@@ -91,21 +90,29 @@ def decide(trigger: Trigger, thresholds: Thresholds) -> Decision | None:
 def negative_comment(trigger: Trigger, thresholds: Thresholds) -> bool:
     """Whether the answer's comment reads negative surely enough to open a case on its own.
 
-    Labelled negative, or a polarity at or below the rule's (as before labels had a confidence),
-    and a confidence of at least `min_confidence`. A certain label (confidence 1: staff's
-    correction) decides alone: corrected to positive or neutral, a negative polarity does not
-    count. An unknown confidence (analysed before it was stored) is the side the polarity leans
-    to's probability, (1 + |polarity|) / 2, as the console showed it then.
+    The analysis' probability that the comment is negative must be at least `min_confidence`. It is
+    recovered from what is stored: the label's probability (`confidence`) and P(pos) − P(neg)
+    (`polarity`). A certain label (confidence 1: staff's correction) decides alone. A comment
+    analysed before confidences were stored has the binary polarity 2·P(pos) − 1 of then, and
+    counts, as it did, when that polarity is at or below the rule's.
     """
-    confidence = trigger.confidence
+    confidence, polarity = trigger.confidence, trigger.polarity
+    if polarity is None:
+        return trigger.label == "neg" and confidence is not None and confidence >= 1.0
     if confidence is None:
-        if trigger.polarity is None:
-            return False  # no analysed comment
-        confidence = (1 + min(abs(trigger.polarity), 1.0)) / 2
+        return polarity <= thresholds.negative_polarity and (1 - polarity) / 2 >= thresholds.min_confidence
     if confidence >= 1.0:
         return trigger.label == "neg"
-    leans_negative = trigger.polarity is not None and trigger.polarity <= thresholds.negative_polarity
-    return (trigger.label == "neg" or leans_negative) and confidence >= thresholds.min_confidence
+    return probability_negative(trigger.label, polarity, confidence) >= thresholds.min_confidence
+
+
+def probability_negative(label: str, polarity: float, confidence: float) -> float:
+    """P(negative) from the label, its probability and P(pos) − P(neg) (the three sum to 1)."""
+    if label == "neg":
+        return confidence
+    if label == "pos":
+        return max(0.0, confidence - polarity)
+    return max(0.0, (1 - confidence - polarity) / 2)
 
 
 def due_at(opened_at: datetime, priority: int, sla_hours: dict[int, int]) -> datetime:

@@ -144,7 +144,7 @@ class FeedbackItemAdmin(ReadOnlyModelAdmin):
             (
                 (aspect["label"], LABELS.get(aspect["label"], ""), aspect["term"], SIGNS.get(aspect["label"], "?"))
                 for aspect in item.aspects or ()
-                if isinstance(aspect, dict) and "term" in aspect and "label" in aspect
+                if isinstance(aspect, dict) and isinstance(aspect.get("term"), str) and aspect.get("label") in SIGNS
             ),
         )
         return tags or "—"

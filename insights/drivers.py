@@ -96,8 +96,8 @@ def score_drivers(
                 mentions=total,
                 complaints=_in_tones(tones, ("neg", "mixed")),
                 praise=_in_tones(tones, ("pos", "mixed")),
-                negative_share=_rate(mentions.classes[negative], commented.classes[negative]),
-                positive_share=_rate(mentions.classes[positive], commented.classes[positive]),
+                negative_share=_rate(_in_class(kind, tones, negative, "pos"), commented.classes[negative]),
+                positive_share=_rate(_in_class(kind, tones, positive, "neg"), commented.classes[positive]),
                 lift=mention_rate / overall_rate if overall_rate and mention_rate is not None else None,
                 impact=value - rest_value if value is not None and rest_value is not None else None,
                 contribution=scoring.contribution(
@@ -115,19 +115,29 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _explaining(kind: scoring.SurveyKind, tones: dict[int, dict[str, int]]) -> dict[int, int]:
-    """Per score, the mentions that can explain it.
+    """Per score, the mentions that do not praise the driver: complaints, mixed and neutral mentions, and those
+    of comments analysed before aspects (tone unknown).
 
-    A negative-class answer's unless it praises the driver, a positive-class answer's unless it complains.
+    Chosen by what the comment says of the driver, never by the score: a detractor's "support was great" is not a
+    reason for support to pull the score down, and "billing is a mess" counts whoever wrote it.
     """
-    negative, positive = scoring.NEGATIVE_CLASS[kind], scoring.POSITIVE_CLASS[kind]
     counts = {}
     for score, by_tone in tones.items():
         if not scoring.score_in_scale(kind, score):
             continue  # off the scale: no figure counts it
-        klass = scoring.classify(kind, score)
-        contradicting = "pos" if klass == negative else "neg" if klass == positive else None
-        counts[score] = sum(n for tone, n in by_tone.items() if tone != contradicting)
+        counts[score] = sum(n for tone, n in by_tone.items() if tone != "pos")
     return counts
+
+
+def _in_class(kind: scoring.SurveyKind, tones: dict[int, dict[str, int]], klass: str, unless: str) -> int:
+    """The answers of one class (detractors, promoters…) that mention the driver other than in the tone `unless`."""
+    return sum(
+        n
+        for score, by_tone in tones.items()
+        if scoring.score_in_scale(kind, score) and str(scoring.classify(kind, score)) == klass
+        for tone, n in by_tone.items()
+        if tone != unless
+    )
 
 
 def _in_tones(tones: dict[int, dict[str, int]], wanted: tuple[str, ...]) -> int:

@@ -10,7 +10,8 @@ def confidence_of_earlier_cases(apps, schema_editor):
     """Cases opened before confidences were stored: derived from the polarity as the console did; 1 when corrected."""
     Case = apps.get_model("closedloop", "Case")
     Case.objects.filter(sentiment_corrected=True).update(confidence=Value(1.0))
-    Case.objects.filter(confidence__isnull=True, polarity__isnull=False).update(
+    # a neutral one keeps none: its derived figure was the side it leaned to's, shown as "leaning …", not the label's
+    Case.objects.filter(confidence__isnull=True, polarity__isnull=False).exclude(sentiment="neu").update(
         confidence=(Value(1.0) + Abs(F("polarity"))) / Value(2.0)
     )
 

@@ -72,7 +72,9 @@ def analyze_many(texts: Sequence[str]) -> list[TextAnalysis]:
     results = []
     position = 0
     for text, routed, row in zip(clipped, routes, parts, strict=True):
-        results.append(_result(text, routed.language, row, readings[position : position + len(row)], name))
+        # keywords come from the route's parts, each by its own language's backend, also in a mixed comment
+        by_script = [part for part in routed.parts if part.language in configured]
+        results.append(_result(text, routed.language, row, by_script, readings[position : position + len(row)], name))
         position += len(row)
     return _with_aspects(results, parts)
 
@@ -118,20 +120,29 @@ def _parts(text: str, routed: Route, configured: set[str]) -> list[Part]:
     return [part for part in routed.parts if part.language in configured]
 
 
-def _read(texts: Sequence[tuple[str, str]]) -> list[tuple[np.ndarray, float]]:
-    """Read (language, text) pairs with one CX model call per language: (class probabilities, P(request))."""
+def _read(texts: Sequence[tuple[str, str]]) -> list[tuple[np.ndarray, float, float]]:
+    """Read (language, text) pairs with one CX model call per language.
+
+    Returns (class probabilities, P(request), the review model's polarity) per text.
+    """
     batches: dict[str, list[int]] = defaultdict(list)
     for index, (language, _) in enumerate(texts):
         batches[language].append(index)
-    readings: list[tuple[np.ndarray, float]] = [(np.zeros(0), 0.0)] * len(texts)
+    readings: list[tuple[np.ndarray, float, float]] = [(np.zeros(0), 0.0, 0.0)] * len(texts)
     for language, indexes in batches.items():
         reading = cx.read(language, [texts[index][1] for index in indexes], backend(language).polarities)
         for number, index in enumerate(indexes):
-            readings[index] = (reading.probabilities[number], float(reading.request[number]))
+            readings[index] = (
+                reading.probabilities[number],
+                float(reading.request[number]),
+                float(reading.review[number]),
+            )
     return readings
 
 
-def _result(text: str, language: str, parts: list, readings: list, analyzer: str) -> TextAnalysis:
+def _result(
+    text: str, language: str, parts: list[Part], by_script: list[Part], readings: list, analyzer: str
+) -> TextAnalysis:
     """Combine a comment's part readings (weighted by length) and keywords into its analysis (aspects later)."""
     if parts:
         weights = np.asarray([part.weight for part in parts])
@@ -146,7 +157,7 @@ def _result(text: str, language: str, parts: list, readings: list, analyzer: str
         emoji_score, _ = signals.emoji_sentiment(text)
         polarity = emoji_score * signals.EMOJI_ONLY_STRENGTH
         label, confidence, request = label_for(polarity, EMOJI_BAND), (1 + abs(polarity)) / 2, 0.0
-    keywords = _merge_keywords([(backend(part.language).keywords(part.text), part.weight) for part in parts])
+    keywords = _merge_keywords([(backend(part.language).keywords(part.text), part.weight) for part in by_script])
     return TextAnalysis(
         language=language,
         polarity=_rounded(polarity),
@@ -164,17 +175,17 @@ def _with_aspects(results: list[TextAnalysis], parts: list[list]) -> list[TextAn
     wanted: list[tuple[int, str, str, str]] = []  # (result row, keyword, language, clause)
     for row, (result, comment_parts) in enumerate(zip(results, parts, strict=True)):
         for part in comment_parts:
-            mentioned = [keyword for keyword in result.keywords if keyword in part.text]
+            mentioned = [keyword for keyword in result.keywords if clause_aspects.find_word(part.text, keyword) >= 0]
             for keyword, clause in (clause_aspects.keyword_clauses(part.text, mentioned) or {}).items():
                 wanted.append((row, keyword, part.language, clause))
     if not wanted:
         return results
     readings = _read([(language, clause) for _, _, language, clause in wanted])
     labels: dict[tuple[int, str], str] = {}
-    for (row, keyword, _, _), (probabilities, _) in zip(wanted, readings, strict=True):
+    for (row, keyword, _, _), (probabilities, _, review) in zip(wanted, readings, strict=True):
         best = int(probabilities.argmax())
         labels[row, keyword] = clause_aspects.aspect_label(
-            results[row].label, cx.CLASSES[best], float(probabilities[best])
+            results[row].label, cx.CLASSES[best], float(probabilities[best]), review
         )
     return [
         replace(

@@ -2,7 +2,8 @@
 
 "Support was great, billing is a mess" is praise for support and a complaint about billing. A comment is cut into
 clauses at punctuation and contrast words; a keyword's clause is read by the CX model on its own when the comment
-has keywords in more than one clause, and the clause's label counts when the model is sure enough of it. Otherwise
+has keywords in more than one clause, and the clause's label counts when the model is sure enough of it and the
+review model leans the same way. Otherwise
 (one clause, or a clause that reads neutral or unsure, such as "billing" in "I called about billing, nobody
 helped") the keyword takes the comment's label.
 """
@@ -33,11 +34,14 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 
 def keyword_clauses(text: str, keywords: Sequence[str]) -> dict[str, str] | None:
-    """Map each keyword to the text of the clause it first appears in; None when they all share one clause."""
+    """Map each keyword to the text of the clause it first appears in; None when they all share one clause.
+
+    A keyword with Latin letters is found as a whole word ("app" is not in "Unhappy").
+    """
     spans = clauses(text)
     found: dict[str, tuple[int, int]] = {}
     for keyword in keywords:
-        at = text.find(keyword)
+        at = find_word(text, keyword)
         if at < 0:
             continue
         found[keyword] = next(((s, e) for s, e in spans if s <= at < e), (0, len(text)))
@@ -46,8 +50,16 @@ def keyword_clauses(text: str, keywords: Sequence[str]) -> dict[str, str] | None
     return {keyword: text[start:end] for keyword, (start, end) in found.items()}
 
 
-def aspect_label(comment_label: str, clause_label: str | None, clause_confidence: float) -> str:
-    """A keyword's label: its clause's when that is positive or negative and sure enough, else the comment's."""
-    if clause_label in ("pos", "neg") and clause_confidence >= CLAUSE_CONFIDENCE:
-        return clause_label
+def find_word(text: str, keyword: str) -> int:
+    """The first position of `keyword` in `text`, as a whole word when it ends in Latin letters; −1 if absent."""
+    match = re.search(rf"(?<![A-Za-z]){re.escape(keyword)}(?![A-Za-z])", text)
+    return match.start() if match else -1
+
+
+def aspect_label(comment_label: str, clause_label: str | None, clause_confidence: float, review: float) -> str:
+    """A keyword's label: its clause's when that is positive or negative, sure enough, and the review model leans
+    the same way on the clause (a fragment read alone can mislead one model, rarely both); else the comment's."""
+    agrees = (clause_label == "pos" and review > 0) or (clause_label == "neg" and review < 0)
+    if agrees and clause_confidence >= CLAUSE_CONFIDENCE:
+        return str(clause_label)
     return comment_label

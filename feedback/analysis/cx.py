@@ -42,10 +42,12 @@ class Inputs:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """The model's reading of a batch: class probabilities (rows sum to 1, columns CLASSES) and P(request)."""
+    """The model's reading of a batch: class probabilities (rows sum to 1, columns CLASSES), P(request), and the
+    review model's polarity of each text (one of the inputs)."""
 
     probabilities: np.ndarray
     request: np.ndarray
+    review: np.ndarray
 
 
 @cache
@@ -88,10 +90,14 @@ def inputs(language: str, texts: Sequence[str], review: Review) -> Inputs:
 def read(language: str, texts: Sequence[str], review: Review) -> Reading:
     """Return the model's class probabilities and request probability for raw texts of one language."""
     if not texts:
-        return Reading(np.zeros((0, len(CLASSES))), np.zeros(0))
+        return Reading(np.zeros((0, len(CLASSES))), np.zeros(0), np.zeros(0))
     batch = inputs(language, texts, review)
     scores = model(language).scores(batch.texts, batch.extras, batch.after)
-    return Reading(probabilities=softmax(scores[:, : len(CLASSES)]), request=sigmoid(scores[:, REQUEST_OUTPUT]))
+    return Reading(
+        probabilities=softmax(scores[:, : len(CLASSES)]),
+        request=sigmoid(scores[:, REQUEST_OUTPUT]),
+        review=batch.extras[:, 0].copy(),
+    )
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

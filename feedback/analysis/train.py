@@ -247,13 +247,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="directory of the labelled CSV sets")
     parser.add_argument("--languages", nargs="+", choices=tuple(SETS), default=tuple(SETS))
-    parser.add_argument("--out", type=Path, default=MODELS_DIR)
     parser.add_argument(
         "--corrections", type=Path, help="staff's corrections (manage.py export_sentiment_corrections), JSONL or CSV"
     )
     parser.add_argument("--cx-only", action="store_true", help="keep the review models, train the CX models only")
     args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+    args.out = MODELS_DIR  # the CX models read the review models' polarities from where the backends load them
     for language in args.languages:
         if not args.cx_only:
             meta = train_language(language, args.data, args.out)

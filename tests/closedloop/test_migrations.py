@@ -36,9 +36,15 @@ def test_earlier_cases_get_the_confidence_derived_from_their_polarity_and_correc
         "reason": "detractor",
         "priority": 3,
     }
-    for n, (polarity, corrected) in enumerate(((-0.74, False), (0.2, True), (None, False))):
+    cases = ((-0.74, False, "neg"), (0.2, True, "pos"), (None, False, ""), (-0.2, False, "neu"))
+    for n, (polarity, corrected, label) in enumerate(cases):
         Case.objects.create(
-            source="response", source_id=n + 1, polarity=polarity, sentiment_corrected=corrected, **common
+            source="response",
+            source_id=n + 1,
+            polarity=polarity,
+            sentiment=label,
+            sentiment_corrected=corrected,
+            **common,
         )
 
     apps = _migrate()
@@ -47,3 +53,4 @@ def test_earlier_cases_get_the_confidence_derived_from_their_polarity_and_correc
     assert confidences[1] == pytest.approx(0.87)
     assert confidences[2] == 1.0
     assert confidences[3] is None
+    assert confidences[4] is None  # neutral: its derived figure was the lean's, not the label's

@@ -116,7 +116,8 @@ def test_percentile_interpolates_as_percentile_cont():
         ("neg", -0.5, 0.6, True),  # at the threshold
         ("neg", -0.5, 0.59, False),  # just below: not sure enough
         ("neg", -0.1, 0.9, True),  # labelled negative, whatever the polarity
-        ("neu", -0.3, 0.62, True),  # a polarity at the rule's, as before labels had a confidence
+        ("neu", -0.32, 0.62, False),  # neutral at 0.62: P(negative) = (1 - 0.62 + 0.32) / 2 = 0.35
+        ("pos", 0.1, 0.45, False),  # P(negative) = 0.45 - 0.1 = 0.35
         ("neu", -0.29, 0.9, False),  # neither labelled nor leaning negative enough
         ("pos", 0.6, 0.9, False),
         ("neg", -0.9, 0.4, False),  # a low-confidence negative: no case on sentiment alone

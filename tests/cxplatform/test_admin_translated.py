@@ -10,6 +10,7 @@ left over is an untranslated interface string, reported with its page. In zh-Han
 must also be free of simplified characters: OpenCC's s2tw leaves it unchanged.
 """
 
+import bisect
 import json
 import re
 from html.parser import HTMLParser
@@ -153,13 +154,15 @@ class Stored:
                         found.update(_texts_of(value))
         self.values = sorted((t.lower() for t in found if len(t) > 1 or not t.isascii()), key=len, reverse=True)
         self._all = "\n".join(self.values)
+        self._negative_lengths = [-len(value) for value in self.values]  # ascending, for bisect
 
     def without(self, text: str) -> str:
         """The text with stored values taken out, and pieces of them (a comment cut short with "…")."""
         lowered = _ADDRESSES.sub(" ", text.lower())
         pieces = [piece.strip() for piece in _PIECES.split(lowered)]
         lowered = " ".join(piece for piece in pieces if len(piece) < 8 or piece not in self._all)
-        for value in self.values:
+        # values longer than the text cannot be in it: start at the first that fits (most texts are short)
+        for value in self.values[bisect.bisect_left(self._negative_lengths, -len(lowered)) :]:
             start = lowered.find(value)
             while start >= 0:
                 end = start + len(value)

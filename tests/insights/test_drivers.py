@@ -56,20 +56,23 @@ def test_a_detractor_praising_support_and_blaming_billing_counts_as_praise_for_o
     assert support.positive_share == 1
     assert billing.negative_share == 1
     assert billing.positive_share == 0
-    assert support.figure.n == 3  # the detractors' praise does not explain their 2
-    assert support.figure.estimate.value == 100
+    assert support.figure.n == 0  # every mention praises it: none holds it against the score
     assert billing.figure.estimate.value == -100
-    assert support.contribution > 0 > billing.contribution
+    assert billing.contribution < 0
     assert report.drivers[0].key == "theme:billing"  # what pulls the score down comes first
 
 
-def test_a_promoter_complaining_counts_as_a_complaint_but_not_among_the_promoters_it_explains():
+def test_a_complaint_counts_against_the_driver_whoever_makes_it():
     for n in range(3):
         aspects = [{"term": "billing", "label": "neg"}, {"term": "support", "label": "pos"}]
         _answer(n, 9, ["billing", "support"], aspects)
+        _answer(10 + n, 2, ["billing"], [{"term": "billing", "label": "neg"}])
     drivers, _report = _drivers()
-    assert drivers["theme:billing"].complaints == 3
-    assert drivers["theme:billing"].positive_share == 0
+    billing = drivers["theme:billing"]
+    assert billing.complaints == 6
+    assert billing.figure.n == 6  # the promoters' complaints too: chosen by what is said, not by the score
+    assert billing.figure.estimate.value == 0
+    assert billing.positive_share == 0  # no promoter mentions it other than negatively
     assert drivers["theme:support"].positive_share == 1
 
 

@@ -39,3 +39,28 @@ def test_the_retention_purge_removes_old_comments_from_events():
     assert old.data["comment"] == ""
     assert recent.data["comment"] == "slow"
     assert erasure.counts["webhook_events"] == 1
+
+
+def _analysed_event(external_id: str) -> Event:
+    data = {
+        "customer": {"external_id": external_id, "email": "x@example.com"},
+        "comment": "Sarah from support was rude",
+        "keywords": ["Sarah", "support"],
+        "aspects": [{"term": "Sarah", "label": "neg"}, {"term": "support", "label": "neg"}],
+    }
+    return events.event_record(catalogue.FEEDBACK_ANALYSED, data, object_id=2)
+
+
+def test_the_words_cut_from_a_comment_go_with_it():
+    forgotten = CustomerFactory(external_id="gone-2")
+    theirs, old = _analysed_event("gone-2"), _analysed_event("stays-2")
+    Event.objects.filter(pk=old.pk).update(occurred_at=timezone.now() - timedelta(days=400))
+
+    customer_forget(external_id=forgotten.external_id, via="api")
+    comments_purge(before=timezone.now() - timedelta(days=365))
+
+    for event in (theirs, old):
+        event.refresh_from_db()
+        assert (event.data["comment"], event.data["keywords"], event.data["aspects"]) == ("", [], [])
+    again = comments_purge(before=timezone.now() - timedelta(days=365))
+    assert again is None or again.counts["webhook_events"] == 0  # nothing left to purge

@@ -13,7 +13,9 @@ from webhooks.services.chat import chat_messages_rewrite
 
 
 def events_forget_customers(*, external_ids: Sequence[str]) -> int:
-    """Anonymize the events about these customers (their `customer` null, their `comment` empty); return how many.
+    """Anonymize the events about these customers (`customer` null; `comment`, `keywords`, `aspects` empty).
+
+    Returns how many.
 
     In the caller's transaction (forgetting a customer everywhere). Deliveries not yet sent are
     rendered from the event's data when they are sent, so they send it anonymized.
@@ -23,22 +25,34 @@ def events_forget_customers(*, external_ids: Sequence[str]) -> int:
         return 0
     changed = list(Event.objects.select_for_update().filter(data__customer__external_id__in=ids).only("id", "data"))
     for event in changed:
-        event.data = {**event.data, "customer": None, **({"comment": ""} if "comment" in event.data else {})}
+        event.data = {**event.data, "customer": None, **_words_removed(event.data)}
     Event.objects.bulk_update(changed, ["data"], batch_size=500)
     chat_messages_rewrite(changed)
     return len(changed)
 
 
 def events_comments_purge(*, before: datetime) -> int:
-    """Empty the comment of events that happened before a moment; return how many changed."""
+    """Empty the comment, and the keywords and aspects cut from it, of events that happened before a moment.
+
+    Returns how many changed.
+    """
     changed = []
     for event in (
         Event.objects.filter(occurred_at__lt=before, data__has_key="comment")
-        .exclude(data__comment="")
+        .exclude(data__comment="", data__keywords=[], data__aspects=[])
         .only("id", "data")
     ):
-        event.data = {**event.data, "comment": ""}
+        removed = _words_removed(event.data)
+        if all(event.data.get(key) == value for key, value in removed.items()):
+            continue
+        event.data = {**event.data, **removed}
         changed.append(event)
     Event.objects.bulk_update(changed, ["data"], batch_size=500)
     chat_messages_rewrite(changed)
     return len(changed)
+
+
+def _words_removed(data: dict) -> dict:
+    """The comment emptied, with the keywords and aspects cut out of its words, for the fields the event has."""
+    empty = {"comment": "", "keywords": [], "aspects": []}
+    return {key: value for key, value in empty.items() if key in data}
