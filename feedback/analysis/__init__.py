@@ -14,6 +14,7 @@ P(positive) − P(negative). Keywords come from the backend, and each keyword's 
 (aspects.py). A comment with no words we read (emoji only) is scored from its emoji (signals.py).
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -31,6 +32,9 @@ VERSION = "cx-text 2"
 # A comment of emoji only: its polarity is this share of their mean score, and it is neutral inside this band.
 EMOJI_BAND = 0.2
 REQUEST_THRESHOLD = 0.5  # P(asks for something) from which a comment is a request
+# A comment of one Latin word (punctuation and emoji aside) takes the review model's side when it is this sure.
+ONE_WORD_REVIEW = 0.5
+_ONE_WORD = re.compile(r"[^\w]*[A-Za-z][A-Za-z'’-]*[^\w]*")
 POLARITY_DIGITS = 4
 
 
@@ -149,7 +153,10 @@ def _result(
         probabilities = np.average(np.vstack([reading[0] for reading in readings]), axis=0, weights=weights)
         request = float(np.average([reading[1] for reading in readings], weights=weights))
         if signals.is_filler(text):  # "ok", "n/a", "还行": neutral whatever the words lean to
-            probabilities = (probabilities + np.eye(len(cx.CLASSES))[cx.CLASSES.index("neu")]) / 2
+            probabilities = _towards(probabilities, "neu")
+        elif len(parts) == 1 and _ONE_WORD.fullmatch(text) and abs(readings[0][2]) >= ONE_WORD_REVIEW:
+            # one word has nothing to be ironic about: "Great" is praise, as the review model reads it
+            probabilities = _towards(probabilities, "pos" if readings[0][2] > 0 else "neg")
         best = int(probabilities.argmax())
         label, confidence = cx.CLASSES[best], float(probabilities[best])
         polarity = float(probabilities[cx.CLASSES.index("pos")] - probabilities[cx.CLASSES.index("neg")])
@@ -168,6 +175,11 @@ def _result(
         is_request=request >= REQUEST_THRESHOLD,
         analyzer=analyzer,
     )
+
+
+def _towards(probabilities: np.ndarray, label: str) -> np.ndarray:
+    """Move half of the probability onto one class, which then has at least one half: the likeliest."""
+    return (probabilities + np.eye(len(cx.CLASSES))[cx.CLASSES.index(label)]) / 2
 
 
 def _with_aspects(results: list[TextAnalysis], parts: list[list]) -> list[TextAnalysis]:

@@ -119,8 +119,8 @@ def keywords(text: str) -> list[tuple[str, float]]:
     found: dict[str, tuple[float, int, str]] = {}
     for position, (word, tag) in enumerate(pattern_tag(" ".join(_TOKEN.findall(text)), tokenize=False)):
         lower = word.lower()
-        if lower in found or lower in stopwords or not _WORD.fullmatch(word) or word not in text:
-            continue
+        if lower in found or lower in stopwords or not _WORD.fullmatch(word) or word not in text or "'" in word:
+            continue  # a contraction ("we've", "it's") is never a topic
         is_cx = lower in cx_terms
         if not is_cx and (tag not in NOUN_TAGS or len(lower) < 3 or lower in feelings):
             continue

@@ -397,3 +397,15 @@ def test_choose_band_is_the_widest_band_right_at_most_two_times_in_three():
 )
 def test_lexicon_counts_negated_words_apart(text, hits):
     assert lexicon_zh.hits(text) == hits
+
+
+@pytest.mark.parametrize(
+    ("text", "label"), [("Great", "pos"), ("Great!", "pos"), ("Terrible", "neg"), ("Awful 😡", "neg")]
+)
+def test_one_word_has_nothing_to_be_ironic_about(text, label):
+    assert analyze(text).label == label
+
+
+def test_contractions_and_days_are_never_keywords():
+    keywords = {keyword.lower() for keyword in analyze("We've waited since Monday and it's still broken").keywords}
+    assert not keywords & {"we've", "it's", "monday"}
