@@ -154,7 +154,16 @@ class Stored:
                         found.update(_texts_of(value))
         self.values = sorted((t.lower() for t in found if len(t) > 1 or not t.isascii()), key=len, reverse=True)
         self._all = "\n".join(self.values)
-        self._negative_lengths = [-len(value) for value in self.values]  # ascending, for bisect
+
+    @property
+    def values(self) -> list[str]:
+        """The stored texts, lower-cased, longest first."""
+        return self._values
+
+    @values.setter
+    def values(self, values: list[str]) -> None:
+        self._values = sorted(values, key=len, reverse=True)  # the longest taken out first
+        self._negative_lengths = [-len(value) for value in self._values]  # ascending, for bisect
 
     def without(self, text: str) -> str:
         """The text with stored values taken out, and pieces of them (a comment cut short with "…")."""
