@@ -20,6 +20,7 @@ from feedback.analysis import lexicon_zh, linear
 from feedback.analysis.text import DATA_DIR, KEYWORD_LIMIT, read_lines, to_simplified
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "zh"
+TOPIC_BOOST = 2.0  # as english.CX_TERM_BOOST
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 # Degree and negation words glued to an adjective (很差, 太慢, 不太, 没什么) describe a feeling, not a topic;
 # words of our own dictionary that start the same way (超时, 更新) are topics all the same.
@@ -99,15 +100,21 @@ def polarities(texts: Sequence[str]) -> np.ndarray:
 
 
 def keywords(text: str) -> list[tuple[str, float]]:
-    """Return jieba's TF-IDF keywords without stop-words, each cut from the text exactly as the customer wrote it."""
+    """Return jieba's TF-IDF keywords without stop-words, each cut from the text exactly as the customer wrote it.
+
+    A CX topic of our dictionary ranks as if it were TOPIC_BOOST times rarer: jieba's idf puts a rare word of the
+    sentence (深夜, 贴近) above the topic it is about (通知, 培训).
+    """
     simplified = to_simplified(text)
+    topics = _topics()
     ranked = []
     for word, score in _extractor().extract_tags(simplified, topK=KEYWORD_LIMIT * 2, withWeight=True):
-        feeling = (_FEELING.match(word) or word in lexicon_zh.words()) and word not in _topics()
+        feeling = (_FEELING.match(word) or word in lexicon_zh.words()) and word not in topics
         if not _CONTENT.search(word) or feeling or _TIME.match(word) or word.lower() in _stopwords():
             continue
         start = simplified.find(word)
-        ranked.append((text[start : start + len(word)], score))
+        ranked.append((text[start : start + len(word)], score * (TOPIC_BOOST if word in topics else 1.0)))
+    ranked.sort(key=lambda pair: -pair[1])  # stable: jieba's order among equals
     return ranked[:KEYWORD_LIMIT]
 
 
