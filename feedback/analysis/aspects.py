@@ -3,9 +3,8 @@
 "Support was great, billing is a mess" is praise for support and a complaint about billing. A comment is cut into
 clauses at punctuation and contrast words; a keyword's clause is read by the CX model on its own when the comment
 has keywords in more than one clause, and the clause's label counts when the model is sure enough of it and the
-review model leans the same way. Otherwise
-(one clause, or a clause that reads neutral or unsure, such as "billing" in "I called about billing, nobody
-helped") the keyword takes the comment's label.
+review model does not clearly read the clause the other way. Otherwise (one clause, or a clause that reads neutral
+or unsure, such as "billing" in "I called about billing, nobody helped") the keyword takes the comment's label.
 """
 
 import re
@@ -13,6 +12,8 @@ from collections.abc import Sequence
 
 # the least probability of a clause's label for it to stand against the comment's
 CLAUSE_CONFIDENCE = 0.55
+# the review model's polarity of the clause, on the other side, from which it vetoes the clause's label
+REVIEW_VETO = 0.5
 _CLAUSE_END = re.compile(
     r"[,，。.!！?？;；、\n]+|\s[-–—]\s|\b(?:but|however|though|although|except|yet)\b"
     r"|但是|但|不过|不過|可是|然而|只是|就是|虽然|雖然",
@@ -57,9 +58,12 @@ def find_word(text: str, keyword: str) -> int:
 
 
 def aspect_label(comment_label: str, clause_label: str | None, clause_confidence: float, review: float) -> str:
-    """A keyword's label: its clause's when that is positive or negative, sure enough, and the review model leans
-    the same way on the clause (a fragment read alone can mislead one model, rarely both); else the comment's."""
-    agrees = (clause_label == "pos" and review > 0) or (clause_label == "neg" and review < 0)
-    if agrees and clause_confidence >= CLAUSE_CONFIDENCE:
+    """A keyword's label: its clause's when that is positive or negative, sure enough, and not clearly contradicted
+    by the review model on the same clause (a fragment read alone can mislead one model, rarely both); else the
+    comment's. A review model unsure of a short clause ("客服很好": −0.08) does not veto."""
+    contradicted = (clause_label == "pos" and review <= -REVIEW_VETO) or (
+        clause_label == "neg" and review >= REVIEW_VETO
+    )
+    if clause_label in ("pos", "neg") and clause_confidence >= CLAUSE_CONFIDENCE and not contradicted:
         return str(clause_label)
     return comment_label
