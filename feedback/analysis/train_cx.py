@@ -211,27 +211,23 @@ def train_language(language: str, out_dir: Path, corrections_file: Path | None =
         },
         "held_out_rows": len(held_out),
     }
-    path = out_dir / f"cx_{language}"
-    linear.save(
-        path,
-        vectorizers=features.vectorizers,
-        coef=coef,
-        intercept=intercept,
-        n_extra=coef.shape[1] - n_terms,
-        meta=meta,
-    )
-    cx.model.cache_clear()
+
+    def write() -> None:
+        """Write the model and drop the loaded one, so the next read (the held-out scores) is of this file."""
+        linear.save(
+            out_dir / f"cx_{language}",
+            vectorizers=features.vectorizers,
+            coef=coef,
+            intercept=intercept,
+            n_extra=coef.shape[1] - n_terms,
+            meta=meta,
+        )
+        cx.model.cache_clear()
+
+    write()  # scored as it will ship, then written again with its scores
     meta["held_out"] = held_out_scores(language, held_out)
     meta["train_seconds"] = round(time.perf_counter() - started, 1)
-    linear.save(
-        path,
-        vectorizers=features.vectorizers,
-        coef=coef,
-        intercept=intercept,
-        n_extra=coef.shape[1] - n_terms,
-        meta=meta,
-    )
-    cx.model.cache_clear()
+    write()
     return meta
 
 

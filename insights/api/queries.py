@@ -24,6 +24,25 @@ def _within_calendar(day: date) -> None:
         raise serializers.ValidationError(f"Must be a day from {FIRST_DAY} to {LAST_DAY}.")
 
 
+def touchpoints_known(attrs: dict) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The touchpoint keys asked for, each once in order, and their ids; a 400 naming any unknown key."""
+    keys = tuple(dict.fromkeys(attrs.get("touchpoint", ())))
+    ids = touchpoint_ids_for(keys)
+    missing = [key for key in keys if key not in ids]
+    if missing:
+        raise serializers.ValidationError({"touchpoint": [f"Unknown touchpoint: {', '.join(missing)}."]})
+    return keys, ids
+
+
+def period_asked(attrs: dict) -> tuple[date, date]:
+    """`since` and `until`, by default the DEFAULT_DAYS up to today; a 400 when until is before since."""
+    until = attrs.get("until") or timezone.localdate()
+    since = attrs.get("since") or max(FIRST_DAY, until - timedelta(days=DEFAULT_DAYS - 1))
+    if since > until:
+        raise serializers.ValidationError({"until": ["until must not be before since."]})
+    return since, until
+
+
 class ScoreQuerySerializer(QuerySerializer):
     """Which answers count, and over which days (both included, in the server's TIME_ZONE)."""
 
@@ -58,15 +77,8 @@ class ScoreQuerySerializer(QuerySerializer):
         kind = attrs.get("kind") or (found.pop() if found else SurveyKind.NPS.value)
         if kinds and kind not in kinds.values():
             raise serializers.ValidationError({"kind": [f"The surveys chosen are not {kind} surveys."]})
-        keys = tuple(dict.fromkeys(attrs.get("touchpoint", ())))
-        ids = touchpoint_ids_for(keys)
-        missing = [key for key in keys if key not in ids]
-        if missing:
-            raise serializers.ValidationError({"touchpoint": [f"Unknown touchpoint: {', '.join(missing)}."]})
-        until = attrs.get("until") or timezone.localdate()
-        since = attrs.get("since") or max(FIRST_DAY, until - timedelta(days=DEFAULT_DAYS - 1))
-        if since > until:
-            raise serializers.ValidationError({"until": ["until must not be before since."]})
+        keys, ids = touchpoints_known(attrs)
+        since, until = period_asked(attrs)
         filters = ScoreFilters(
             kind=kind,
             survey_ids=survey_ids,

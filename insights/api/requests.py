@@ -1,9 +1,6 @@
 """The requests endpoints: what customers ask for, grouped by theme across both languages, and its export."""
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
@@ -12,9 +9,8 @@ from rest_framework.views import APIView
 from common.api.filters import QuerySerializer
 from common.api.permissions import HasPerm
 from insights.api.metrics import InsightsApi
-from insights.api.queries import DEFAULT_DAYS, FIRST_DAY, _within_calendar
+from insights.api.queries import _within_calendar, period_asked, touchpoints_known
 from insights.api.retention import MoneyField
-from insights.filters import touchpoint_ids_for
 from insights.request_exports import FORMATS, requests_export_response
 from insights.requests_report import (
     DEFAULT_EXAMPLES,
@@ -63,15 +59,8 @@ class RequestsQuerySerializer(QuerySerializer):
     )
 
     def validate(self, attrs):
-        keys = tuple(dict.fromkeys(attrs.get("touchpoint", ())))
-        known = touchpoint_ids_for(keys)
-        missing = [key for key in keys if key not in known]
-        if missing:
-            raise serializers.ValidationError({"touchpoint": [f"Unknown touchpoint: {', '.join(missing)}."]})
-        until = attrs.get("until") or timezone.localdate()
-        since = attrs.get("since") or max(FIRST_DAY, until - timedelta(days=DEFAULT_DAYS - 1))
-        if since > until:
-            raise serializers.ValidationError({"until": ["until must not be before since."]})
+        keys, _ids = touchpoints_known(attrs)
+        since, until = period_asked(attrs)
         filters = RequestFilters(
             kinds=tuple(dict.fromkeys(attrs.get("kind", ()))),
             touchpoint_keys=keys,
