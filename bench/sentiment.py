@@ -39,6 +39,7 @@ from feedback.analysis import (  # noqa: E402
     analyze_many,
     analyzer_name,
     chinese,
+    cx,
     cxset,
     english,
     lexicon_zh,
@@ -135,18 +136,20 @@ def measure_sets(data_dir: Path, lodo: bool) -> list[dict]:
 def measure_cx() -> list[dict]:
     """The whole analyzer on the held-out fifth of the team's CX set (cxset.py), per language: three-class macro-F1
     and accuracy by kind, keyword recall@3 (a topic an analyst tagged is among the first three keywords, in any
-    case), aspect accuracy (the label of each tagged topic the analyzer also found) and the request flag."""
+    case; and, loose, one of the three contains it or is contained in it: "app" for "mobile app"), aspect accuracy
+    (the label of each tagged topic the analyzer also found) and the request flag."""
     rows = []
     for language in cxset.FILES:
         _, held_out = cxset.comments(language)
         results = analyze_batched([comment.text for comment in held_out])
         truth = [comment.label for comment in held_out]
         predicted = [result.label for result in results]
-        found = tagged = aspects_right = aspects_seen = 0
+        found = loose = tagged = aspects_right = aspects_seen = 0
         for comment, result in zip(held_out, results, strict=True):
             top = {keyword.lower() for keyword in result.keywords[:3]}
             tagged += len(comment.keywords)
             found += sum(keyword.lower() in top for keyword in comment.keywords)
+            loose += sum(any(k in t or t in k for t in top) for k in (keyword.lower() for keyword in comment.keywords))
             labels = {aspect.term.lower(): aspect.label for aspect in result.aspects}
             for term, label in comment.aspects:
                 if term.lower() in labels:
@@ -165,6 +168,7 @@ def measure_cx() -> list[dict]:
                 "accuracy": accuracy_score(truth, predicted),
                 "by_kind": {kind: float(np.mean(right)) for kind, right in sorted(by_kind.items())},
                 "recall_at_3": found / tagged if tagged else float("nan"),
+                "recall_at_3_loose": loose / tagged if tagged else float("nan"),
                 "aspect_accuracy": aspects_right / aspects_seen if aspects_seen else float("nan"),
                 "aspects_seen": aspects_seen,
                 "request_precision": float(np.sum(asked & said) / max(np.sum(said), 1)),
@@ -176,17 +180,24 @@ def measure_cx() -> list[dict]:
 
 def report_cx(rows: list[dict]) -> None:
     print("\nthe team's CX set, held-out fifth (three classes; targets: macro-F1 >= 0.75, recall@3 >= 0.85):")
-    print("| language | rows | macro-F1 | accuracy | keyword recall@3 | aspect accuracy | requests P / R |")
+    print("| language | rows | macro-F1 | accuracy | keyword recall@3 (loose) | aspect accuracy | requests P / R |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:
         print(
             f"| {row['language']} | {row['rows']} | {row['macro_f1']:.4f} | {row['accuracy']:.4f} "
-            f"| {row['recall_at_3']:.4f} | {row['aspect_accuracy']:.4f} ({row['aspects_seen']}) "
+            f"| {row['recall_at_3']:.4f} ({row['recall_at_3_loose']:.4f}) "
+            f"| {row['aspect_accuracy']:.4f} ({row['aspects_seen']}) "
             f"| {row['request_precision']:.3f} / {row['request_recall']:.3f} |"
         )
     for row in rows:
         kinds = ", ".join(f"{kind} {share:.2f}" for kind, share in row["by_kind"].items())
         print(f"{row['language']} accuracy by kind: {kinds}")
+    for row in rows:  # the estimate for comments of a writer the model never saw (from the model's training)
+        meta = cx.model(row["language"]).meta
+        print(
+            f"{row['language']} macro-F1 cross-validated on the train rows, {meta['cv']['scheme']}: "
+            f"{meta['cv']['macro_f1_by_C'][str(meta['C'])]:.4f}"
+        )
 
 
 def measure_throughput(data_dir: Path, sample: int) -> list[dict]:

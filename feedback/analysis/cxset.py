@@ -1,8 +1,8 @@
 """The team's own CX comment set (cxset/*.csv) and its fixed train / held-out split.
 
-Four files written by hand for this project (cxset/README.md: how, by whom, what each column means): English from
-business software customers and from consumers, Chinese in simplified and in traditional characters, mixed
-Chinese–English comments among the Chinese. Three classes, with the hard kinds (negation, contrast, sarcasm,
+Files written by hand for this project, one writer each (cxset/README.md: how, by whom, what each column means):
+English from business software customers and from consumers, Chinese in simplified and in traditional characters,
+mixed Chinese–English comments among the Chinese. Three classes, with the hard kinds (negation, contrast, sarcasm,
 requests, questions, status updates, hedges, emoji and slang) over half of the rows.
 
 The held-out fifth of every file (stratified by label and kind, seed 42) is never used to fit or tune anything:
@@ -10,6 +10,7 @@ train.py fits and cross-validates on the rest and reports on it once; bench/sent
 """
 
 import csv
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from sklearn.model_selection import train_test_split
 
 CXSET_DIR = Path(__file__).resolve().parent / "cxset"
-FILES = {"en": ("en_a", "en_b"), "zh": ("zh_a", "zh_b")}
+FILES = {"en": ("en_a", "en_b", "en_c", "en_d", "en_e", "en_f"), "zh": ("zh_a", "zh_b", "zh_c", "zh_d")}
 LABELS = ("neg", "neu", "pos")
 SPLIT_SEED = 42
 HELD_OUT_SHARE = 0.2
@@ -43,12 +44,15 @@ def read_file(path: Path) -> list[Comment]:
 
 
 def comments(language: str, directory: Path = CXSET_DIR) -> tuple[list[Comment], list[Comment]]:
-    """Return the language's (train, held-out) comments: each file split 80/20, stratified by label and kind."""
+    """Return the language's (train, held-out) comments: each file split 80/20, stratified by label and kind (a
+    comment alone with its label and kind in its file joins the largest group of its label)."""
     train: list[Comment] = []
     held_out: list[Comment] = []
     for name in FILES[language]:
         rows = read_file(directory / f"{name}.csv")
-        strata = [f"{row.label}/{row.kind}" for row in rows]
+        sizes = Counter((row.label, row.kind) for row in rows)
+        largest = {label: max((key for key in sizes if key[0] == label), key=sizes.__getitem__) for label, _ in sizes}
+        strata = [str((row.label, row.kind) if sizes[row.label, row.kind] > 1 else largest[row.label]) for row in rows]
         fit, test = train_test_split(rows, test_size=HELD_OUT_SHARE, stratify=strata, random_state=SPLIT_SEED)
         train.extend(fit)
         held_out.extend(test)

@@ -1,8 +1,10 @@
 """The three-class reading: confidences, aspects per clause, requests, negation scope, and the CX set's split."""
 
+import numpy as np
 import pytest
+from scipy.sparse import csr_matrix
 
-from feedback.analysis import analyze, analyze_many, aspects, cues, cx, cxset
+from feedback.analysis import analyze, analyze_many, aspects, cues, cx, cxset, train_cx
 
 
 def test_the_label_is_the_likeliest_class_and_the_confidence_its_probability():
@@ -57,7 +59,8 @@ def test_a_clause_label_stands_only_when_sure_and_not_contradicted(comment, clau
     [
         ("Could you add a dark mode?", True),
         ("希望能加一个导出PDF的功能", True),
-        ("Is there a way to export to PDF?", True),
+        ("Please add an option to export to PDF.", True),
+        ("Is there a way to export to PDF?", False),  # a question about what exists, as the CX set tags it
         ("The export keeps failing", False),
         ("客服很专业，回复很快 👍", False),
     ],
@@ -81,9 +84,11 @@ def test_only_feelings_in_a_negations_scope_are_marked():
 
 
 def test_the_cx_set_splits_the_same_way_every_time_and_keeps_its_held_out_part_apart():
-    for language in cxset.FILES:
+    for language, files in cxset.FILES.items():
         train, held_out = cxset.comments(language)
-        assert (len(train), len(held_out)) == (960, 240)
+        rows = sum(len(cxset.read_file(cxset.CXSET_DIR / f"{name}.csv")) for name in files)
+        assert len(train) + len(held_out) == rows
+        assert len(held_out) == pytest.approx(rows * cxset.HELD_OUT_SHARE, abs=len(files))
         assert not {comment.id for comment in train} & {comment.id for comment in held_out}
         assert [comment.id for comment in held_out] == [comment.id for comment in cxset.comments(language)[1]]
         assert {comment.label for comment in held_out} == set(cx.CLASSES)
@@ -95,3 +100,72 @@ def test_every_annotated_topic_is_written_in_its_comment():
         for keyword in comment.keywords:
             assert keyword in comment.text
         assert [term for term, _label in comment.aspects] == list(comment.keywords)
+
+
+def test_a_text_read_as_a_review_takes_the_review_models_direction_and_keeps_its_neutral_share():
+    probabilities = np.tile([0.5, 0.3, 0.2], (3, 1))  # neg, neu, pos: leaning negative
+    likeness = np.asarray([cx.GATE_FROM - 0.1, (cx.GATE_FROM + cx.GATE_FULL) / 2, cx.GATE_FULL])
+    mixed = cx.toward_review(probabilities, np.full(3, 0.8), likeness)
+    assert (mixed[0] == probabilities[0]).all()  # below the gate: the CX model's reading, untouched
+    np.testing.assert_allclose(mixed.sum(axis=1), 1.0)
+    np.testing.assert_allclose(mixed[:, 1], 0.3)  # whether it is neutral stays the CX model's call
+    halfway = (-0.3 / 0.7 + 0.8) / 2  # half the CX model's direction, half the review model's
+    np.testing.assert_allclose(mixed[1], [0.7 * (1 - halfway) / 2, 0.3, 0.7 * (1 + halfway) / 2])
+    np.testing.assert_allclose(mixed[2], [0.07, 0.3, 0.63])  # all of the review model's direction
+
+
+@pytest.mark.parametrize(
+    ("language", "reviews", "cx_comments"),
+    [
+        (
+            "en",
+            [
+                "The food was delicious and the waiter was attentive.",
+                "This movie was a waste of time, terrible acting.",
+            ],
+            [
+                "The export to CSV keeps failing since the last update.",
+                "Great, another outage right before our board meeting.",
+                "Could the dashboard remember my filters between sessions?",
+            ],
+        ),
+        (
+            "zh",
+            ["房间很干净，早餐种类丰富，下次还会入住", "这个手机电池太不耐用了，屏幕也有划痕"],
+            ["客服很好，但是退款太慢了", "导出报表一直失败，工单也没人回"],
+        ),
+    ],
+)
+def test_the_gate_tells_a_review_from_a_cx_comment(language, reviews, cx_comments):
+    likeness = cx.review_likeness(language, [cx.prepare(language, text) for text in reviews + cx_comments])
+    assert (likeness[: len(reviews)] > cx.GATE_FULL).all()
+    assert (likeness[len(reviews) :] < cx.GATE_FROM).all()
+
+
+def test_a_mixed_comment_gives_its_english_topic_as_a_keyword_however_short():
+    result = analyze("视频会员的 subscription 取消不了，页面一直 loading")
+    assert result.language == "mixed"
+    assert "subscription" in result.keywords[:3]
+
+
+def test_own_weights_give_cx_rows_and_review_rows_their_own_copy_and_ship_the_cx_reading():
+    matrix = csr_matrix(np.asarray([[1.0, 2.0], [3.0, 4.0]]))
+    fitted = train_cx.with_own_weights("en", matrix, np.asarray([False, True])).toarray()
+    np.testing.assert_array_equal(fitted, [[1, 2, 1, 2, 0, 0], [3, 4, 0, 0, 3, 4]])
+    read_as_cx = train_cx.with_own_weights("en", matrix).toarray()
+    np.testing.assert_array_equal(read_as_cx, [[1, 2, 1, 2, 0, 0], [3, 4, 3, 4, 0, 0]])
+    coef = np.arange(12.0).reshape(2, 6)
+    shipped = train_cx.shipped_coef("en", coef, 2)
+    np.testing.assert_array_equal(shipped, [[2, 4], [14, 16]])  # shared + CX weights: a CX comment's score
+    np.testing.assert_array_equal(read_as_cx[:, :6] @ coef.T, matrix.toarray() @ shipped.T)
+    assert train_cx.with_own_weights("zh", matrix) is matrix
+
+
+def test_taiwan_usage_gives_whole_topics_in_traditional_characters():
+    result = analyze("帳號一直登入不了，客服專線也打不通")
+    assert set(result.keywords[:3]) == {"帳號", "登入", "客服專線"}  # not 帳, 號, 專線 …
+    chinese = analyze("外送員態度很好，但外送費太貴")
+    assert {aspect.term: aspect.label for aspect in chinese.aspects if aspect.term.startswith("外送")} == {
+        "外送員": "pos",
+        "外送費": "neg",
+    }
