@@ -35,3 +35,12 @@ def delivery_detail(*, endpoint_id: int, delivery_id: int) -> Delivery | None:
         .filter(endpoint_id=endpoint_id, pk=delivery_id)
         .first()
     )
+
+
+def endpoint_exists(pk: int) -> bool:
+    return Endpoint.objects.filter(pk=pk).exists()
+
+
+def failed_count(endpoint: Endpoint) -> int:
+    """How many of the endpoint's deliveries failed (what "resend failed" would send again)."""
+    return delivery_list(endpoint_id=endpoint.pk).filter(status=Delivery.Status.FAILED).count()

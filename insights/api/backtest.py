@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts.backtest_report import DEFAULT_MONTHS, HORIZONS, default_since, health_backtest
 from common.api.filters import QuerySerializer
 from insights.api.metrics import InsightsApi
-from insights.api.queries import _within_calendar
+from insights.api.queries import within_calendar
 
 MAX_DAYS = 3660  # ten years of landmarks at most
 
@@ -18,12 +18,12 @@ MAX_DAYS = 3660  # ten years of landmarks at most
 class BacktestQuerySerializer(QuerySerializer):
     since = serializers.DateField(
         required=False,
-        validators=[_within_calendar],
+        validators=[within_calendar],
         help_text=f"Landmarks are first days of months from this one (default: {DEFAULT_MONTHS} months ago).",
     )
     until = serializers.DateField(
         required=False,
-        validators=[_within_calendar],
+        validators=[within_calendar],
         help_text="The last day whose churn counts (default: today); a landmark is used once its horizon is over.",
     )
 

@@ -9,7 +9,7 @@ from common.api.filters import QuerySerializer
 from common.api.permissions import HasPerm
 from insights.api.churn_examples import CHURN_REASONS_EXAMPLE
 from insights.api.metrics import InsightsApi
-from insights.api.queries import _within_calendar
+from insights.api.queries import within_calendar
 from insights.api.retention import MoneyField, accounts_period_validate
 from insights.churn_reasons_report import DEFAULT_LIMIT, KINDS, MAX_LIMIT, SEGMENTS, churn_reasons_report
 
@@ -19,11 +19,11 @@ class ChurnReasonsQuerySerializer(QuerySerializer):
 
     since = serializers.DateField(
         required=False,
-        validators=[_within_calendar],
+        validators=[within_calendar],
         help_text="First day counted (default: the first day of the 12 months that end with until's month).",
     )
     until = serializers.DateField(
-        required=False, validators=[_within_calendar], help_text="Last day counted (default: today)."
+        required=False, validators=[within_calendar], help_text="Last day counted (default: today)."
     )
     kind = serializers.ChoiceField(
         choices=KINDS, required=False, help_text="Churns or downgrades only (default: both)."

@@ -19,7 +19,7 @@ DEFAULT_INTERVAL = "week"
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9000, 12, 31)
 
 
-def _within_calendar(day: date) -> None:
+def within_calendar(day: date) -> None:
     if not FIRST_DAY <= day <= LAST_DAY:
         raise serializers.ValidationError(f"Must be a day from {FIRST_DAY} to {LAST_DAY}.")
 
@@ -61,9 +61,9 @@ class ScoreQuerySerializer(QuerySerializer):
         child=serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES]), required=False
     )
     since = serializers.DateField(
-        required=False, validators=[_within_calendar], help_text="First day counted (default: 89 days before until)."
+        required=False, validators=[within_calendar], help_text="First day counted (default: 89 days before until)."
     )
-    until = serializers.DateField(required=False, validators=[_within_calendar], help_text="Last day (default: today).")
+    until = serializers.DateField(required=False, validators=[within_calendar], help_text="Last day (default: today).")
 
     def validate(self, attrs):
         survey_ids = tuple(dict.fromkeys(attrs.get("survey", ())))

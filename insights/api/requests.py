@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from common.api.filters import QuerySerializer
 from common.api.permissions import HasPerm
 from insights.api.metrics import InsightsApi
-from insights.api.queries import _within_calendar, period_asked, touchpoints_known
+from insights.api.queries import period_asked, touchpoints_known, within_calendar
 from insights.api.retention import MoneyField
 from insights.request_exports import FORMATS, requests_export_response
 from insights.requests_report import (
@@ -30,9 +30,9 @@ class RequestsQuerySerializer(QuerySerializer):
     """Which requests count: given in the period (both days included), narrowed by survey kind, touchpoint, language."""
 
     since = serializers.DateField(
-        required=False, validators=[_within_calendar], help_text="First day counted (default: 89 days before until)."
+        required=False, validators=[within_calendar], help_text="First day counted (default: 89 days before until)."
     )
-    until = serializers.DateField(required=False, validators=[_within_calendar], help_text="Last day (default: today).")
+    until = serializers.DateField(required=False, validators=[within_calendar], help_text="Last day (default: today).")
     kind = serializers.ListField(
         child=serializers.ChoiceField(choices=[k.value for k in SurveyKind]),
         required=False,

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from accounts.models import Stage
 from common.api.filters import QuerySerializer
 from insights.api.metrics import InsightsApi
-from insights.api.queries import _within_calendar
+from insights.api.queries import within_calendar
 from insights.retention_report import (
     INTERVALS,
     MAX_BUCKETS,
@@ -48,11 +48,11 @@ class RetentionQuerySerializer(QuerySerializer):
 
     since = serializers.DateField(
         required=False,
-        validators=[_within_calendar],
+        validators=[within_calendar],
         help_text="A day of the first bucket (default: the 12 months that end with until's month).",
     )
     until = serializers.DateField(
-        required=False, validators=[_within_calendar], help_text="A day of the last bucket (default: today)."
+        required=False, validators=[within_calendar], help_text="A day of the last bucket (default: today)."
     )
     interval = serializers.ChoiceField(
         choices=INTERVALS, default="month", help_text="Calendar months, or quarters starting in January."

@@ -165,7 +165,7 @@ class EndpointAdmin(admin.ModelAdmin):
         """Confirm, then queue every failed delivery of the endpoint again."""
         endpoint = self._endpoint(request, pk, sends=True)
         if request.method != "POST":
-            failed = Delivery.objects.filter(endpoint=endpoint, status=Delivery.Status.FAILED).count()
+            failed = selectors.failed_count(endpoint)
             text = ngettext(
                 "%(count)d failed delivery is sent again now, with the same webhook-id, and retried for 3 more days.",
                 "%(count)d failed deliveries are sent again now, with the same webhook-id, and retried for 3 more "

@@ -29,7 +29,7 @@ BAD_FILTER = OpenApiResponse(description="A filter or page is invalid; error.fie
 
 
 def _endpoint_exists(pk: int) -> None:
-    if not Endpoint.objects.filter(pk=pk).exists():
+    if not selectors.endpoint_exists(pk):
         raise NotFound(NOT_FOUND)
 
 
