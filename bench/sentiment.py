@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -149,7 +150,7 @@ def measure_cx() -> list[dict]:
             top = {keyword.lower() for keyword in result.keywords[:3]}
             tagged += len(comment.keywords)
             found += sum(keyword.lower() in top for keyword in comment.keywords)
-            loose += sum(any(k in t or t in k for t in top) for k in (keyword.lower() for keyword in comment.keywords))
+            loose += sum(any(_within(k, t) or _within(t, k) for t in top) for k in map(str.lower, comment.keywords))
             labels = {aspect.term.lower(): aspect.label for aspect in result.aspects}
             for term, label in comment.aspects:
                 if term.lower() in labels:
@@ -176,6 +177,13 @@ def measure_cx() -> list[dict]:
             }
         )
     return rows
+
+
+def _within(part: str, whole: str) -> bool:
+    """Whether `part` is in `whole`: as whole words for Latin text ("app" in "mobile app", not in "happy")."""
+    if part.isascii():
+        return re.search(rf"(?<!\w){re.escape(part)}(?!\w)", whole) is not None
+    return part in whole
 
 
 def report_cx(rows: list[dict]) -> None:

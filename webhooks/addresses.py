@@ -9,6 +9,8 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 
 class AddressRefused(ValueError):
     """The URL may not receive webhooks; the message says why."""
@@ -20,29 +22,34 @@ def url_check(url: str, *, allow_private: bool) -> None:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError as exc:  # an unclosed IPv6 bracket, say
-        raise AddressRefused("The URL is not well formed.") from exc
+        raise AddressRefused(_("The URL is not well formed.")) from exc
     if parts.scheme not in ("http", "https"):
-        raise AddressRefused("The URL must start with https:// (or http://).")
+        raise AddressRefused(_("The URL must start with https:// (or http://)."))
     if not host:
-        raise AddressRefused("The URL has no host.")
+        raise AddressRefused(_("The URL has no host."))
     if parts.username or parts.password:
-        raise AddressRefused("The URL may not carry a user name or password; sign with the endpoint's secret instead.")
+        raise AddressRefused(
+            _("The URL may not carry a user name or password; sign with the endpoint's secret instead.")
+        )
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
-        raise AddressRefused("The URL's port is not a number from 1 to 65535.") from exc
+        raise AddressRefused(_("The URL's port is not a number from 1 to 65535.")) from exc
     if allow_private:
         return
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise AddressRefused(f"The host {host} does not resolve.") from exc
+        raise AddressRefused(_("The host %(host)s does not resolve.") % {"host": host}) from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if _internal(address):
             raise AddressRefused(
-                f"The host {host} resolves to {address}, a private, loopback or link-local address; "
-                "webhooks go only to public addresses (CX_WEBHOOKS_ALLOW_PRIVATE allows others)."
+                _(
+                    "The host %(host)s resolves to %(address)s, a private, loopback or link-local address; "
+                    "webhooks go only to public addresses (CX_WEBHOOKS_ALLOW_PRIVATE allows others)."
+                )
+                % {"host": host, "address": address}
             )
 
 

@@ -28,7 +28,7 @@ from feedback.analysis.backends import backend, configured_languages
 from feedback.analysis.routing import Part, Route, route
 from feedback.analysis.text import KEYWORD_LIMIT, clip
 
-VERSION = "cx-text 2"
+VERSION = "cx-text 3"
 # A comment of emoji only: its polarity is this share of their mean score, and it is neutral inside this band.
 EMOJI_BAND = 0.2
 REQUEST_THRESHOLD = 0.5  # P(asks for something) from which a comment is a request
@@ -88,6 +88,7 @@ def warm_up() -> None:
     for language in configured_languages():
         backend(language).load()
         cx.model(language)
+        cx.gate(language)
     analyzer_name()
 
 

@@ -36,6 +36,10 @@ FEATURES = REVIEW_FEATURES + cues.FEATURES
 # held-out rows 4-11 % of comments pass 0.5 (English), against 87-100 % of the public sets' held-out rows. Lower
 # values read reviews better and CX comments worse (docs/analysis.md gives the trade-off measured).
 GATE_FROM, GATE_FULL = 0.5, 0.8
+_SARCASM = len(REVIEW_FEATURES) + cues.FEATURES.index("sarcasm")
+# A Chinese text shorter than this is never read as a review: 好 and 不错 read the same either way, and 呵呵，真棒
+# is irony only the CX model reads (the public sets read the same with or without this, to 0.0004).
+GATE_MIN_CHARS = {"zh": 6}
 
 Review = Callable[[Sequence[str]], np.ndarray]  # a backend's polarities(): texts → binary review polarity
 
@@ -108,9 +112,10 @@ def read(language: str, texts: Sequence[str], review: Review) -> Reading:
         return Reading(np.zeros((0, len(CLASSES))), np.zeros(0), np.zeros(0))
     batch = inputs(language, texts, review)
     scores = model(language).scores(batch.texts, batch.extras, batch.after)
-    probabilities = toward_review(
-        softmax(scores[:, : len(CLASSES)]), batch.extras[:, 0], review_likeness(language, batch.texts)
-    )
+    likeness = review_likeness(language, batch.texts)
+    likeness[batch.extras[:, _SARCASM] > 0] = 0.0  # irony is the CX model's to read: a review would take it at its word
+    likeness[[len(text) < GATE_MIN_CHARS.get(language, 0) for text in batch.texts]] = 0.0
+    probabilities = toward_review(softmax(scores[:, : len(CLASSES)]), batch.extras[:, 0], likeness)
     return Reading(
         probabilities=probabilities,
         request=sigmoid(scores[:, REQUEST_OUTPUT]),
@@ -153,4 +158,4 @@ def sigmoid(scores: np.ndarray) -> np.ndarray:
 
 
 def describe(language: str) -> str:
-    return f"cx-lr {model(language).meta['trained'][:7]}"
+    return f"cx-lr {model(language).meta['trained'][:7]}" + (" + gate" if gate(language) is not None else "")

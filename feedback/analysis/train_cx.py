@@ -337,7 +337,8 @@ def provenance(metas: Sequence[dict]) -> str:
             f"README there), {meta['train_rows']['corrections']} staff corrections and "
             f"{meta['train_rows']['reviews']} public review rows (train splits, each weighing "
             f"{meta['train_rows']['review_weight']}); "
-            f"{meta['held_out_rows']} held-out rows never used to fit or tune.",
+            f"{meta['held_out_rows']} held-out rows never used to fit (the gate thresholds of cx.py were set "
+            "after seeing their figures).",
             f"- Features: {json.dumps(meta['blocks_fitted'], ensure_ascii=False)}; vocabulary sizes "
             f"{meta['vocabulary_sizes']}; plus {', '.join(meta['extra_features'])}.",
             f"- C = {meta['C']} (classes) and {meta['C_request']} (requests), chosen by "

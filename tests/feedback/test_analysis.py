@@ -276,7 +276,7 @@ def test_analyze_many_equals_analyze_one_by_one():
 def test_analyzer_names_each_backend_and_its_versions():
     name = analyzer_name()
 
-    assert name.startswith("cx-text 2; ")
+    assert name.startswith("cx-text 3; ")
     assert "en: cx-lr " in name
     assert " + tfidf-lr " in name
     assert "vader 3.3.2" in name

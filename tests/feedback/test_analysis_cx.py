@@ -1,10 +1,12 @@
 """The three-class reading: confidences, aspects per clause, requests, negation scope, and the CX set's split."""
 
+import hashlib
+
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
-from feedback.analysis import analyze, analyze_many, aspects, cues, cx, cxset, train_cx
+from feedback.analysis import analyze, analyze_many, aspects, backend, cues, cx, cxset, train_cx
 
 
 def test_the_label_is_the_likeliest_class_and_the_confidence_its_probability():
@@ -169,3 +171,19 @@ def test_taiwan_usage_gives_whole_topics_in_traditional_characters():
         "外送員": "pos",
         "外送費": "neg",
     }
+
+
+def test_the_first_files_keep_the_held_out_rows_they_were_reported_on():
+    """Adding files never moves a comment of the first ones between the train and the held-out part."""
+    for language, digest in (("en", "44a88f1ba1df0aa1"), ("zh", "56eed71159b239af")):
+        first = [comment.id for comment in cxset.comments(language)[1] if comment.id[2] in "ab"]
+        assert (len(first), hashlib.sha256(" ".join(first).encode()).hexdigest()[:16]) == (240, digest)
+
+
+def test_irony_short_chinese_and_languages_without_a_gate_keep_the_cx_models_reading(monkeypatch):
+    texts = ["呵呵，真棒", "真是谢谢你们让我白跑一趟，服务太贴心了"]  # too short for the gate; an irony marker
+    gated = cx.read("zh", texts, backend("zh").polarities).probabilities
+    monkeypatch.setattr(cx, "gate", lambda language: None)
+    assert cx.review_likeness("zh", ["酒店位置不错，早餐很丰富"]).tolist() == [0.0]
+    np.testing.assert_array_equal(gated, cx.read("zh", texts, backend("zh").polarities).probabilities)
+    assert gated[0].argmax() == cx.CLASSES.index("neg")

@@ -51,3 +51,13 @@ def test_bad_urls_are_refused_naming_the_problem(url, problem):
 def test_a_malformed_url_is_refused_not_an_error(url):
     with pytest.raises(AddressRefused, match="not well formed"):
         url_check(url, allow_private=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("zh-hans", "私有、回环或链路本地地址"), ("zh-hant", "私有、迴路或鏈路本地位址")]
+)
+def test_a_refusal_speaks_the_readers_language(language, words):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(AddressRefused, match=words):
+        url_check("http://127.0.0.1:8000/hook", allow_private=False)

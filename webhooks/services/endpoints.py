@@ -25,14 +25,16 @@ def endpoint_problems(*, url: str | None = None, events: Sequence[str] | None = 
             problems["url"] = [str(exc)]
     if events is not None:
         if not events:
-            problems["events"] = ["Choose at least one event type."]
+            problems["events"] = [_("Choose at least one event type.")]
         elif unknown := catalogue.unknown_events(events):
             problems["events"] = [
-                f"Unknown event types: {', '.join(unknown)}; known: {', '.join(catalogue.EVENT_TYPES)}."
+                _("Unknown event types: %(unknown)s; known: %(known)s.")
+                % {"unknown": ", ".join(unknown), "known": ", ".join(catalogue.EVENT_TYPES)}
             ]
     if personal_fields is not None and (unknown := catalogue.unknown_personal(personal_fields)):
         problems["personal_fields"] = [
-            f"Unknown personal fields: {', '.join(unknown)}; known: {', '.join(catalogue.PERSONAL_FIELDS)}."
+            _("Unknown personal fields: %(unknown)s; known: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(catalogue.PERSONAL_FIELDS)}
         ]
     return problems
 
@@ -73,7 +75,7 @@ def endpoint_update(*, endpoint_id: int, **changes) -> Endpoint:
     """
     unknown = set(changes) - set(_CHANGEABLE)
     if unknown:
-        raise ValidationError({name: ["This field cannot be changed."] for name in sorted(unknown)})
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
     endpoint = Endpoint.objects.select_for_update().get(pk=endpoint_id)
     problems = endpoint_problems(
         url=changes.get("url"), events=changes.get("events"), personal_fields=changes.get("personal_fields")
