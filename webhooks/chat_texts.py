@@ -4,6 +4,7 @@ A message names the case or account and links back to its admin page; it never c
 name, and a comment's text only where the channel allows it.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -21,6 +22,15 @@ from webhooks.models import ChatChannel
 
 RED = "red"
 COMMENT_LIMIT = 500  # characters of a comment shown, where comments are allowed
+# Labels of coded fields (a case's reason), registered by the app that owns the codes (closedloop registers its case
+# reasons when it is ready), since this app sits below it: a message says "NPS detractor", in the channel's language,
+# where the event says "detractor". An unregistered code is shown as it is.
+_LABELS: dict[str, dict[str, object]] = {}
+
+
+def labels_register(field: str, choices: Iterable[tuple[str, object]]) -> None:
+    """Register (code, label) pairs for a field of the events; a lazy label renders in each channel's language."""
+    _LABELS.setdefault(field, {}).update(choices)
 
 
 def event_rule(event_type: str, data: dict) -> str | None:
@@ -55,7 +65,7 @@ def _case(rule: str, data: dict, *, object_id: int | None, include_comments: boo
     customer = data.get("customer")
     customer = customer if isinstance(customer, dict) else {}
     lines = _pairs(
-        (_("reason"), data.get("reason")),
+        (_("reason"), _label("reason", data.get("reason"))),
         (_("priority"), _priority(data.get("priority"))),
         (_("account"), data.get("account")),
         (_("Customer"), customer.get("external_id")),  # never the email or the name
@@ -142,6 +152,13 @@ def _change(figures: DigestFigures) -> str:
 
 def _pairs(*pairs: tuple[str, object]) -> list[str]:
     return [f"{label}: {value}" for label, value in pairs if value not in (None, "", [], {})]
+
+
+def _label(field: str, value) -> str | None:
+    if value in (None, ""):
+        return None
+    label = _LABELS.get(field, {}).get(str(value))
+    return str(label) if label is not None else str(value)
 
 
 def _priority(value) -> str | None:

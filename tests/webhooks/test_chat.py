@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tests.closedloop.factories import CaseFactory
 from tests.webhooks.chat_receivers import DINGTALK_SECRET, FEISHU_SECRET, ChatReceiver
-from webhooks import catalogue
+from webhooks import catalogue, chat_texts
 from webhooks.models import ChatChannel, ChatMessage
 from webhooks.services.chat import ChannelRefused, chat_channel_check, chat_channel_test
 from webhooks.services.delivery import webhooks_pump
@@ -293,3 +293,15 @@ def test_forgetting_the_customer_takes_their_comment_out_of_chat_messages(robots
     assert COMMENT not in ChatMessage.objects.get().text
     webhooks_pump(seconds=10)
     assert COMMENT not in robots["feishu"].texts[0]
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"), [("en", "reason: NPS detractor"), ("zh-hans", "NPS 贬损者"), ("zh-hant", "NPS 貶損者")]
+)
+def test_a_message_names_the_cases_reason_in_words_in_the_channels_language(locale, words):
+    case = CaseFactory(priority=1)
+    message = chat_texts.event_message(
+        rule=ChatChannel.CASE_P1, data=case_data(case), object_id=case.id, locale=locale, include_comments=False
+    )
+    assert any(words in line for line in message.lines)
+    assert not any(line.endswith(": detractor") for line in message.lines)  # never the bare code
