@@ -12,6 +12,8 @@ from django.utils import timezone
 from surveys.lookups import TTLCache
 from surveys.models import INVITATION_CLAIM_TIMEOUT, ContactRule, Customer, Invitation, Response, Survey, Touchpoint
 from surveys.policy import CAP_WINDOW, CustomerFacts, Decision, PastInvitation, Rule, decide
+from surveys.question_selectors import question_specs
+from surveys.questions import QuestionSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,7 @@ class SurveyRef:
     require_identity: bool = False
     identity_secret: str = ""
     widget_origins: tuple[str, ...] = ()
+    questions: tuple[QuestionSpec, ...] = ()  # its additional questions, in order
 
 
 def _load_active_survey(public_key: object) -> SurveyRef | None:
@@ -35,7 +38,11 @@ def _load_active_survey(public_key: object) -> SurveyRef | None:
     if row is None:
         return None
     *fields, origins = row
-    return SurveyRef(*fields, widget_origins=tuple(origin.rstrip("/") for origin in origins or ()))
+    return SurveyRef(
+        *fields,
+        widget_origins=tuple(origin.rstrip("/") for origin in origins or ()),
+        questions=question_specs(survey_id=fields[0]),
+    )
 
 
 def _load_widget_origins(_key: object) -> frozenset[str]:

@@ -12,12 +12,14 @@ trips of the busiest endpoint. Its steps, each a CTE of the same statement:
               (feedback.services.FeedbackItemUpsert) from which relation holds which field;
     event     writes the answer's response.created event into the webhooks outbox
               (webhooks.sql_events): its data built beforehand, the answer's id, account and
-              plan and the stored customer's fields filled in by the statement.
+              plan and the stored customer's fields filled in by the statement;
+    chosen    inserts its answers to the survey's additional questions, when it has any.
 
 Identifiers come from the models' metadata; every value is a bound parameter.
 """
 
 import functools
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import connection
@@ -26,7 +28,8 @@ from django.utils import timezone
 from feedback.contracts import FeedbackSource
 from feedback.services import FeedbackItemUpsert, FromRelation
 from surveys import webhook_payloads
-from surveys.models import Customer, Response
+from surveys.models import Answer, Customer, Response
+from surveys.questions import AnswerRow
 from surveys.sql_rollups import score_change_step_sql
 from webhooks import catalogue
 from webhooks.sql_events import event_step_params, event_step_sql
@@ -48,6 +51,12 @@ _UPSERT_SHAPES = {
         " excluded.account THEN excluded.updated_at ELSE {table}.updated_at END",
     },
 }
+# The answers to the additional questions: one row per (question, option | value | text), from four arrays.
+_ANSWERS_SQL = (
+    "INSERT INTO {table} (response_id, question_id, choice, number, text)"
+    " SELECT answer.id, given.question_id, given.choice, given.number, given.text FROM answer,"
+    " unnest(%s::bigint[], %s::text[], %s::smallint[], %s::text[]) AS given(question_id, choice, number, text)"
+)
 # What the answer takes from the customer's row: the response's field, and the `customer` step's column.
 _ANSWER_FROM_CUSTOMER = {"customer_id": "id", "plan": "plan", "account": "account"}
 _FROM_ANSWER = FromRelation("answer", (("source_id", "id"), ("customer_id", "customer_id")))
@@ -91,28 +100,36 @@ def answer_statement(
     event: dict,
     occurred_at: datetime,
     accounted: bool = False,
+    answers: Sequence[AnswerRow] = (),
 ) -> tuple[str, list]:
     """The answer's statement and its parameters; it returns one row (response id, customer id), or none.
 
     `customer` is customer_upsert_params() for an identified answer, None for an anonymous one;
     `accounted` when those parameters hold a verified account claim. `event` is the data of its
     response.created event (surveys.webhook_payloads.response_data), written at `occurred_at`.
-    With the response's idempotency key given, an answer already stored under it makes the
+    `answers` (its additional questions' checked answers) are inserted by one more step. With the
+    response's idempotency key given, an answer already stored under it makes the
     insert do nothing, and so every step that follows from it: the statement returns no row.
     """
     identified = customer is not None
     sql, own_fields = _answer_template(
-        identified=identified, keyed=bool(response.idempotency_key), accounted=identified and accounted
+        identified=identified,
+        keyed=bool(response.idempotency_key),
+        accounted=identified and accounted,
+        answered=bool(answers),
     )
     params = list(customer or [])
     params += [field.get_db_prep_save(getattr(response, field.attname), connection) for field in own_fields]
     params += _ITEM[identified].params(feedback)
     params += event_step_params(catalogue.RESPONSE_CREATED, event, occurred_at=occurred_at)
+    if answers:
+        params += [[row.question_id for row in answers], [row.choice for row in answers]]
+        params += [[row.number for row in answers], [row.text for row in answers]]
     return sql, params
 
 
 @functools.cache
-def _answer_template(*, identified: bool, keyed: bool, accounted: bool) -> tuple[str, tuple]:
+def _answer_template(*, identified: bool, keyed: bool, accounted: bool, answered: bool) -> tuple[str, tuple]:
     """The statement (built once per process for each shape), and the response's fields given as parameters."""
     quote = connection.ops.quote_name
     fields = [field for field in Response._meta.concrete_fields if not field.primary_key]
@@ -136,5 +153,7 @@ def _answer_template(*, identified: bool, keyed: bool, accounted: bool) -> tuple
     steps.append(f"item AS ({_ITEM[identified].sql()})")
     extra = {**webhook_payloads.STATEMENT_EXTRA, **(webhook_payloads.STATEMENT_CUSTOMER if identified else {})}
     steps.append(f"event AS ({event_step_sql(source='answer', extra=extra)})")
+    if answered:
+        steps.append(f"chosen AS ({_ANSWERS_SQL.format(table=quote(Answer._meta.db_table))})")
     sql = f"WITH {', '.join(steps)} SELECT id, customer_id FROM answer"
     return sql, tuple(f for f in fields if f.attname not in from_customer)

@@ -22,7 +22,9 @@ def customer_data(customer) -> dict[str, str] | None:
     return {"external_id": customer.external_id, "email": customer.email, "name": customer.name}
 
 
-def response_data(response, *, survey_kind: str, touchpoint_key: str | None, customer) -> dict[str, Any]:
+def response_data(
+    response, *, survey_kind: str, touchpoint_key: str | None, customer, answers: dict[str, object] | None = None
+) -> dict[str, Any]:
     """An answer's event data, without its id (the event's object id); `customer` as customer_data takes it."""
     return {
         "survey": {"id": response.survey_id, "kind": survey_kind},
@@ -38,4 +40,5 @@ def response_data(response, *, survey_kind: str, touchpoint_key: str | None, cus
         "consent_to_contact": response.consent_to_contact,
         "customer": customer_data(customer),
         "comment": response.comment,
+        "answers": answers or {},  # to the additional questions, by question key
     }

@@ -36,7 +36,12 @@ EVENT_TYPES = tuple(value for value, _label in EVENT_CHOICES)
 EMAIL, NAME, COMMENT = "email", "name", "comment"
 PERSONAL_CHOICES = [(EMAIL, _("Email address")), (NAME, _("Name")), (COMMENT, _("Comment text"))]
 PERSONAL_FIELDS = tuple(value for value, _label in PERSONAL_CHOICES)
-_PERSONAL_PATHS = {EMAIL: ("customer", "email"), NAME: ("customer", "name"), COMMENT: ("comment",)}
+# An answer's answers to additional questions may hold free text: they go with its comment.
+_PERSONAL_PATHS = {
+    EMAIL: (("customer", "email"),),
+    NAME: (("customer", "name"),),
+    COMMENT: (("comment",), ("answers",)),
+}
 
 
 def unknown_events(types) -> list[str]:
@@ -56,10 +61,11 @@ def data_for_endpoint(data: dict, *, object_id: int | None, allowed: frozenset[s
     shown = dict(data)
     if object_id is not None and "id" not in shown:
         shown = {"id": object_id, **shown}
-    for name, path in _PERSONAL_PATHS.items():
+    for name, paths in _PERSONAL_PATHS.items():
         if name in allowed:
             continue
-        _drop(shown, path)
+        for path in paths:
+            _drop(shown, path)
     return shown
 
 

@@ -69,8 +69,16 @@ _RESPONSE = _object(
         "consent_to_contact": _BOOLEAN,
         "customer": _CUSTOMER,
         "comment": _COMMENT,
+        "answers": {
+            "type": "object",
+            "description": "The answers to the survey's additional questions, by question key: an option's key, "
+            "a list of them, an integer or a text. Sent only to endpoints allowed comments (they may hold text).",
+            "additionalProperties": {
+                "anyOf": [_STRING, _INTEGER, {"type": "array", "items": _STRING}],
+            },
+        },
     },
-    optional=_PERSONAL,
+    optional=(*_PERSONAL, "answers"),
 )
 _FEEDBACK = _object(
     {

@@ -13,7 +13,7 @@ from common.locales import normalize_locale
 from surveys import scoring, selectors
 from surveys.api.throttling import FixedWindowThrottle
 from surveys.identity import ACCOUNT_MAX_CHARS
-from surveys.services.responses import response_check_identity
+from surveys.services.response_checks import response_check_identity
 from surveys.texts import scale_labels, survey_consent, survey_follow_up, survey_question
 
 

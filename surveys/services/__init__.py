@@ -1,13 +1,12 @@
 """Writes of the surveys app. Each module holds one concept; the names used elsewhere are here."""
 
 from surveys.services.customers import customer_save, customers_delete
+from surveys.services.response_checks import SurveyNotFound, response_check
 from surveys.services.responses import (
     CustomerIdentity,
     IdempotencyKeyReused,
     SubmittedResponse,
-    SurveyNotFound,
     customer_get_or_create_identity,
-    response_check,
     response_feedback_record,
     response_submit,
     responses_delete,

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from collections.abc import Mapping
 from copy import copy
 from datetime import datetime, timedelta
 
@@ -14,6 +15,8 @@ from closedloop import services as closedloop_services
 from surveys import locks, scoring, webhook_payloads
 from surveys.emails import invitation_email
 from surveys.models import INVITATION_CLAIM_TIMEOUT, Customer, Invitation, Response
+from surveys.question_selectors import answers_by_response, question_specs
+from surveys.services.answers import answers_checked, answers_store
 from surveys.services.responses import SubmittedResponse, response_feedback_record
 from surveys.services.rollups import score_changes_record
 from webhooks import catalogue
@@ -77,12 +80,14 @@ def invitation_respond(
     locale: str = "",
     consent_to_contact: bool | None = None,
     client_metadata: dict | None = None,
+    answers: Mapping[str, object] | None = None,
 ) -> SubmittedResponse:
     """Answer through an invitation: one response per invitation, which may change for 24 hours.
 
     Score first and comment later is the normal case, so a later submission updates the same
-    response (a score of None keeps the score given, a comment of None the comment). After 24
-    hours it is refused.
+    response (a score of None keeps the score given, a comment of None the comment, answers of
+    None the answers to the additional questions; given, they replace them). After 24 hours it
+    is refused.
     """
     invitation = invitation_get(token=token)
     invitation = locks.invitation_lock(pk=invitation.pk)
@@ -98,6 +103,9 @@ def invitation_respond(
             {"score": [f"Must be an integer from {low} to {high} for this {survey.kind.upper()} survey."]}
         )
     classification = scoring.classify(survey.kind, score)
+    answer_rows = answers_checked(
+        specs=question_specs(survey_id=survey.id), classification=classification, answers=answers
+    )
     now = timezone.now()
     if response is not None:
         if invitation.answered_at and now - invitation.answered_at > REANSWER_WINDOW:
@@ -114,6 +122,7 @@ def invitation_respond(
             response.consent_to_contact = consent_to_contact
             fields.append("consent_to_contact")
         response.save(update_fields=fields)
+        answers_store(response_id=response.id, rows=answer_rows, replace=True)
         if counted_out[0].score != score:
             score_changes_record(changes=[counted_out, (response, 1)])
         _record_feedback(response, invitation)
@@ -137,6 +146,7 @@ def invitation_respond(
         plan=invitation.customer.plan if invitation.customer else "",
         account=(invitation.customer.account_id or "") if invitation.customer else "",
     )
+    answers_store(response_id=response.id, rows=answer_rows)
     score_changes_record(changes=[(response, 1)])
     invitation.status = Invitation.Status.ANSWERED
     invitation.answered_at = now
@@ -153,6 +163,7 @@ def _record_event(event_type: str, response: Response, invitation: Invitation) -
         survey_kind=invitation.survey.kind,
         touchpoint_key=invitation.touchpoint.key if invitation.touchpoint else None,
         customer=invitation.customer,
+        answers=answers_by_response(response_ids=[response.id]).get(response.id, {}),
     )
     event_record(event_type, data, object_id=response.id)
 

@@ -1,11 +1,10 @@
 """Taking in an answer: checked, classified and stored in one statement."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,17 +15,14 @@ from feedback import selectors as feedback_selectors
 from feedback import services as feedback_services
 from feedback.contracts import FeedbackSource
 from surveys import locks, scoring, webhook_payloads
-from surveys.identity import identity_verified
 from surveys.models import Customer, Response
-from surveys.selectors import SurveyRef, survey_get_active, touchpoint_get_id
+from surveys.questions import AnswerRow, answers_named
+from surveys.services.answers import answers_checked, answers_store
+from surveys.services.response_checks import response_check
 from surveys.services.rollups import score_changes_record
 from surveys.sql_answer import answer_statement, customer_upsert_params, customer_upsert_sql
 from webhooks import catalogue
 from webhooks.services.events import event_record, webhooks_kick
-
-
-class SurveyNotFound(ObjectDoesNotExist):
-    """No active survey has the given public key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,73 +51,6 @@ class IdempotencyKeyReused(Exception):
     """The idempotency key was given before with another answer."""
 
 
-def response_check(
-    *,
-    survey_key: str,
-    score: int,
-    touchpoint_key: str | None,
-    customer_id: str | None = None,
-    signature: str | None = None,
-    origin: str | None = None,
-    account: str = "",
-) -> tuple[SurveyRef, int | None]:
-    """Resolve the survey and touchpoint of an answer, or raise naming what is wrong.
-
-    Raises SurveyNotFound for an unknown or inactive survey; PermissionDenied for a browser
-    origin the survey does not let embed it, a customer id that is not signed when the survey
-    requires it, or an account claim that is not signed (on any survey); ValidationError (with
-    the offending fields) for a score outside the survey's scale or an unknown touchpoint.
-    """
-    survey = survey_get_active(public_key=survey_key)
-    if survey is None:
-        raise SurveyNotFound("No active survey has this public key.")
-    response_check_identity(survey=survey, customer_id=customer_id, signature=signature, origin=origin, account=account)
-    errors: dict[str, list[str]] = {}
-    if not scoring.score_in_scale(survey.kind, score):
-        low, high = scoring.scale_for(survey.kind)
-        errors["score"] = [f"Must be an integer from {low} to {high} for this {survey.kind.upper()} survey."]
-    touchpoint_id = None
-    if touchpoint_key:
-        touchpoint_id = touchpoint_get_id(key=touchpoint_key)
-        if touchpoint_id is None:
-            errors["touchpoint"] = [f"Unknown touchpoint '{touchpoint_key}'."]
-    if errors:
-        raise ValidationError(errors)
-    return survey, touchpoint_id
-
-
-def response_check_identity(
-    *, survey: SurveyRef, customer_id: str | None, signature: str | None, origin: str | None, account: str = ""
-) -> None:
-    """Raise PermissionDenied for a browser origin the survey does not allow, or an unsigned identity it requires.
-
-    An account claim must be signed (over the external id and the account) on every survey, so
-    that a visitor cannot move a customer to another account; without one, the signature is
-    checked only when the survey requires signed identities.
-    """
-    if origin and origin.rstrip("/") not in survey.widget_origins:
-        raise PermissionDenied(
-            f"The origin {origin} may not answer this survey; add it to the survey's widget origins."
-        )
-    if not (account or survey.require_identity):
-        return
-    verified = bool(
-        customer_id
-        and signature
-        and identity_verified(
-            secret=survey.identity_secret, external_id=customer_id, signature=signature, account=account
-        )
-    )
-    if verified:
-        return
-    if account:
-        raise PermissionDenied(
-            "An account claim must be signed: the signature must be the HMAC-SHA256 of the customer's external id "
-            "and the account, one line each; it is missing or wrong."
-        )
-    raise PermissionDenied("This survey requires a signed customer identity; the signature is missing or wrong.")
-
-
 def response_submit(
     *,
     survey_key: str,
@@ -137,8 +66,14 @@ def response_submit(
     signature: str | None = None,
     origin: str | None = None,
     idempotency_key: str = "",
+    answers: Mapping[str, object] | None = None,
 ) -> SubmittedResponse:
     """Record one answer; it is committed before this returns, before anything else happens.
+
+    `answers` are the answers to the survey's additional questions (surveys.questions): given,
+    even empty, every rule holds (a required question asked of this score must be answered);
+    None asks none of them. They are stored with the answer, in its statement or transaction; a
+    replayed answer (its idempotency key stored already) keeps the answers stored the first time.
 
     With an `idempotency_key`, a retry of a request whose reply was lost (a timeout, a 503 after
     the commit) returns the answer stored the first time instead of storing it again; the same
@@ -155,6 +90,7 @@ def response_submit(
         account=customer.account if customer else "",
     )
     classification = scoring.classify(survey.kind, score)
+    answer_rows = answers_checked(specs=survey.questions, classification=classification, answers=answers)
     response = Response(
         survey_id=survey.id,
         touchpoint_id=touchpoint_id,
@@ -179,10 +115,16 @@ def response_submit(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
         event = webhook_payloads.response_data(
-            response, survey_kind=survey.kind, touchpoint_key=touchpoint_key, customer=customer
+            response,
+            survey_kind=survey.kind,
+            touchpoint_key=touchpoint_key,
+            customer=customer,
+            answers=answers_named(survey.questions, answer_rows),
         )
         if not (idempotency_key or account):
-            stored = _insert_response_postgresql(response, customer, feedback=feedback, event=event)
+            stored = _insert_response_postgresql(
+                response, customer, feedback=feedback, event=event, answers=answer_rows
+            )
             if stored is None:  # only a keyed answer's statement can store nothing
                 raise RuntimeError("The answer's statement stored no answer.")
             return SubmittedResponse(id=stored[0], classification=classification)
@@ -190,14 +132,18 @@ def response_submit(
         # (IdempotencyKeyReused) rolls it back, so it leaves no customer (nor account) behind.
         with transaction.atomic():
             accounts_ensure([account])
-            stored_ids = _insert_response_postgresql(response, customer, feedback=feedback, event=event)
+            stored_ids = _insert_response_postgresql(
+                response, customer, feedback=feedback, event=event, answers=answer_rows
+            )
             if stored_ids is None:  # the key's answer is stored already: the answer's own steps did nothing
                 return _replayed(response, customer)
         return SubmittedResponse(id=stored_ids[0], classification=classification)
     if _key_stored(response):
         return _replayed(response, customer)
     try:
-        return _insert_response_orm(response, customer, survey=survey, touchpoint_key=touchpoint_key)
+        return _insert_response_orm(
+            response, customer, survey=survey, touchpoint_key=touchpoint_key, answers=answer_rows
+        )
     except IntegrityError:
         if _key_stored(response):  # the same key, committed meanwhile by a concurrent retry
             return _replayed(response, customer)
@@ -228,7 +174,9 @@ def _replayed(response: Response, customer: CustomerIdentity | None) -> Submitte
     return SubmittedResponse(id=first["id"], classification=first["classification"], replayed=True)
 
 
-def _insert_response_orm(response: Response, customer, *, survey, touchpoint_key) -> SubmittedResponse:
+def _insert_response_orm(
+    response: Response, customer, *, survey, touchpoint_key, answers: list[AnswerRow] | None
+) -> SubmittedResponse:
     classification = response.classification
     with transaction.atomic():
         stored = None
@@ -242,12 +190,17 @@ def _insert_response_orm(response: Response, customer, *, survey, touchpoint_key
             stored = Customer.objects.get(pk=response.customer_id)
             response.plan, response.account = stored.plan, stored.account_id or ""
         response.save(force_insert=True)
+        answers_store(response_id=response.id, rows=answers)
         score_changes_record(changes=[(response, 1)])
         response_feedback_record(
             response=response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=stored
         )
         event = webhook_payloads.response_data(
-            response, survey_kind=survey.kind, touchpoint_key=touchpoint_key, customer=stored
+            response,
+            survey_kind=survey.kind,
+            touchpoint_key=touchpoint_key,
+            customer=stored,
+            answers=answers_named(survey.questions, answers),
         )
         event_record(catalogue.RESPONSE_CREATED, event, object_id=response.id)
     return SubmittedResponse(id=response.id, classification=classification)
@@ -264,7 +217,12 @@ def _customer_upsert_params(identity: CustomerIdentity, *, with_account: bool) -
 
 
 def _insert_response_postgresql(
-    response: Response, identity: CustomerIdentity | None, *, feedback: FeedbackSource, event: dict
+    response: Response,
+    identity: CustomerIdentity | None,
+    *,
+    feedback: FeedbackSource,
+    event: dict,
+    answers: list[AnswerRow] | None = None,
 ) -> tuple[int, int | None] | None:
     """Store the answer in one PostgreSQL statement (surveys.sql_answer); return the response and customer ids.
 
@@ -277,7 +235,13 @@ def _insert_response_postgresql(
     customer = _customer_upsert_params(identity, with_account=True) if identity is not None else None
     accounted = identity is not None and bool(identity.account)
     sql, params = answer_statement(
-        response, customer=customer, feedback=feedback, event=event, occurred_at=timezone.now(), accounted=accounted
+        response,
+        customer=customer,
+        feedback=feedback,
+        event=event,
+        occurred_at=timezone.now(),
+        accounted=accounted,
+        answers=answers or (),
     )
     with server_bound_cursor() as cursor:
         cursor.execute(sql, params)

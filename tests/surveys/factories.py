@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from surveys import scoring
-from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint
+from surveys.models import ContactRule, Customer, Invitation, Question, Response, Survey, Touchpoint
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
@@ -72,3 +72,24 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     channel = "email"
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A "main reason" select-one question by default; its options are price, support and features."""
+
+    class Meta:
+        model = Question
+
+    survey = factory.SubFactory(SurveyFactory)
+    key = factory.Sequence(lambda n: f"question_{n}")
+    kind = Question.Kind.SINGLE
+    text_en = "What was the main reason for your score?"
+    text_zh_hans = "您打分的主要原因是什么？"
+    text_zh_hant = "您評分的主要原因是什麼？"
+    options = factory.LazyFunction(
+        lambda: [
+            {"key": "price", "en": "Price", "zh-hans": "价格", "zh-hant": "價格"},
+            {"key": "support", "en": "Support", "zh-hans": "客服", "zh-hant": "客服"},
+            {"key": "features", "en": "Features", "zh-hans": "功能", "zh-hant": "功能"},
+        ]
+    )
