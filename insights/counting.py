@@ -131,15 +131,20 @@ def _pending_cells(filters, since, until, interval, group_by) -> QuerySet:
     )
 
 
+def responses_in(filters: ScoreFilters, *, since: date, until: date) -> QuerySet[Response]:
+    """The responses the filters count over the days since..until (the filters' surveys must be named)."""
+    return _narrow(
+        Response.objects.filter(submitted_at__gte=day_start(since), submitted_at__lt=day_after(until)),
+        filters,
+        raw=True,
+    )
+
+
 def _raw_cells(filters, since, until, interval, group_by) -> QuerySet:
     day = TruncDate("submitted_at", tzinfo=zone())
     counted = {f"n{column}": Count("id", filter=Q(score=n)) for n, column in enumerate(SCORE_COLUMNS)}
     return (
-        _narrow(
-            Response.objects.filter(submitted_at__gte=day_start(since), submitted_at__lt=day_after(until)),
-            filters,
-            raw=True,
-        )
+        responses_in(filters, since=since, until=until)
         .annotate(bucket_start=_bucket(interval, day), group_key=_group(group_by, raw=True))
         .values("bucket_start", "group_key")
         .annotate(**counted)
