@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.backtest_selectors import default_health_scorecard
 from common import charts
-from common.chinese import in_script
+from common.chinese import in_script, reads_traditional
 from insights.api.queries import DEFAULT_INTERVAL, SeriesQuerySerializer
 from insights.dashboard import dashboard
 from insights.filters import segment_values, survey_choices, touchpoint_choices
@@ -90,7 +90,7 @@ def insights_dashboard(request):
         headline_change=_direction(board.series.change),
         touchpoint_rows=[(s, charts.bar_width(s.contribution, largest=largest)) for s in board.touchpoints.segments],
         # stored Chinese names are simplified: in_script shows them in traditional forms to zh-Hant readers
-        drivers=[(d, in_script(d.name_zh) if chinese else d.name_en) for d in board.drivers.drivers],
+        drivers=[(d, _driver_name(d, chinese)) for d in board.drivers.drivers],
         root_causes=[
             (in_script(name_zh) if chinese and name_zh else name_en, n)
             for _key, name_en, name_zh, n in board.loop.root_causes
@@ -105,6 +105,15 @@ def insights_dashboard(request):
         suggestion_url=_suggestion_url(request.user),
     )
     return TemplateResponse(request, "admin/insights/dashboard.html", context)
+
+
+def _driver_name(driver, chinese: bool) -> str:
+    """A driver's name in the reader's language; an option's own traditional label for zh-Hant when it has one."""
+    if not chinese:
+        return driver.name_en
+    if driver.name_zh_hant and reads_traditional():
+        return driver.name_zh_hant
+    return in_script(driver.name_zh)
 
 
 def _suggestion_url(user) -> str:

@@ -158,9 +158,15 @@ class ScoreBreakdownApi(InsightsApi):
 
 @extend_schema_serializer(component_name="ScoreDriver")
 class DriverSerializer(serializers.Serializer):
-    key = serializers.CharField(help_text='"theme:<key>" for a theme of the theme map, "keyword:<word>" otherwise.')
+    key = serializers.CharField(
+        help_text='"theme:<key>" for a theme of the theme map, "keyword:<word>" otherwise; '
+        '"answer:<question>:<option>" for an option chosen in a select question.'
+    )
+    source = serializers.CharField(help_text='"comment" (themes, keywords) or "answer" (a chosen option).')
+    question = serializers.CharField(help_text="An answer's question key; empty for a comment's driver.")
     name_en = serializers.CharField()
     name_zh = serializers.CharField()
+    name_zh_hant = serializers.CharField(help_text="An option's traditional Chinese label, when it has one.")
     figure = FigureSerializer(
         help_text="The answers whose comment mentions it, less the detractors praising it and the promoters "
         "complaining about it (their score is not its doing)."
@@ -184,7 +190,8 @@ class ScoreDriversApi(InsightsApi):
     """Themes and keywords of the period's analysed comments, those that pull the score down first.
 
     The theme map (feedback admin: Themes) merges words across languages (退款 / refund → Refunds);
-    a keyword no theme claims is a driver of its own.
+    a keyword no theme claims is a driver of its own. The options chosen in the surveys' select
+    questions rank beside them (source "answer"), each measured against the answers to its question.
     """
 
     query_serializer = DriverQuerySerializer

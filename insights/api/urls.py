@@ -1,6 +1,7 @@
 from django.urls import path
 
 from insights.api.advocacy import AdvocacyMetricsApi
+from insights.api.answers import ScoreByAnswerApi
 from insights.api.backtest import HealthBacktestApi
 from insights.api.churn_reasons import ChurnReasonsApi
 from insights.api.metrics import LoopKpisApi, ResponseRatesApi, ScoreBreakdownApi, ScoreDriversApi, ScoreSeriesApi
@@ -9,6 +10,7 @@ from insights.api.retention import RetentionApi
 
 urlpatterns = [
     path("metrics/advocates/", AdvocacyMetricsApi.as_view(), name="metrics-advocates"),
+    path("metrics/answers/", ScoreByAnswerApi.as_view(), name="metrics-answers"),
     path("metrics/churn-reasons/", ChurnReasonsApi.as_view(), name="metrics-churn-reasons"),
     path("metrics/scores/", ScoreSeriesApi.as_view(), name="metrics-scores"),
     path("metrics/breakdown/", ScoreBreakdownApi.as_view(), name="metrics-breakdown"),

@@ -26,6 +26,7 @@ API = {
     ("post", "/api/v1/touchpoint-events/batch/"): {"superuser"},
     ("get", "/api/v1/metrics/advocates/"): ADVOCATES,
     ("get", "/api/v1/metrics/scores/"): CX,
+    ("get", "/api/v1/metrics/answers/"): CX,
     ("get", "/api/v1/metrics/breakdown/"): CX,
     ("get", "/api/v1/metrics/drivers/"): CX,
     ("get", "/api/v1/metrics/loop/"): CX,
@@ -117,6 +118,7 @@ ADMIN = {
 # default health scorecard need accounts.change_scorecard.
 ADMIN_PAGES = {
     "/admin/insights/": CX,
+    "/admin/insights/answers/": CX,
     "/admin/insights/churn-reasons/": {"cx_lead", "superuser"},
     "/admin/insights/requests/": {"cx_lead", "superuser"},
     "/admin/insights/requests/export/": {"cx_lead", "superuser"},
