@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from surveys import scoring, selectors, services
+from surveys.admin_answers import AnswerInline
 from surveys.models import (
     ContactRule,
     Customer,
@@ -182,6 +183,7 @@ class ResponseAdmin(ReadOnlyModelAdmin):
     list_select_related = ("survey", "touchpoint", "customer")
     list_per_page = 50
     show_full_result_count = False
+    inlines = (AnswerInline,)  # surveys/admin_answers.py
 
     def delete_model(self, request, obj):
         services.responses_delete(response_ids=[obj.pk])

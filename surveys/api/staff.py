@@ -1,5 +1,7 @@
 """Staff endpoints (token or session, staff users only): surveys and responses."""
 
+from typing import Any
+
 import django_filters
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
@@ -12,6 +14,7 @@ from common.api.filters import IdFilter, UTCDateTimeFilter, to_utc
 from common.api.permissions import HasPerm
 from surveys import scoring, selectors
 from surveys.models import Response, Survey
+from surveys.question_selectors import answers_by_response
 
 
 class SurveyListApi(ListAPIView):
@@ -127,6 +130,10 @@ class ResponseListApi(ListAPIView):
         survey_id = serializers.IntegerField()
         touchpoint = serializers.CharField(source="touchpoint.key", allow_null=True, default=None)
         customer = serializers.CharField(source="customer.external_id", allow_null=True, default=None)
+        answers = serializers.SerializerMethodField(
+            help_text="The answers to the survey's additional questions by key: an option's key (select one), a "
+            "list of them (select many), an integer (the scales) or a text; questions not answered are absent."
+        )
 
         class Meta:
             model = Response
@@ -139,11 +146,15 @@ class ResponseListApi(ListAPIView):
                 "score",
                 "classification",
                 "comment",
+                "answers",
                 "locale",
                 "channel",
                 "consent_to_contact",
                 "submitted_at",
             )
+
+        def get_answers(self, response) -> dict[str, Any]:
+            return self.context.get("answers", {}).get(response.pk, {})
 
     serializer_class = OutputSerializer
     filterset_class = ResponseFilter
@@ -151,6 +162,15 @@ class ResponseListApi(ListAPIView):
 
     def get_queryset(self):
         return selectors.response_list()
+
+    def paginate_queryset(self, queryset):
+        """The page, with its responses' answers read in one query (kept for the serializer's context)."""
+        page = super().paginate_queryset(queryset)
+        self.page_answers = answers_by_response(response_ids=[response.pk for response in page or ()])
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "answers": getattr(self, "page_answers", {})}
 
     @extend_schema(
         responses={

@@ -3,6 +3,7 @@ from django.urls import path
 from surveys.api.customers import CustomerForgetApi
 from surveys.api.events import TouchpointEventBatchApi, TouchpointEventCreateApi
 from surveys.api.public import PublicResponseCreateApi
+from surveys.api.response_exports import ResponseExportApi
 from surveys.api.staff import ResponseListApi, SurveyListApi
 from surveys.api.widget import PublicSurveyApi
 
@@ -13,5 +14,6 @@ urlpatterns = [
     path("touchpoint-events/", TouchpointEventCreateApi.as_view(), name="touchpoint-event-create"),
     path("touchpoint-events/batch/", TouchpointEventBatchApi.as_view(), name="touchpoint-event-batch"),
     path("responses/", ResponseListApi.as_view(), name="response-list"),
+    path("responses/export/", ResponseExportApi.as_view(), name="response-export"),
     path("customers/<path:external_id>/", CustomerForgetApi.as_view(), name="customer-forget"),
 ]

@@ -22,6 +22,7 @@ API = {
     ("post", "/api/v1/public/responses/"): EVERYONE,
     ("get", "/api/v1/surveys/"): CX,
     ("get", "/api/v1/responses/"): CX,
+    ("get", "/api/v1/responses/export/"): CX,
     ("post", "/api/v1/touchpoint-events/"): {"superuser"},  # and integration accounts given the permission
     ("post", "/api/v1/touchpoint-events/batch/"): {"superuser"},
     ("get", "/api/v1/metrics/advocates/"): ADVOCATES,

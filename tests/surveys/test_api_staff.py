@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from surveys.models import Answer
 from surveys.services import survey_stats_refresh
-from tests.surveys.factories import ResponseFactory, SurveyFactory, TouchpointFactory
+from tests.surveys.factories import QuestionFactory, ResponseFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,32 @@ def test_a_parameter_given_empty_or_mistyped_is_a_400_naming_it(root, url, field
     response = root.get(url)
     assert response.status_code == 400, response.content
     assert field in response.json()["error"]["fields"]
+
+
+def test_responses_carry_their_answers_by_key_read_in_one_query_a_page(staff_client, django_assert_max_num_queries):
+    # given: ten responses, each answering a select-many, a scale and a text question; one answering none
+    survey = SurveyFactory()
+    reasons = QuestionFactory(survey=survey, key="reasons", kind="multiple", position=1)
+    effort = QuestionFactory(survey=survey, key="effort", kind="scale_5", options=[], position=2)
+    why = QuestionFactory(survey=survey, key="why", kind="text", options=[], position=3)
+    for n in range(10):
+        response = ResponseFactory(survey=survey)
+        Answer.objects.bulk_create(
+            [
+                Answer(response=response, question=reasons, choice="price"),
+                Answer(response=response, question=reasons, choice="support"),
+                Answer(response=response, question=effort, number=n % 5 + 1),
+                Answer(response=response, question=why, text="太贵了"),
+            ]
+        )
+    silent = ResponseFactory(survey=survey)
+    staff_client.get("/api/v1/responses/")  # the token's user and permissions, once
+
+    # when
+    with django_assert_max_num_queries(5):
+        body = staff_client.get("/api/v1/responses/", {"page_size": 20}).json()
+
+    # then
+    answers = {item["id"]: item["answers"] for item in body["results"]}
+    assert answers[silent.id] == {}
+    assert answers[response.id] == {"reasons": ["price", "support"], "effort": 5, "why": "太贵了"}

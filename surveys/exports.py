@@ -1,0 +1,142 @@
+"""The responses export: CSV (streamed) and XLSX, with one column per additional question.
+
+The columns are RESPONSE_COLUMNS, then one per additional question of the exported surveys,
+headed by its key (each survey's questions in order; a key several surveys share is one
+column). A select-one answer is the option's key, a select-many answer its options' keys joined
+with "; ", a scale answer an integer, a text answer as written; a question not answered is empty.
+
+Rows are read BATCH at a time, and each batch's answers in one more query
+(`answers_by_response`), never one a row. Times are UTC; a text cell that a spreadsheet would run
+as a formula is defused as the advocate export does (`closedloop.exports.text_cell`).
+"""
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from closedloop.exports import CONTENT_TYPES, text_cell
+from surveys.models import Question, Response
+from surveys.question_selectors import answers_by_response
+
+BATCH = 2000
+RESPONSE_COLUMNS = (
+    "id",
+    "submitted_at",
+    "survey_id",
+    "survey",
+    "touchpoint",
+    "customer",
+    "score",
+    "classification",
+    "comment",
+    "locale",
+    "channel",
+    "consent_to_contact",
+)
+_FIELDS = (
+    "id",
+    "submitted_at",
+    "survey_id",
+    "survey__name",
+    "touchpoint__key",
+    "customer__external_id",
+    "score",
+    "classification",
+    "comment",
+    "locale",
+    "channel",
+    "consent_to_contact",
+)
+
+
+def question_keys(responses: QuerySet[Response]) -> list[str]:
+    """The additional questions' keys of the surveys these responses answer: the export's last columns."""
+    surveys = responses.order_by().values("survey_id").distinct()
+    keys = Question.objects.filter(survey_id__in=surveys).order_by("survey_id", "position", "id")
+    return list(dict.fromkeys(keys.values_list("key", flat=True)))
+
+
+def answer_cell(value: object) -> object:
+    """An answer as one cell: options joined with "; ", a scale's integer, a text; nothing answered, None."""
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return value
+
+
+def export_rows(responses: QuerySet[Response], keys: Sequence[str]) -> Iterator[list[list]]:
+    """The responses as rows (RESPONSE_COLUMNS then one per key), a batch at a time: two queries a batch."""
+    batch: list[tuple] = []
+    for row in responses.values_list(*_FIELDS).iterator(chunk_size=BATCH):
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield _with_answers(batch, keys)
+            batch = []
+    if batch:
+        yield _with_answers(batch, keys)
+
+
+def _with_answers(batch: list[tuple], keys: Sequence[str]) -> list[list]:
+    if not keys:
+        return [list(row) for row in batch]
+    answers = answers_by_response(response_ids=[row[0] for row in batch])
+    return [[*row, *(answer_cell(answers.get(row[0], {}).get(key)) for key in keys)] for row in batch]
+
+
+def _cell(value: object) -> object:
+    return ("true" if value else "false") if isinstance(value, bool) else text_cell(value)
+
+
+def csv_stream(responses: QuerySet[Response]) -> Iterator[bytes]:
+    """The export as CSV bytes, a batch at a time (UTF-8 with a byte-order mark first, for spreadsheets)."""
+    keys = question_keys(responses)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow([*RESPONSE_COLUMNS, *keys])
+    yield ("\ufeff" + text.getvalue()).encode()
+    for rows in export_rows(responses, keys):
+        text.seek(0)
+        text.truncate()
+        writer.writerows([_cell(value) for value in row] for row in rows)
+        yield text.getvalue().encode()
+
+
+def xlsx_file(responses: QuerySet[Response]):
+    """The export as an XLSX workbook in a temporary file, rewound (scores and scale answers as numbers)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    keys = question_keys(responses)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("responses")
+    sheet.freeze_panes = "A2"
+    sheet.append([*RESPONSE_COLUMNS, *keys])
+
+    def cell(value):
+        if isinstance(value, str):  # dropped before defusing: "\x01=…" must not become a formula
+            return text_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return _cell(value) if isinstance(value, (bool, datetime)) else value
+
+    for rows in export_rows(responses, keys):
+        for row in rows:
+            sheet.append([cell(value) for value in row])
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
+    workbook.save(target)
+    target.seek(0)
+    return target
+
+
+def export_response(responses: QuerySet[Response], *, kind: str):
+    """The export as a download: CSV streamed as it is read, XLSX once written."""
+    stamp = timezone.now().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    if kind == "xlsx":
+        response = FileResponse(xlsx_file(responses), content_type=CONTENT_TYPES[kind])
+    else:
+        response = StreamingHttpResponse(csv_stream(responses), content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="responses-{stamp}.{kind}"'
+    return response
