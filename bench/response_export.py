@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
 
-from bench.analysis import prepare_database  # noqa: E402
+from bench.export import setup_django  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cxplatform_bench_response_export"
 SURVEY = "Bench: responses export"
@@ -43,15 +43,6 @@ WHY = (
     "物流很快 👍",
     "=1+1",
 )
-
-
-def setup_django(database_url: str) -> None:
-    os.environ.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="cxplatform.settings", LOG_LEVEL="WARNING")
-    os.environ.pop("DEBUG", None)
-    prepare_database(database_url.rsplit("/", 1)[1])  # create and migrate when missing
-    import django
-
-    django.setup()
 
 
 def _option(key: str) -> dict:
@@ -121,7 +112,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     args = parser.parse_args()
-    setup_django(args.database_url)
+    setup_django(args.database_url, migrate=True)
 
     from surveys import exports
     from surveys.models import Answer, Response

@@ -26,34 +26,22 @@ from surveys.models import Answer, Question, Response
 from surveys.questions import SCALES, SELECT_KINDS
 
 BATCH = 2000
-RESPONSE_COLUMNS = (
-    "id",
-    "submitted_at",
-    "survey_id",
-    "survey",
-    "touchpoint",
-    "customer",
-    "score",
-    "classification",
-    "comment",
-    "locale",
-    "channel",
-    "consent_to_contact",
-)
-_FIELDS = (
-    "id",
-    "submitted_at",
-    "survey_id",
-    "survey__name",
-    "touchpoint__key",
-    "customer__external_id",
-    "score",
-    "classification",
-    "comment",
-    "locale",
-    "channel",
-    "consent_to_contact",
-)
+# The response's own columns, and the field each reads.
+_FIELDS = {
+    "id": "id",
+    "submitted_at": "submitted_at",
+    "survey_id": "survey_id",
+    "survey": "survey__name",
+    "touchpoint": "touchpoint__key",
+    "customer": "customer__external_id",
+    "score": "score",
+    "classification": "classification",
+    "comment": "comment",
+    "locale": "locale",
+    "channel": "channel",
+    "consent_to_contact": "consent_to_contact",
+}
+RESPONSE_COLUMNS = tuple(_FIELDS)
 
 
 def export_questions(responses: QuerySet[Response]) -> dict[int, tuple[str, str]]:
@@ -72,7 +60,7 @@ def export_rows(responses: QuerySet[Response], questions: dict[int, tuple[str, s
     """The responses as rows (RESPONSE_COLUMNS, then one per question key), a batch at a time: two queries a batch."""
     keys = question_keys(questions)
     batch: list[tuple] = []
-    for row in responses.values_list(*_FIELDS).iterator(chunk_size=BATCH):
+    for row in responses.values_list(*_FIELDS.values()).iterator(chunk_size=BATCH):
         batch.append(row)
         if len(batch) == BATCH:
             yield _with_answers(batch, keys, questions)
@@ -152,9 +140,10 @@ def xlsx_file(responses: QuerySet[Response]):
     return target
 
 
-def export_response(responses: QuerySet[Response], *, kind: str):
+def export_response(responses: QuerySet[Response], *, kind: str) -> StreamingHttpResponse:
     """The export as a download: CSV streamed as it is read, XLSX once written."""
     stamp = timezone.now().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    response: StreamingHttpResponse
     if kind == "xlsx":
         response = FileResponse(xlsx_file(responses), content_type=CONTENT_TYPES[kind])
     else:
