@@ -7,7 +7,7 @@ Loads one NPS survey with 50,000 responses (PostgreSQL database cxplatform_bench
 created and migrated when missing; loaded once and kept, reloaded only when the count differs) and
 four additional questions: select one (main_reason, answered by 90 %), select many (features,
 one to three options, 70 %), a 1-5 scale (effort, 80 %) and free text (why, 30 %, English and
-Chinese with commas, quotes and newlines): about 2.6 answer rows a response.
+Chinese with commas, quotes and newlines): about 3.4 answer rows a response.
 
 Then times, in this process, rounds alternating between them (medians reported):
 - the CSV export (`surveys.exports.csv_stream`) of every response of the survey, read to the end;
