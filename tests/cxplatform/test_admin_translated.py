@@ -210,7 +210,7 @@ def _pages(client: Client) -> list[str]:
     month = f"month={latest:%Y-%m}&" if latest else ""  # a month with records, whatever last month holds
     csms = [*selectors.account_csms().values_list("pk", flat=True)[:2], "nobody"]
     urls = [reverse("admin:index"), reverse("insights"), reverse("admin:surveys_invitation_response_rate"), review]
-    urls += [reverse("insights-churn-reasons"), reverse("insights-requests")]
+    urls += [reverse("insights-churn-reasons"), reverse("insights-requests"), reverse("insights-answers")]
     urls += [f"{review}?{month}", *(f"{review}?{month}csm={csm}" for csm in csms)]
     health = Scorecard.objects.filter(kind="health", stage="").first()
     if health is not None:
