@@ -142,3 +142,31 @@ def test_answers_go_to_endpoints_only_with_the_comment(survey):
     assert "answers" not in catalogue.data_for_endpoint(data, object_id=submitted.id, allowed=set())
     allowed = catalogue.data_for_endpoint(data, object_id=submitted.id, allowed={"comment"})
     assert allowed["answers"] == {"reason": "price"}
+
+
+def test_the_public_api_takes_answers_and_names_each_bad_one(survey, client):
+    url = "/api/v1/public/responses/"
+    bad = {"survey": survey.public_key, "score": 2, "answers": {"reason": "weather", "mood": 1}}
+    res = client.post(url, bad, content_type="application/json")
+    assert res.status_code == 400
+    fields = res.json()["error"]["fields"]
+    assert set(fields) == {"answers.reason", "answers.mood"}
+    assert "price, support, features" in fields["answers.reason"][0]
+    good = {**bad, "answers": {"reason": "price", "why": "Invoices are wrong"}}
+    created = client.post(url, good, content_type="application/json")
+    assert created.status_code == 201
+    assert answers_by_response(response_ids=[created.json()["id"]])[created.json()["id"]] == {
+        "reason": "price",
+        "why": "Invoices are wrong",
+    }
+
+
+def test_the_widget_reads_the_questions_and_the_scores_each_is_asked_of(survey, client):
+    body = client.get(f"/api/v1/public/surveys/{survey.public_key}/", {"locale": "zh-TW"}).json()
+    reason, _topics, why = body["questions"]
+    assert reason["text"] == "您評分的主要原因是什麼？"
+    assert reason["required"] is True
+    assert reason["options"][0] == {"key": "price", "label": "價格"}
+    assert reason["scores"] == list(range(11))
+    assert why["scores"] == [0, 1, 2, 3, 4, 5, 6]
+    assert why["shown_to"] == "detractor"
