@@ -7,7 +7,7 @@ from surveys import selectors
 from surveys.models import Answer, Question
 from surveys.question_selectors import answers_by_response, questions_shown
 from surveys.questions import AnswersRefused, QuestionSpec, answers_check
-from surveys.services import response_submit
+from surveys.services import CustomerIdentity, response_submit
 from surveys.services.invitations import invitation_respond
 from tests.sql_paths import same_on_each_path
 from tests.surveys.factories import InvitationFactory, QuestionFactory, SurveyFactory
@@ -170,3 +170,27 @@ def test_the_widget_reads_the_questions_and_the_scores_each_is_asked_of(survey, 
     assert reason["scores"] == list(range(11))
     assert why["scores"] == [0, 1, 2, 3, 4, 5, 6]
     assert why["shown_to"] == "detractor"
+
+
+def test_forgetting_a_customer_or_purging_old_comments_empties_their_text_answers(survey):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.services.privacy import comments_purge, customer_forget
+
+    kept = response_submit(survey_key=survey.public_key, score=3, answers={"reason": "price", "why": "Too dear"})
+    forgotten = response_submit(
+        survey_key=survey.public_key,
+        score=3,
+        customer=CustomerIdentity(external_id="c-9"),
+        answers={"reason": "support", "why": "Call me on 555-0101"},
+    )
+    erasure = customer_forget(external_id="c-9", via="api")
+    assert erasure.counts["answer_texts"] == 1
+    assert answers_by_response(response_ids=[forgotten.id])[forgotten.id] == {"reason": "support", "why": ""}
+    event = Event.objects.get(type="response.created", object_id=forgotten.id)
+    assert event.data["answers"] == {}
+    assert comments_purge(before=timezone.now() + timedelta(seconds=1)).counts["answer_texts"] == 1
+    assert answers_by_response(response_ids=[kept.id])[kept.id] == {"reason": "price", "why": ""}
+    assert Event.objects.get(type="response.created", object_id=kept.id).data["answers"] == {}
