@@ -11,6 +11,7 @@ UNIX_MAX = 253_402_300_799
 PROPERTIES_MAX = 100
 PROPERTY_NAME_MAX = 100
 PROPERTY_VALUE_MAX = 2000
+ID_DIGITS_MAX = 18  # ids are 64-bit integers
 
 
 def unix(moment: datetime | None) -> int | None:
@@ -33,6 +34,8 @@ class PersonRef:
 def person_ref(identifier: str) -> PersonRef:
     """Read a person identifier of a path; raise ValueError saying which forms there are."""
     if identifier.isascii() and identifier.isdigit():
+        if len(identifier) > ID_DIGITS_MAX:
+            raise ValueError("No person has an id this long.")
         return PersonRef(id=int(identifier))
     kind, _, value = identifier.partition(":")
     if kind == "email" and value:
@@ -52,6 +55,8 @@ def properties_errors(properties: object) -> list[str]:
     for name, value in properties.items():
         if len(name) > PROPERTY_NAME_MAX:
             errors.append(f"Property names are at most {PROPERTY_NAME_MAX} characters.")
+        elif "\x00" in name or (isinstance(value, str) and "\x00" in value):
+            errors.append(f"Property '{name}' contains a NUL character.".replace("\x00", "\\u0000"))
         elif value is not None and not isinstance(value, str | int | float | bool):
             errors.append(f"Property '{name}' must be a string, number, true, false or null.")
         elif isinstance(value, str) and len(value) > PROPERTY_VALUE_MAX:

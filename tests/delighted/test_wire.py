@@ -14,6 +14,8 @@ def test_person_identifiers_are_an_id_or_an_email():
         wire.person_ref("phone_number:+15555550100")
     with pytest.raises(ValueError, match="by id"):
         wire.person_ref("ann@example.com")
+    with pytest.raises(ValueError, match="this long"):
+        wire.person_ref("9" * 19)
 
 
 def test_properties_are_flat_and_short_and_their_locale_is_one_we_speak():
@@ -23,6 +25,7 @@ def test_properties_are_flat_and_short_and_their_locale_is_one_we_speak():
         "Property 'nested' must be a string, number, true, false or null."
     ]
     assert wire.properties_errors({"long": "x" * 2001}) == ["Property 'long' is longer than 2000 characters."]
+    assert wire.properties_errors({"nul": "a\x00b"}) == ["Property 'nul' contains a NUL character."]
     assert wire.properties_locale({"locale": "zh-TW"}) == "zh-hant"
     assert wire.properties_locale({"tier": "gold"}) is None
     with pytest.raises(ValueError, match="Unsupported locale 'fr'"):
