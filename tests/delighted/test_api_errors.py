@@ -1,6 +1,7 @@
 """Authentication, paths and errors as Delighted's client maps them to its exceptions."""
 
 import base64
+import json
 
 import pytest
 import requests
@@ -52,6 +53,15 @@ def test_errors_raise_the_clients_exceptions(dl, nps_at_touchpoint, settings, mo
     assert "SMS" in sms.value.response.body
     with pytest.raises(dl.errors.ResourceValidationError):
         dl.SurveyResponse.all(trend="12")
+    with pytest.raises(dl.errors.ResourceValidationError) as unknown:
+        dl.SurveyResponse.all(pagee=2)
+    assert json.loads(unknown.value.response.body)["errors"] == [{"field": "pagee", "message": "Unknown parameter."}]
+    with pytest.raises(dl.errors.ResourceValidationError) as expand:
+        dl.SurveyResponse.all(expand=["survey"])
+    assert json.loads(expand.value.response.body)["errors"][0]["field"] == "expand[]"
+    with pytest.raises(dl.errors.ResourceValidationError) as phone:
+        dl.Person.delete(phone_number="+15555550100")
+    assert "SMS" in phone.value.response.body
     assert not Customer.objects.exists()
 
     # an unknown answer: 404
