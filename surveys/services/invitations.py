@@ -2,7 +2,7 @@
 
 import logging
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from copy import copy
 from datetime import datetime, timedelta
 
@@ -282,11 +282,31 @@ def customer_unsubscribe(*, token: str) -> Customer:
     invitation = Invitation.objects.select_related("customer").filter(token=token).first()
     if invitation is None:
         raise InvitationInvalid("This link is not valid.")
-    now = timezone.now()
-    with transaction.atomic():
-        Customer.objects.filter(Q(pk=invitation.customer_id) & Q(unsubscribed_at__isnull=True)).update(
-            unsubscribed_at=now
-        )
-        closedloop_services.advocates_forget_consent(customer_id=invitation.customer_id, at=now)
+    customers_unsubscribe(customer_ids=[invitation.customer_id])
     invitation.customer.refresh_from_db()
     return invitation.customer
+
+
+@transaction.atomic
+def customers_unsubscribe(*, customer_ids: Sequence[int]) -> int:
+    """Unsubscribe customers (those not yet unsubscribed) and withdraw their consent; return how many changed.
+
+    Their advocates are opted out at once, as after the email's unsubscribe link.
+    """
+    now = timezone.now()
+    changed = Customer.objects.filter(Q(pk__in=list(customer_ids)) & Q(unsubscribed_at__isnull=True)).update(
+        unsubscribed_at=now
+    )
+    for customer_id in customer_ids:
+        closedloop_services.advocates_forget_consent(customer_id=customer_id, at=now)
+    return changed
+
+
+def invitations_cancel_pending(*, customer_id: int) -> int:
+    """Withdraw a customer's invitations not sent yet; return how many.
+
+    They are marked expired now, so neither the beat sweep nor a worker about to send one sends it.
+    """
+    return Invitation.objects.filter(customer_id=customer_id, status=Invitation.Status.SCHEDULED).update(
+        status=Invitation.Status.EXPIRED, expires_at=timezone.now()
+    )

@@ -67,6 +67,7 @@ ALLOWED = {
     "webhook",
     "webhooks",
     "slack",  # the chat platform's name, written so in Chinese too
+    "delighted",  # the closed survey service's name (the Delighted-compatible API), written so in Chinese too
     "sec",  # the prefix of a DingTalk robot's signing secret, quoted
     "smtp",
     "ip",
