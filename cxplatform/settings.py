@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "webhooks",
     "portfolio",
     "insights",
-    "delighted",
+    "delighted_api",
 ]
 
 MIDDLEWARE = [

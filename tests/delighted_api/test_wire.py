@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from delighted import wire
+from delighted_api import wire
 
 
 def test_person_identifiers_are_an_id_or_an_email():

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from delighted import selectors, wire
-from delighted.models import PersonProperties
+from delighted_api import selectors, wire
+from delighted_api.models import PersonProperties
 from surveys.identity import identity_signature
 from surveys.models import Customer, Erasure, Response, Touchpoint
 from surveys.services import CustomerIdentity, customer_get_or_create_identity, response_submit

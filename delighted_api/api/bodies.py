@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from delighted import selectors, wire
+from delighted_api import selectors, wire
 from surveys.emails import absolute_url
 from surveys.models import Customer, Response
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from delighted.models import PersonProperties
+from delighted_api.models import PersonProperties
 from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint
 from surveys.scoring import Classification
 

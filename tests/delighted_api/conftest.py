@@ -1,37 +1,15 @@
 """Delighted's own Python client (delighted==4.2.0) pointed at a live test server."""
 
-import importlib
-import sys
-import sysconfig
 import warnings
 
 import pytest
 
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", FutureWarning)  # "Delighted is being sunset": why this API exists
+    import delighted  # Delighted's own client (delighted==4.2.0); this app is delighted_api
 
-def _load_client():
-    """Import Delighted's client, whose top-level name is this app's too, and give the name back to the app.
+assert delighted.__version__ == "4.2.0", delighted.__file__
 
-    A user's script imports the client in its own process; here it shares one with the server.
-    The client's modules keep references to each other once imported (nothing of it imports
-    later), so it works after `delighted` in sys.modules is the app again.
-    """
-    app = {name: sys.modules.pop(name) for name in list(sys.modules) if name.partition(".")[0] == "delighted"}
-    site_packages = sysconfig.get_paths()["purelib"]
-    sys.path.insert(0, site_packages)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)  # "Delighted is being sunset": why this API exists
-            client = importlib.import_module("delighted")
-        assert client.__version__ == "4.2.0", client.__file__
-    finally:
-        sys.path.remove(site_packages)
-        for name in [name for name in sys.modules if name.partition(".")[0] == "delighted"]:
-            del sys.modules[name]
-        sys.modules.update(app)
-    return client
-
-
-delighted = _load_client()
 
 PERMISSIONS = (
     "view_customer",

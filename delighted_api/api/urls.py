@@ -2,9 +2,9 @@
 
 from django.urls import re_path
 
-from delighted.api.contacts import BouncesApi, MetricsApi, UnsubscribesApi
-from delighted.api.people import PendingSurveyRequestsApi, PeopleApi, PersonApi
-from delighted.api.responses import SurveyResponseApi, SurveyResponsesApi
+from delighted_api.api.contacts import BouncesApi, MetricsApi, UnsubscribesApi
+from delighted_api.api.people import PendingSurveyRequestsApi, PeopleApi, PersonApi
+from delighted_api.api.responses import SurveyResponseApi, SurveyResponsesApi
 
 JSON = r"(?:\.json)?$"
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from delighted.models import PersonProperties
+from delighted_api.models import PersonProperties
 from surveys.models import Customer, Invitation
 from tests.surveys.factories import CustomerFactory
 

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from delighted import wire
+from delighted_api import wire
 
 
 class PropertiesField(serializers.Field):

@@ -5,10 +5,10 @@ from rest_framework.response import Response
 from common.api.fields import StrictEmailField, StrictInputSerializer
 from common.api.filters import QuerySerializer
 from common.api.permissions import HasPerm
-from delighted import selectors, services, wire
-from delighted.api.base import DelightedApi, PageQuery, UnixTimeField, next_link, page_of, query
-from delighted.api.bodies import stopped_body
-from delighted.api.fields import Unsupported
+from delighted_api import selectors, services, wire
+from delighted_api.api.base import DelightedApi, PageQuery, UnixTimeField, next_link, page_of, query
+from delighted_api.api.bodies import stopped_body
+from delighted_api.api.fields import Unsupported
 
 
 class MetricsApi(DelightedApi):

@@ -9,10 +9,10 @@ from rest_framework.response import Response
 
 from common.api.fields import CommentField, StrictInputSerializer, StrictIntegerField
 from common.api.permissions import HasPerm
-from delighted import selectors, services
-from delighted.api.base import DelightedApi, PageQuery, UnixTimeField, next_link, page_of, query
-from delighted.api.bodies import response_body
-from delighted.api.fields import Ignored, PersonIdField, PropertiesField, Unsupported
+from delighted_api import selectors, services
+from delighted_api.api.base import DelightedApi, PageQuery, UnixTimeField, next_link, page_of, query
+from delighted_api.api.bodies import response_body
+from delighted_api.api.fields import Ignored, PersonIdField, PropertiesField, Unsupported
 from surveys.models import Response as Answer
 
 COMMENT_MAX_CHARS = 5000

@@ -7,7 +7,7 @@ import pytest
 import requests
 from django.db import OperationalError
 
-from delighted import selectors
+from delighted_api import selectors
 from surveys.models import Customer
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,10 +15,10 @@ from common.api.fields import (
 )
 from common.api.filters import QuerySerializer
 from common.api.permissions import HasPerm
-from delighted import selectors, services, wire
-from delighted.api.base import PER_PAGE_MAX, DelightedApi, UnixTimeField, next_link, page_of, query
-from delighted.api.bodies import person_body
-from delighted.api.fields import PropertiesField, Unsupported
+from delighted_api import selectors, services, wire
+from delighted_api.api.base import PER_PAGE_MAX, DelightedApi, UnixTimeField, next_link, page_of, query
+from delighted_api.api.bodies import person_body
+from delighted_api.api.fields import PropertiesField, Unsupported
 from surveys.models import Customer
 
 DELAY_MAX = int(timedelta(days=365).total_seconds())

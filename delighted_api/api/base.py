@@ -9,9 +9,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from common.api.filters import QuerySerializer
-from delighted import services, wire
-from delighted.api.auth import TokenBasicAuthentication, TokenThrottle
-from delighted.api.errors import ServiceNotSetUp, delighted_exception_handler
+from delighted_api import services, wire
+from delighted_api.api.auth import TokenBasicAuthentication, TokenThrottle
+from delighted_api.api.errors import ServiceNotSetUp, delighted_exception_handler
 
 PER_PAGE_MAX = 100
 
