@@ -1,5 +1,6 @@
 """Delighted's wire conventions as pure functions: Unix times, person identifiers, properties, NPS metrics."""
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -37,6 +38,8 @@ def person_ref(identifier: str) -> PersonRef:
         if len(identifier) > ID_DIGITS_MAX:
             raise ValueError("No person has an id this long.")
         return PersonRef(id=int(identifier))
+    if "\x00" in identifier:
+        raise ValueError("A person identifier must not contain a NUL character.")
     kind, _, value = identifier.partition(":")
     if kind == "email" and value:
         return PersonRef(email=value)
@@ -57,11 +60,23 @@ def properties_errors(properties: object) -> list[str]:
             errors.append(f"Property names are at most {PROPERTY_NAME_MAX} characters.")
         elif "\x00" in name or (isinstance(value, str) and "\x00" in value):
             errors.append(f"Property '{name}' contains a NUL character.".replace("\x00", "\\u0000"))
+        elif not _encodable(name) or (isinstance(value, str) and not _encodable(value)):
+            errors.append("A property contains an unpaired surrogate character.")
+        elif isinstance(value, float) and not math.isfinite(value):
+            errors.append(f"Property '{name}' must be a finite number.")
         elif value is not None and not isinstance(value, str | int | float | bool):
             errors.append(f"Property '{name}' must be a string, number, true, false or null.")
         elif isinstance(value, str) and len(value) > PROPERTY_VALUE_MAX:
             errors.append(f"Property '{name}' is longer than {PROPERTY_VALUE_MAX} characters.")
     return errors
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def properties_locale(properties: dict) -> str | None:

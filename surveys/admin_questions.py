@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys import scoring
 from surveys.models import Question
+from surveys.question_selectors import question_answered
 from surveys.questions import SELECT_KINDS
 from surveys.scoring import Classification
 from surveys.texts import class_label
@@ -77,6 +78,8 @@ class QuestionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
+        if self.instance.pk and "kind" in self.changed_data and question_answered(question_id=self.instance.pk):
+            self.add_error("kind", gettext("This question has answers: its kind cannot change under them."))
         try:
             options = options_from_lines(cleaned.get("options_text") or "")
         except ValidationError as problems:

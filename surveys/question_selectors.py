@@ -121,3 +121,7 @@ def answers_for_invitation(*, invitation_id: int) -> dict[str, object]:
     if response_id is None:
         return {}
     return answers_by_response(response_ids=[response_id]).get(response_id, {})
+
+
+def question_answered(*, question_id: int) -> bool:
+    return Answer.objects.filter(question_id=question_id).exists()

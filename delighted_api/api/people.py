@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from common.api.fields import (
@@ -113,5 +113,7 @@ class PendingSurveyRequestsApi(DelightedApi):
     permission_classes = (HasPerm("surveys.add_touchpointevent"),)
 
     def delete(self, request, email: str):
+        if "\x00" in email:
+            raise ValidationError({"email": ["Must not contain a NUL character."]})
         cancelled = services.survey_requests_cancel(email=email)
         return Response({"ok": True, "cancelled": cancelled})

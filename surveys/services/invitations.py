@@ -16,7 +16,7 @@ from surveys import locks, scoring, webhook_payloads
 from surveys.emails import invitation_email
 from surveys.models import INVITATION_CLAIM_TIMEOUT, Customer, Invitation, Response
 from surveys.question_selectors import answers_by_response, question_specs
-from surveys.services.answers import answers_checked, answers_store
+from surveys.services.answers import answers_checked, answers_replace, answers_store
 from surveys.services.responses import SubmittedResponse, response_feedback_record
 from surveys.services.rollups import score_changes_record
 from webhooks import catalogue
@@ -122,7 +122,7 @@ def invitation_respond(
             response.consent_to_contact = consent_to_contact
             fields.append("consent_to_contact")
         response.save(update_fields=fields)
-        answers_store(response_id=response.id, rows=answer_rows, replace=True)
+        answers_replace(response_id=response.id, rows=answer_rows, classification=classification)
         if counted_out[0].score != score:
             score_changes_record(changes=[counted_out, (response, 1)])
         _record_feedback(response, invitation)

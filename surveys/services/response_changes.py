@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from surveys import locks, scoring, webhook_payloads
 from surveys.models import Response
+from surveys.question_selectors import answers_by_response
+from surveys.services.answers import answers_not_asked_drop
 from surveys.services.responses import response_feedback_record
 from surveys.services.rollups import score_changes_record
 from webhooks import catalogue
@@ -50,12 +52,18 @@ def response_update(
     response.save(update_fields=["score", "classification", "comment", "client_metadata", "updated_at"])
     if counted_out.score != response.score:
         score_changes_record(changes=[(counted_out, -1), (response, 1)])
+    if counted_out.classification != response.classification:
+        answers_not_asked_drop(response_id=response.id, classification=response.classification)
     touchpoint_key = response.touchpoint.key if response.touchpoint else ""
     response_feedback_record(
         response=response, survey_kind=kind, touchpoint_key=touchpoint_key, customer=response.customer
     )
     data = webhook_payloads.response_data(
-        response, survey_kind=kind, touchpoint_key=touchpoint_key or None, customer=response.customer
+        response,
+        survey_kind=kind,
+        touchpoint_key=touchpoint_key or None,
+        customer=response.customer,
+        answers=answers_by_response(response_ids=[response.id]).get(response.id, {}),
     )
     event_record(catalogue.RESPONSE_UPDATED, data, object_id=response.id)
     return response

@@ -51,3 +51,10 @@ def test_times_are_whole_unix_seconds():
     assert wire.unix(moment) == 1782820830
     assert wire.from_unix(1782820830) == moment.replace(microsecond=0)
     assert wire.unix(None) is None
+
+
+def test_properties_that_json_columns_cannot_hold_are_refused():
+    assert wire.properties_errors({"x": float("inf")}) == ["Property 'x' must be a finite number."]
+    assert wire.properties_errors({"x": "a\ud800"}) == ["A property contains an unpaired surrogate character."]
+    with pytest.raises(ValueError, match="NUL"):
+        wire.person_ref("email:a\x00b@example.com")

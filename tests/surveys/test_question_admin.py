@@ -67,3 +67,15 @@ def test_the_survey_page_in_the_admin_lists_its_questions_with_their_options(adm
     page = admin_client.get(f"/admin/surveys/survey/{question.survey_id}/change/").content.decode()
     assert "What was the main reason for your score?" in page
     assert "price | Price | 价格 | 價格" in page
+
+
+def test_the_kind_of_an_answered_question_cannot_change():
+    from tests.surveys.factories import ResponseFactory
+
+    question = QuestionFactory(kind="scale_10", options=[])
+    response = ResponseFactory(survey=question.survey)
+    question.answers.create(response=response, number=9)
+    data = {field: getattr(question, field) for field in ("position", "key", "text_en", "required", "shown_to")}
+    form = QuestionForm({**data, "kind": "scale_5", "shown_to": ""}, instance=question)
+    assert not form.is_valid()
+    assert "cannot change" in form.errors["kind"][0]

@@ -194,3 +194,38 @@ def test_forgetting_a_customer_or_purging_old_comments_empties_their_text_answer
     assert comments_purge(before=timezone.now() + timedelta(seconds=1)).counts["answer_texts"] == 1
     assert answers_by_response(response_ids=[kept.id])[kept.id] == {"reason": "price", "why": ""}
     assert Event.objects.get(type="response.created", object_id=kept.id).data["answers"] == {}
+
+
+def test_a_question_added_since_the_survey_was_cached_takes_answers_at_once(survey):
+    assert selectors.survey_get_active(public_key=survey.public_key).questions  # cached with its three questions
+    QuestionFactory(survey=survey, key="plan_fit", kind=Question.Kind.SCALE_10, options=[], position=9)
+    submitted = response_submit(survey_key=survey.public_key, score=9, answers={"reason": "price", "plan_fit": 7})
+    assert answers_by_response(response_ids=[submitted.id])[submitted.id] == {"reason": "price", "plan_fit": 7}
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "a\ud800b"])
+def test_a_text_answer_that_cannot_be_stored_is_refused_by_name(text):
+    with pytest.raises(AnswersRefused) as refused:
+        answers_check(SPECS, classification="detractor", answers={"reason": "price", "why": text})
+    assert refused.value.errors == {"answers.why": ["Must not contain NUL or unpaired surrogate characters."]}
+
+
+def test_a_text_of_invisible_direction_marks_does_not_answer_a_required_question():
+    with pytest.raises(AnswersRefused) as refused:
+        answers_check(SPECS, classification="detractor", answers={"reason": "price", "why": " \u202e\u2066 "})
+    assert refused.value.errors == {"answers.why": ["This question is required."]}
+
+
+def test_a_score_moved_to_another_class_drops_the_answers_not_asked_of_it(survey):
+    invitation = InvitationFactory(survey=survey)
+    response = invitation_respond(token=invitation.token, score=2, answers={"reason": "price", "why": "slow"})
+    invitation_respond(token=invitation.token, score=10)  # a second click in the email, within the day
+    assert answers_by_response(response_ids=[response.id])[response.id] == {"reason": "price"}
+
+
+def test_the_same_idempotency_key_with_other_answers_is_refused(survey):
+    from surveys.services import IdempotencyKeyReused
+
+    response_submit(survey_key=survey.public_key, score=9, answers={"reason": "support"}, idempotency_key="k2")
+    with pytest.raises(IdempotencyKeyReused):
+        response_submit(survey_key=survey.public_key, score=9, answers={"reason": "price"}, idempotency_key="k2")
