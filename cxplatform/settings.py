@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "webhooks",
     "portfolio",
     "insights",
+    "importers",
 ]
 
 MIDDLEWARE = [

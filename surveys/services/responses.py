@@ -175,7 +175,7 @@ def response_submit(
     # answer's, in its transaction.
     account = customer.account if customer else ""
     if postgresql_paths():
-        feedback = _feedback_source(
+        feedback = response_feedback_source(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
         event = webhook_payloads.response_data(
@@ -289,7 +289,9 @@ def _insert_response_postgresql(
     return row[0], row[1]
 
 
-def _feedback_source(response: Response, *, survey_kind: str, touchpoint_key: str, customer=None) -> FeedbackSource:
+def response_feedback_source(
+    response: Response, *, survey_kind: str, touchpoint_key: str, customer=None
+) -> FeedbackSource:
     """What feedback needs of the answer, as it is now; `customer` is a stored Customer or an identity."""
     return FeedbackSource(
         source="response",
@@ -317,7 +319,9 @@ def _feedback_source(response: Response, *, survey_kind: str, touchpoint_key: st
 def response_feedback_record(*, response: Response, survey_kind: str, touchpoint_key: str, customer) -> None:
     """Hand a stored answer to feedback, in the caller's transaction; `customer` is its stored Customer."""
     feedback_services.feedback_item_record(
-        source=_feedback_source(response, survey_kind=survey_kind, touchpoint_key=touchpoint_key, customer=customer)
+        source=response_feedback_source(
+            response, survey_kind=survey_kind, touchpoint_key=touchpoint_key, customer=customer
+        )
     )
 
 
