@@ -26,6 +26,7 @@ class ColumnMapping(models.Model):
         verbose_name = _("column mapping")
         verbose_name_plural = _("column mappings")
         ordering = ("name",)
+        permissions = [("run_import", _("Can import answers from files"))]
 
     def __str__(self) -> str:
         return self.name
