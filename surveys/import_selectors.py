@@ -3,8 +3,10 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from common.sql import postgresql_paths, server_bound_cursor
 from surveys import scoring
 from surveys.models import Response, Survey, Touchpoint
+from surveys.sql_import import keys_stored_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,10 @@ def import_keys_stored(*, survey_id: int, keys: Iterable[str]) -> set[str]:
     keys = list(keys)
     if not keys:
         return set()
+    if postgresql_paths():  # bound on the server: one statement text for every batch (see surveys.sql_import)
+        with server_bound_cursor() as cursor:
+            cursor.execute(keys_stored_sql(), [survey_id, keys])
+            return {key for (key,) in cursor.fetchall()}
     return set(
         Response.objects.filter(survey_id=survey_id, idempotency_key__in=keys).values_list("idempotency_key", flat=True)
     )

@@ -145,3 +145,10 @@ def _template() -> tuple[str, tuple]:
     ]
     sql = f"WITH {', '.join(steps)} SELECT count(*) FROM answer"
     return sql, tuple(field for field in fields if field.attname not in _ANSWER_FROM)
+
+
+def keys_stored_sql() -> str:
+    """The keys of a batch a survey holds already; parameters: the survey's id and the keys as one array."""
+    quote = connection.ops.quote_name
+    key = quote(Response._meta.get_field("idempotency_key").column)
+    return f"SELECT {key} FROM {quote(Response._meta.db_table)} WHERE survey_id = %s AND {key} = ANY(%s)"

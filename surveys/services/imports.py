@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from common.sql import postgresql_paths
+from common.sql import postgresql_paths, server_bound_cursor
 from feedback import services as feedback_services
 from surveys import scoring
 from surveys.identity import identity_signature
@@ -133,7 +133,8 @@ def _history_postgresql(target: ImportTarget, answers: list[ImportedAnswer], met
         metadata=metadata,
         now=timezone.now(),
     )
-    with connection.cursor() as cursor:
+    # bound on the server: a client-bound statement's text holds the batch, and psycopg would keep it as a cache key
+    with server_bound_cursor() as cursor:
         cursor.execute(sql, params)
     feedback_services.feedback_item_recorded()
 
