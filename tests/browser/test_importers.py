@@ -1,4 +1,4 @@
-"""The admin's import in headless chromium, 320 px wide, in Traditional Chinese, by keyboard: upload, preview, confirm."""
+"""The admin's import in headless chromium, 320 px wide, in Traditional Chinese, by keyboard: preview, confirm."""
 
 import pytest
 
