@@ -62,5 +62,7 @@ def import_keys_stored(*, survey_id: int, keys: Iterable[str]) -> set[str]:
             cursor.execute(keys_stored_sql(), [survey_id, keys])
             return {key for (key,) in cursor.fetchall()}
     return set(
-        Response.objects.filter(survey_id=survey_id, idempotency_key__in=keys).values_list("idempotency_key", flat=True)
+        Response.objects.filter(survey_id=survey_id, idempotency_key__gt="", idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
     )

@@ -151,4 +151,5 @@ def keys_stored_sql() -> str:
     """The keys of a batch a survey holds already; parameters: the survey's id and the keys as one array."""
     quote = connection.ops.quote_name
     key = quote(Response._meta.get_field("idempotency_key").column)
-    return f"SELECT {key} FROM {quote(Response._meta.db_table)} WHERE survey_id = %s AND {key} = ANY(%s)"
+    # `> ''` lets the planner use the partial unique index (response_idempotency_key) with a bound array
+    return f"SELECT {key} FROM {quote(Response._meta.db_table)} WHERE survey_id = %s AND {key} > '' AND {key} = ANY(%s)"
