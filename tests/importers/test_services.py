@@ -14,7 +14,9 @@ from feedback.models import FeedbackItem
 from importers.mappings import READY
 from importers.services import import_run
 from surveys.import_selectors import import_target_get
-from surveys.models import Customer, Response, ScoreChange
+from surveys.models import Customer, Response, ScoreChange, ScoreRollup
+from surveys.services import response_submit
+from surveys.services.rollups import score_rollups_fold
 from tests.surveys.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +175,17 @@ def test_command_exits_non_zero_on_a_bad_mapping_or_file(tmp_path, survey):
         call_command("import_responses", str(bad), survey="S", mapping="delighted", verbosity=0)
     call_command("import_responses", str(path), survey="S", mapping="delighted", verbosity=0)
     assert Response.objects.count() == 1
+
+
+def test_a_year_of_answers_continues_the_trend(tmp_path, survey):
+    # given a live answer this month and a year of history before it
+    response_submit(survey_key=survey.public_key, score=10)
+    months = [datetime(2025, month, 15, 12, tzinfo=UTC).isoformat() for month in range(1, 13)]
+    path = _delighted(tmp_path, [[f"r{i}", f"p{i}", "", "", str(i % 11), "", at] for i, at in enumerate(months)])
+    # when it is imported and the rollups fold
+    assert _run(path).history == 12
+    score_rollups_fold()
+    # then the monthly series holds the twelve months before this one
+    buckets = ScoreRollup.objects.filter(survey_id=survey.pk, grain=ScoreRollup.Grain.MONTH_ALL)
+    assert buckets.count() == 13
+    assert sum(sum(getattr(row, f"s{n}") for n in range(11)) for row in buckets) == 13
