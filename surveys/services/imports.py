@@ -67,20 +67,23 @@ def responses_import(
     `cutoff`: answers before it are history, the others go through the live path. `source`
     (the mapping's name) is kept in each answer's client metadata.
     """
-    stored = import_keys_stored(survey_id=target.survey_id, keys=[answer.key for answer in answers])
     fresh: dict[str, ImportedAnswer] = {}
     for answer in answers:
-        if answer.key not in stored:
-            fresh.setdefault(answer.key, answer)
+        fresh.setdefault(answer.key, answer)  # a key repeated in the batch: its first row
     history = [answer for answer in fresh.values() if answer.submitted_at < cutoff]
     live = [answer for answer in fresh.values() if answer.submitted_at >= cutoff]
     metadata = {"imported_from": source}
-    if history:
-        store = _history_postgresql if postgresql_paths() else _history_orm
-        store(target, history, metadata)
+    stored_history = 0
+    if history and postgresql_paths():  # the statement skips the keys stored already, and counts what it stored
+        stored_history = _history_postgresql(target, history, metadata)
+    elif history:
+        stored_keys = import_keys_stored(survey_id=target.survey_id, keys=[answer.key for answer in history])
+        stored_history = _history_orm(target, [answer for answer in history if answer.key not in stored_keys], metadata)
+    stored_keys = import_keys_stored(survey_id=target.survey_id, keys=[answer.key for answer in live])
+    live = [answer for answer in live if answer.key not in stored_keys]
     for answer in live:
         _live(target, answer, metadata)
-    return BatchStored(history=len(history), live=len(live), skipped=len(answers) - len(fresh))
+    return BatchStored(history=stored_history, live=len(live), skipped=len(answers) - stored_history - len(live))
 
 
 def _live(target: ImportTarget, answer: ImportedAnswer, metadata: dict) -> None:
@@ -108,7 +111,7 @@ def _live(target: ImportTarget, answer: ImportedAnswer, metadata: dict) -> None:
     )
 
 
-def _history_postgresql(target: ImportTarget, answers: list[ImportedAnswer], metadata: dict) -> None:
+def _history_postgresql(target: ImportTarget, answers: list[ImportedAnswer], metadata: dict) -> int:
     rows = [
         {
             "k": answer.key,
@@ -136,10 +139,12 @@ def _history_postgresql(target: ImportTarget, answers: list[ImportedAnswer], met
     # bound on the server: a client-bound statement's text holds the batch, and psycopg would keep it as a cache key
     with server_bound_cursor() as cursor:
         cursor.execute(sql, params)
+        stored = cursor.fetchone()[0]
     feedback_services.feedback_item_recorded()
+    return stored
 
 
-def _history_orm(target: ImportTarget, answers: list[ImportedAnswer], metadata: dict) -> None:
+def _history_orm(target: ImportTarget, answers: list[ImportedAnswer], metadata: dict) -> int:
     """As the PostgreSQL statement, in bulk statements of the ORM (SQLite, the embedded default)."""
     new_customers: dict[str, Customer] = {}
     for answer in answers:
@@ -182,3 +187,4 @@ def _history_orm(target: ImportTarget, answers: list[ImportedAnswer], metadata: 
             for response in responses
         ]
     )
+    return len(responses)

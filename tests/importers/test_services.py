@@ -97,9 +97,10 @@ def test_a_failing_batch_leaves_nothing_of_itself(tmp_path, survey, monkeypatch)
 
     def fail_second_batch(*args):
         calls.append(1)
-        store(*args)  # the batch's rows are written, then the batch fails
+        stored = store(*args)  # the batch's rows are written, then the batch fails
         if len(calls) == 2:
             raise RuntimeError("disk full")
+        return stored
 
     monkeypatch.setattr(imports, name, fail_second_batch)
     with pytest.raises(RuntimeError):
