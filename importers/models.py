@@ -17,7 +17,7 @@ class ColumnMapping(models.Model):
         _("date format"),
         max_length=64,
         blank=True,
-        help_text=_("A strptime format such as %d/%m/%Y %H:%M; blank reads ISO 8601 dates and Unix seconds."),
+        help_text=_("The dates' strptime format; blank reads ISO 8601 dates and Unix seconds."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
