@@ -1,6 +1,7 @@
 """The admin: saved column mappings, and the import of a file (upload, preview, confirm)."""
 
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class ColumnMappingAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             token = f"{uuid.uuid4().hex}.{file_kind(form.cleaned_data['file'].name)}"
             _UPLOADS.mkdir(exist_ok=True)
+            _forget_old_uploads()
             with open(_UPLOADS / token, "wb") as stored:
                 for chunk in form.cleaned_data["file"].chunks():
                     stored.write(chunk)
@@ -110,6 +112,14 @@ class ColumnMappingAdmin(admin.ModelAdmin):
             )
             self.message_user(request, message % {**vars(report), "created": report.created}, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:importers_import"))
+
+
+def _forget_old_uploads() -> None:
+    """Delete previewed files nobody confirmed within a day."""
+    stale = time.time() - 86_400
+    for upload in _UPLOADS.iterdir():
+        if upload.stat().st_mtime < stale:
+            upload.unlink(missing_ok=True)
 
 
 def _token_ok(token: str) -> bool:

@@ -1,7 +1,5 @@
 """The admin's import forms: the file and its choices, then the confirmation of a previewed file."""
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -59,10 +57,3 @@ class ColumnMappingForm(forms.ModelForm):
         except MappingRefused as refused:
             raise forms.ValidationError(str(refused)) from None
         return columns
-
-
-def columns_help() -> str:
-    """The fields a mapping may name, for the admin's help text."""
-    return json.dumps(
-        {"key": "Response ID", "score": "Score", "submitted_at": ["Date", "Created at"], "comment": "~reason"}
-    )
