@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portfolio",
     "insights",
     "delighted_api",
+    "importers",
 ]
 
 MIDDLEWARE = [

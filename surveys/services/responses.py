@@ -144,7 +144,7 @@ def _store(
     account = customer.account if customer else ""
     idempotency_key = response.idempotency_key
     if postgresql_paths():
-        feedback = _feedback_source(
+        feedback = response_feedback_source(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
         event = webhook_payloads.response_data(
@@ -296,7 +296,9 @@ def _insert_response_postgresql(
     return row[0], row[1]
 
 
-def _feedback_source(response: Response, *, survey_kind: str, touchpoint_key: str, customer=None) -> FeedbackSource:
+def response_feedback_source(
+    response: Response, *, survey_kind: str, touchpoint_key: str, customer=None
+) -> FeedbackSource:
     """What feedback needs of the answer, as it is now; `customer` is a stored Customer or an identity."""
     return FeedbackSource(
         source="response",
@@ -324,7 +326,9 @@ def _feedback_source(response: Response, *, survey_kind: str, touchpoint_key: st
 def response_feedback_record(*, response: Response, survey_kind: str, touchpoint_key: str, customer) -> None:
     """Hand a stored answer to feedback, in the caller's transaction; `customer` is its stored Customer."""
     feedback_services.feedback_item_record(
-        source=_feedback_source(response, survey_kind=survey_kind, touchpoint_key=touchpoint_key, customer=customer)
+        source=response_feedback_source(
+            response, survey_kind=survey_kind, touchpoint_key=touchpoint_key, customer=customer
+        )
     )
 
 
