@@ -9,6 +9,8 @@ the median round of each is reported, with the ratio of the API to the baseline.
 Every API answer carries a comment: its feedback item is written in the same transaction and its
 analysis is queued on Redis (BENCH_BROKER_URL, default redis://127.0.0.1:6379/6), as in production.
 `--keyed` adds the API with a new Idempotency-Key on every answer (the unique index it checks).
+`--answers` adds the API with answers to the survey's two additional questions (a select one and a
+1–5 scale): checked against the survey's questions and stored by one more step of the statement.
 Every stored answer writes its response.created event in its own statement, subscribed or not;
 `--webhooks` also subscribes an endpoint to it (a local receiver on port + 2 that answers 204), as
 a customer's engineers would. No webhooks worker runs during the rounds: the answer path is measured,
@@ -105,9 +107,14 @@ def prepare_database(env, *, hook_url: str = "") -> tuple[str, int]:
         "Touchpoint.objects.get_or_create(key='onboarding', defaults={'name': 'Onboarding'})\n"
         "s, _ = Survey.objects.get_or_create(name='Bench NPS', "
         "defaults={'kind': 'nps', 'question_en': 'Recommend us?'})\n"
+        "from surveys.models import Question\n"
+        "Question.objects.get_or_create(survey=s, key='reason', defaults={'kind': 'single', 'text_en': 'Why?', "
+        "'options': [{'key': 'price', 'en': 'Price'}, {'key': 'support', 'en': 'Support'}]})\n"
+        "Question.objects.get_or_create(survey=s, key='effort', defaults={'kind': 'scale_5', 'text_en': 'Effort?'})\n"
         "from django.db import connection\n"
         "connection.cursor().execute("
-        "'TRUNCATE surveys_response, surveys_customer, feedback_feedbackitem, webhooks_event CASCADE')\n"
+        "'TRUNCATE surveys_answer, surveys_response, surveys_customer, feedback_feedbackitem, webhooks_event "
+        "CASCADE')\n"
         "from webhooks.models import Endpoint\n"
         "from webhooks.services.endpoints import endpoint_create\n"
         "Endpoint.objects.all().delete()\n"
@@ -170,6 +177,9 @@ def main() -> None:
     parser.add_argument("--customer", action="store_true", help="also answer as identified customers (upsert)")
     parser.add_argument("--keyed", action="store_true", help="also answer with an Idempotency-Key per request")
     parser.add_argument("--webhooks", action="store_true", help="subscribe an endpoint to response.created")
+    parser.add_argument(
+        "--answers", action="store_true", help="also answer the survey's two additional questions (select one, scale)"
+    )
     parser.add_argument("--against", type=Path, help="also serve the API from this other checkout (port + 1)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -216,6 +226,9 @@ def main() -> None:
         targets["api+customer"] = (api_url, customer_body)
     if args.keyed:
         targets["api+key"] = (api_url, api_body)
+    if args.answers:
+        answers = {"answers": {"reason": "support", "effort": 4}}
+        targets["api+answers"] = (api_url, json.dumps({**json.loads(api_body), **answers}, ensure_ascii=False))
     if args.against:
         other_url = f"http://127.0.0.1:{args.port + 1}/api/v1/public/responses/"
         for name in [name for name in targets if name != "bare"]:

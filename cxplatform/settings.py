@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "webhooks",
     "portfolio",
     "insights",
+    "delighted_api",
+    "importers",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +180,8 @@ CX_REPLY_TO_EMAIL = env.str("CX_REPLY_TO_EMAIL", default="")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; a hung mail server must not hold a worker
 # A case's email (the note to the customer, the lead's escalation) is retried 5 times, first after this.
 CX_EMAIL_RETRY_SECONDS = env.int("CX_EMAIL_RETRY_SECONDS", default=60)
+# The touchpoint the Delighted-compatible API's calls stand for (/delighted/v1/, docs/delighted.md).
+CX_DELIGHTED_TOUCHPOINT = env.str("CX_DELIGHTED_TOUCHPOINT", default="delighted")
 
 # --- cxplatform: the product's own knobs (cxplatform/settings_product.py) -----------------
 from cxplatform.settings_product import *  # noqa: E402, F403
@@ -267,6 +271,7 @@ REST_FRAMEWORK = {
         "public_responses": env.str("CX_THROTTLE_PUBLIC_RESPONSES", default="60/min"),
         "public_surveys": env.str("CX_THROTTLE_PUBLIC_SURVEYS", default="600/min"),
         "public_pages": env.str("CX_THROTTLE_PUBLIC_PAGES", default="120/min"),
+        "delighted": env.str("CX_THROTTLE_DELIGHTED", default="600/min"),  # per API token (docs/delighted.md)
     },
     "NUM_PROXIES": env.int("CX_NUM_PROXIES", default=0),
 }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("insights.api.urls")),
     path("api/v1/", include("portfolio.urls")),
     path("api/v1/", include("webhooks.api.urls")),
+    path("delighted/v1/", include("delighted_api.api.urls")),
     path("", include("surveys.urls")),
     path("", include("closedloop.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -219,7 +219,8 @@ def _store(items: list[FeedbackItem], results: list, *, claim: str | None) -> in
     with transaction.atomic():
         analysed_ids = results_write(rows, claim=claim, now=timezone.now())
         if analysed_ids:
-            analysed = list(FeedbackItem.objects.filter(id__any_of=analysed_ids).order_by("id"))
+            # an imported answer from before its import's cut-off is analysed for the figures, never acted on
+            analysed = list(FeedbackItem.objects.filter(id__any_of=analysed_ids, closed_loop=True).order_by("id"))
             # a comment's analysis is news; an answer without one has nothing analysed (no analyser ran)
             events_record((FEEDBACK_ANALYSED, feedback_data(item), item.pk) for item in analysed if item.analyzer)
             closedloop_services.feedback_analysed(items=_handed_over(analysed))

@@ -25,3 +25,4 @@ class FeedbackSource(CustomerSnapshot):
     touchpoint_key: str = ""
     consent_to_contact: bool = False
     locale: str = ""
+    closed_loop: bool = True  # False: an imported answer older than the import's cut-off (analysed, never acted on)

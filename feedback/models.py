@@ -49,6 +49,9 @@ class FeedbackItem(CustomerSnapshotModel):
     touchpoint_key = models.CharField(_("touchpoint"), max_length=64, blank=True)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
     locale = models.CharField(_("locale"), max_length=16, blank=True)
+    # False for an answer imported from before the import's cut-off: analysed for the figures, but never handed
+    # to the closed loop (no case, no advocate, no email) nor announced (no feedback.analysed event)
+    closed_loop = models.BooleanField(_("handed to the closed loop"), default=True)
 
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     pending_since = models.DateTimeField(_("pending since"), default=timezone.now)

@@ -44,6 +44,22 @@ def feedback_item_record(*, source: FeedbackSource) -> None:
     feedback_item_recorded()
 
 
+def feedback_items_record(*, sources: Sequence[FeedbackSource]) -> None:
+    """Create the items of many new answers at once (an import's batch), in the caller's transaction.
+
+    As feedback_item_record, one INSERT for the lot; their analysis is queued once the caller commits.
+    """
+    if not sources:
+        return
+    FeedbackItem.objects.bulk_create(
+        [_new_item(source) for source in sources],
+        update_conflicts=True,
+        unique_fields=["source", "source_id"],
+        update_fields=[*SNAPSHOT_FIELDS, *QUEUE_FIELDS],
+    )
+    feedback_item_recorded()
+
+
 def feedback_items_delete(*, source: str, source_ids: Sequence[int]) -> int:
     """Delete the items of deleted sources (answers); return how many went."""
     deleted, _ = FeedbackItem.objects.filter(source=source, source_id__any_of=list(source_ids)).delete()

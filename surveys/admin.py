@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from surveys import scoring, selectors, services
 from surveys.admin_answers import AnswerInline
+from surveys.admin_questions import QuestionInline
 from surveys.models import (
     ContactRule,
     Customer,
@@ -133,7 +134,7 @@ class SurveyAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active")
     search_fields = ("name", "public_key", "question_en", "question_zh_hans", "question_zh_hant")
     readonly_fields = ("public_key", "created_at", "updated_at")
-    inlines = (SurveyStatsInline,)
+    inlines = (QuestionInline, SurveyStatsInline)
     fieldsets = (
         (None, {"fields": ("name", "kind", "active", "default_locale", "public_key")}),
         (_("Question"), {"fields": ("question_en", "question_zh_hans", "question_zh_hant")}),

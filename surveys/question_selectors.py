@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from common.locales import pick_text
-from surveys.models import Answer, Question
+from surveys import scoring
+from surveys.models import Answer, Question, Response
 from surveys.questions import SCALES, QuestionSpec, answers_of
 
 
@@ -41,6 +42,11 @@ class ShownQuestion:
     options: tuple[ShownOption, ...] = ()
     low: int | None = None  # the scales' ends
     high: int | None = None
+    scores: tuple[int, ...] = ()  # the survey's scores whose answers are asked it
+
+    @property
+    def field_name(self) -> str:
+        return f"q_{self.key}"
 
     def as_dict(self) -> dict:
         return {
@@ -51,6 +57,7 @@ class ShownQuestion:
             "shown_to": self.shown_to or None,
             "options": [{"key": option.key, "label": option.label} for option in self.options],
             **({"scale": {"min": self.low, "max": self.high}} if self.low is not None else {}),
+            "scores": list(self.scores),
         }
 
 
@@ -63,7 +70,8 @@ def option_label(option: dict, locale: str) -> str:
 def questions_shown(*, survey_id: int, locale: str, classification: str | None = None) -> list[ShownQuestion]:
     """The survey's questions in `locale`; with a class, only those asked of it."""
     shown = []
-    for question in Question.objects.filter(survey_id=survey_id).order_by("position", "id"):
+    questions = Question.objects.filter(survey_id=survey_id).select_related("survey").order_by("position", "id")
+    for question in questions:
         if classification is not None and question.shown_to not in ("", classification):
             continue
         low, high = SCALES.get(question.kind, (None, None))
@@ -83,9 +91,15 @@ def questions_shown(*, survey_id: int, locale: str, classification: str | None =
                 ),
                 low=low,
                 high=high,
+                scores=_scores_asked(question.survey.kind, question.shown_to),
             )
         )
     return shown
+
+
+def _scores_asked(kind: str, shown_to: str) -> tuple[int, ...]:
+    low, high = scoring.scale_for(kind)
+    return tuple(score for score in range(low, high + 1) if shown_to in ("", scoring.classify(kind, score)))
 
 
 def answers_by_response(*, response_ids: Iterable[int]) -> dict[int, dict[str, object]]:
@@ -99,3 +113,15 @@ def answers_by_response(*, response_ids: Iterable[int]) -> dict[int, dict[str, o
     for response_id, *row in stored:
         rows.setdefault(response_id, []).append(tuple(row))
     return {response_id: answers_of(answer_rows) for response_id, answer_rows in rows.items()}
+
+
+def answers_for_invitation(*, invitation_id: int) -> dict[str, object]:
+    """The answers to the additional questions of an invitation's response (empty before it is answered)."""
+    response_id = Response.objects.filter(invitation_id=invitation_id).values_list("id", flat=True).first()
+    if response_id is None:
+        return {}
+    return answers_by_response(response_ids=[response_id]).get(response_id, {})
+
+
+def question_answered(*, question_id: int) -> bool:
+    return Answer.objects.filter(question_id=question_id).exists()

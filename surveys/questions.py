@@ -14,6 +14,8 @@ is no answer. The rules:
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from common.text import bidi_controls_removed
+
 TEXT_ANSWER_MAX_CHARS = 2000
 SCALES = {"scale_5": (1, 5), "scale_10": (0, 10)}
 SELECT_KINDS = ("single", "multiple")
@@ -55,7 +57,8 @@ def asked(spec: QuestionSpec, classification: str) -> bool:
 
 
 def blank(value: object) -> bool:
-    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+    """No answer: None, an empty list, or a text with nothing but spaces and invisible direction marks."""
+    return value is None or value == [] or (isinstance(value, str) and not bidi_controls_removed(value).strip())
 
 
 def answers_check(
@@ -114,10 +117,20 @@ def _scale(spec: QuestionSpec, value: object) -> list[AnswerRow]:
 def _text(spec: QuestionSpec, value: object) -> list[AnswerRow]:
     if not isinstance(value, str):
         raise ValueError("Must be text.")
-    text = value.strip()
+    if "\x00" in value or not _encodable(value):
+        raise ValueError("Must not contain NUL or unpaired surrogate characters.")
+    text = bidi_controls_removed(value).strip()
     if len(text) > TEXT_ANSWER_MAX_CHARS:
         raise ValueError(f"Must be at most {TEXT_ANSWER_MAX_CHARS} characters.")
     return [AnswerRow(spec.id, text=text)]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _READERS = {"single": _single, "multiple": _multiple, "scale_5": _scale, "scale_10": _scale, "text": _text}

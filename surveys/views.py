@@ -18,11 +18,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from common.locales import normalize_locale
-from surveys import selectors
+from surveys import scoring, selectors
 from surveys.api.throttling import PublicPageThrottle, throttled
 from surveys.forms import AnswerForm
 from surveys.identity import identity_signature, signed_external_id
 from surveys.models import Response, Survey
+from surveys.question_selectors import answers_for_invitation, questions_shown
 from surveys.services import CustomerIdentity, invitations, response_submit
 from surveys.texts import scale_labels, survey_consent, survey_follow_up, survey_question
 
@@ -59,6 +60,7 @@ def _client_locale(request) -> str:
 def _render_form(request, *, survey: Survey, form: AnswerForm, locale: str, recorded: int | None = None, status=200):
     with translation.override(locale):
         low_label, high_label = scale_labels(survey.kind)
+        low, high = scoring.scale_for(survey.kind)
         return render(
             request,
             "surveys/page.html",
@@ -72,9 +74,25 @@ def _render_form(request, *, survey: Survey, form: AnswerForm, locale: str, reco
                 "high_label": high_label,
                 "recorded": recorded,
                 "locale": locale,
+                "questions": [
+                    (question, form[question.field_name], _scores_hint(question.scores, low, high))
+                    for question in form.questions
+                ],
             },
             status=status,
         )
+
+
+def _scores_hint(scores: tuple[int, ...], low: int, high: int) -> str:
+    """ "For scores 0–6" under a question asked of one class only (what a page without script shows)."""
+    if not scores or scores == tuple(range(low, high + 1)):
+        return ""
+    first, last = scores[0], scores[-1]
+    return (
+        _("For a score of %(score)s") % {"score": first}
+        if first == last
+        else _("For scores %(low)s–%(high)s") % {"low": first, "high": last}
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -92,10 +110,23 @@ def _invitation_page(request, token: str):
         return _problem_page(request, problem, _client_locale(request) or "en")
     survey = invitation.survey
     locale = invitation.locale or invitation.customer.locale or survey.default_locale
+    questions = questions_shown(survey_id=survey.id, locale=locale)
+    answered, consented = selectors.invitation_answer(invitation_id=invitation.id)
+
+    def form_for(data=None, *, initial=None, score_required: bool = True) -> AnswerForm:
+        return AnswerForm(
+            data,
+            initial=initial,
+            kind=survey.kind,
+            score_required=score_required,
+            questions=questions,
+            known_score=answered,
+        )
+
     if request.method == "POST":
-        form = AnswerForm(request.POST, kind=survey.kind, score_required=invitation.answered_at is None)
+        form = form_for(request.POST, score_required=answered is None)
         if not form.is_valid():
-            return _render_form(request, survey=survey, form=form, locale=locale, status=400)
+            return _render_form(request, survey=survey, form=form, locale=locale, recorded=answered, status=400)
         try:
             invitations.invitation_respond(
                 token=token,
@@ -103,12 +134,13 @@ def _invitation_page(request, token: str):
                 comment=form.cleaned_data["comment"],
                 locale=locale,
                 consent_to_contact=form.cleaned_data["consent_to_contact"],
+                answers=form.answers(),
             )
         except invitations.InvitationProblem as problem:
             return _problem_page(request, problem, locale)
         except ValidationError as invalid:
-            form.add_error(None, invalid)
-            return _render_form(request, survey=survey, form=form, locale=locale, status=400)
+            form.add_answer_errors(invalid)
+            return _render_form(request, survey=survey, form=form, locale=locale, recorded=answered, status=400)
         return HttpResponseRedirect(reverse("survey-thanks", args=[token]))
     raw_score = request.GET.get("score")
     if raw_score is not None and request.method == "GET":  # one click from the email records the answer
@@ -118,17 +150,22 @@ def _invitation_page(request, token: str):
                 invitations.invitation_respond(token=token, score=form.cleaned_data["score"], locale=locale)
             except invitations.InvitationProblem as problem:
                 return _problem_page(request, problem, locale)
-            recorded = form.cleaned_data["score"]
-            _score, consented = selectors.invitation_answer(invitation_id=invitation.id)
-            initial = {"score": recorded, "consent_to_contact": consented}
-            form = AnswerForm(initial=initial, kind=survey.kind, score_required=False)
-            return _render_form(request, survey=survey, form=form, locale=locale, recorded=recorded)
+            answered, consented = selectors.invitation_answer(invitation_id=invitation.id)
+            initial = {"score": answered, "consent_to_contact": consented, **_answers_initial(invitation.id, questions)}
+            form = form_for(initial=initial, score_required=False)
+            return _render_form(request, survey=survey, form=form, locale=locale, recorded=answered)
     invitations.invitation_mark_opened(invitation=invitation)
-    answered, consented = selectors.invitation_answer(invitation_id=invitation.id)
-    form = AnswerForm(
-        initial={"score": answered, "consent_to_contact": consented}, kind=survey.kind, score_required=answered is None
-    )
+    initial = {"score": answered, "consent_to_contact": consented, **_answers_initial(invitation.id, questions)}
+    form = form_for(initial=initial, score_required=answered is None)
     return _render_form(request, survey=survey, form=form, locale=locale, recorded=answered)
+
+
+def _answers_initial(invitation_id: int, questions) -> dict[str, object]:
+    """The answers an invitation's response holds, as the form's initial values."""
+    if not questions:
+        return {}
+    given = answers_for_invitation(invitation_id=invitation_id)
+    return {question.field_name: given[question.key] for question in questions if question.key in given}
 
 
 def _anonymous_page(request, public_key: str):
@@ -153,23 +190,29 @@ def _anonymous_page(request, public_key: str):
             title, message = PROBLEM_TEXTS[403]
             return _message(request, status=403, title=title, message=message, locale=locale)
         identity = CustomerIdentity(external_id=external_id, locale=locale, account=account)
+    questions = questions_shown(survey_id=survey.id, locale=locale)
     if request.method == "POST":
-        form = AnswerForm(request.POST, kind=survey.kind)
+        form = AnswerForm(request.POST, kind=survey.kind, questions=questions)
         if not form.is_valid():
             return _render_form(request, survey=survey, form=form, locale=locale, status=400)
-        response_submit(
-            survey_key=public_key,
-            score=form.cleaned_data["score"],
-            comment=form.cleaned_data["comment"],
-            locale=locale,
-            consent_to_contact=form.cleaned_data["consent_to_contact"],
-            customer=identity,
-            signature=signature if identity else None,
-            channel=Response.Channel.LINK,
-            client_metadata={"user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]},
-        )
+        try:
+            response_submit(
+                survey_key=public_key,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                locale=locale,
+                consent_to_contact=form.cleaned_data["consent_to_contact"],
+                customer=identity,
+                signature=signature if identity else None,
+                channel=Response.Channel.LINK,
+                client_metadata={"user_agent": request.META.get("HTTP_USER_AGENT", "")[:300]},
+                answers=form.answers(),
+            )
+        except ValidationError as invalid:  # the questions changed since the page was shown
+            form.add_answer_errors(invalid)
+            return _render_form(request, survey=survey, form=form, locale=locale, status=400)
         return HttpResponseRedirect(reverse("survey-thanks", args=[public_key]))
-    return _render_form(request, survey=survey, form=AnswerForm(kind=survey.kind), locale=locale)
+    return _render_form(request, survey=survey, form=AnswerForm(kind=survey.kind, questions=questions), locale=locale)
 
 
 @require_http_methods(["GET", "HEAD"])

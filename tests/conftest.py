@@ -209,3 +209,37 @@ def root(superuser_api_client):
 
     SurveyFactory(kind="nps")
     return superuser_api_client
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data (`seed_demo`), seeded once for a module's tests that only read it.
+
+    Seeding takes a minute or more, so a module whose tests need the demo seeds it once inside a
+    transaction that stays open across the module: each test runs in a savepoint of it (as in any
+    non-transactional test), and the whole is rolled back after the module. Only for tests that
+    are not transactional (no `transaction=True`: a flush would empty it); tasks run in-process.
+    """
+    from celery import current_app
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        eager = current_app.conf.task_always_eager
+        current_app.conf.task_always_eager = True
+        try:
+            with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+                call_command("seed_demo", verbosity=0)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+        finally:
+            current_app.conf.task_always_eager = eager
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)

@@ -121,6 +121,7 @@ def _submit(data, request, *, idempotency_key: str) -> services.SubmittedRespons
             signature=data.get("signature"),
             origin=request.META.get("HTTP_ORIGIN"),
             idempotency_key=idempotency_key,
+            answers=data.get("answers"),
         )
     except services.IdempotencyKeyReused as reused:
         raise IdempotencyKeyConflict(str(reused)) from None
@@ -135,6 +136,7 @@ def _respond_to_invitation(data, request) -> services.SubmittedResponse:
             locale=data.get("locale", ""),
             consent_to_contact=data.get("consent_to_contact"),
             client_metadata=_client_metadata(request),
+            answers=data.get("answers"),
         )
     except invitations.InvitationProblem as problem:
         refused = exceptions.APIException(str(problem))
@@ -172,6 +174,13 @@ class PublicResponseCreateApi(APIView):
             "(except its account, by a signed `account`).",
         )
         consent_to_contact = StrictBooleanField(required=False)
+        answers = serializers.DictField(
+            required=False,
+            help_text="Answers to the survey's additional questions, by question key: an option's key (select one), "
+            "a list of them (select many), an integer (scales) or a text. Given (even `{}`), every rule holds: a "
+            "required question asked of this score must be answered (400 naming `answers.<key>`); left out, none "
+            "is asked.",
+        )
         signature = StrictCharField(
             required=False,
             max_length=128,

@@ -13,6 +13,7 @@ from common.locales import normalize_locale
 from surveys import scoring, selectors
 from surveys.api.throttling import FixedWindowThrottle
 from surveys.identity import ACCOUNT_MAX_CHARS
+from surveys.question_selectors import questions_shown
 from surveys.services.response_checks import response_check_identity
 from surveys.texts import scale_labels, survey_consent, survey_follow_up, survey_question
 
@@ -95,8 +96,11 @@ class PublicSurveyApi(APIView):
                 "question": survey_question(texts, locale),
                 "follow_up": survey_follow_up(texts, locale) or _("Anything you would like to add?"),
                 "labels": {"low": low_label, "high": high_label},
+                "questions": [question.as_dict() for question in questions_shown(survey_id=survey.id, locale=locale)],
                 "texts": {
                     "consent": survey_consent(texts, locale),
+                    "required": _("(required)"),
+                    "answer": _("Please answer this question."),
                     "send": _("Send"),
                     "close": _("Close"),
                     "thanks": _("Thank you! Your answer was recorded."),

@@ -19,6 +19,7 @@ from closedloop import demo as closedloop_demo
 from feedback import services as feedback_services
 from surveys import scoring, services
 from surveys.demo.comments import COMMENTS
+from surveys.demo.questions import demo_answers, demo_question_ensure
 from surveys.models import ContactRule, Customer, Invitation, Response, Survey, Touchpoint, TouchpointEvent
 from surveys.policy import Reason
 from surveys.services.invitations import invitation_respond
@@ -243,6 +244,7 @@ def seed_demo() -> SeedResult:
     for spec in SURVEYS:
         survey, _ = Survey.objects.update_or_create(name=spec["name"], defaults=spec)
         surveys[survey.name] = survey
+    demo_question_ensure(surveys["Relationship NPS"])
     customer_rows = _customer_rows(rng)
     accounts_ensure(row["account_id"] for row in customer_rows)
     for row in customer_rows:
@@ -252,6 +254,7 @@ def seed_demo() -> SeedResult:
     if not Response.objects.filter(client_metadata__source=DEMO_MARK["source"]).exists():
         now = timezone.now()
         dip_rng = random.Random(7)  # its own stream: the rest of the demo draws as before
+        reason_rng = random.Random(11)  # the additional question's answers: a stream of their own too
         for _ in range(RESPONSES):
             survey = surveys[_weighted(rng, SURVEY_SHARE)]
             row = rng.choice(customer_rows)
@@ -274,6 +277,7 @@ def seed_demo() -> SeedResult:
                 channel=_weighted(rng, ((Response.Channel.EMAIL, 5), (Response.Channel.WIDGET, 3), ("link", 2))),
                 client_metadata=DEMO_MARK,
                 submitted_at=now - age,
+                answers=demo_answers(reason_rng, classification),
             )
             created += 1
     surveys["Relationship NPS"].widget_origins = demo_widget_origins()

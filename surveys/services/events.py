@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -39,6 +39,7 @@ class EventInput:
     event_id: str | None = None
     occurred_at: datetime | None = None
     survey_id: int | None = None
+    delay: timedelta | None = None  # instead of the rule's delay before sending (the Delighted API's `delay`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,16 @@ def touchpoint_events_record(
     rows.events_insert(plan.records)
     _send_due(plan.invitations, now=now)
     return _outcomes(events, rejected=rejected, seen=seen, plan=plan)
+
+
+@transaction.atomic
+def customers_record(*, customers: Sequence[CustomerRecord], now: datetime | None = None) -> None:
+    """Create or update customers as touchpoint events do, without an event: no policy, no invitation."""
+    locks.batch_keys_lock([f"customer:{customer.external_id}" for customer in customers])
+    latest: dict[str, dict[str, object]] = {}
+    for customer in customers:
+        latest.setdefault(customer.external_id, {}).update(customer.given())
+    rows.customers_upsert(latest, now=now or timezone.now())
 
 
 def _rejected(events: Sequence[EventInput], touchpoints: dict[str, Touchpoint]) -> dict[int, EventRejected]:
@@ -192,6 +203,8 @@ class _Plan:
         customer = self.customers[event.customer.external_id]
         touchpoint = self.touchpoints[event.touchpoint_key]
         rule = _pick_rule(self.rules, touchpoint=touchpoint, survey_id=event.survey_id, switched_off=self.switched_off)
+        if rule is not None and event.delay is not None:
+            rule = replace(rule, delay=event.delay)
         occurred_at = event.occurred_at or self.now
         decision = policy.decide(
             rule=rule,

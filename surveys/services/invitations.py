@@ -2,7 +2,7 @@
 
 import logging
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from copy import copy
 from datetime import datetime, timedelta
 
@@ -16,7 +16,7 @@ from surveys import locks, scoring, webhook_payloads
 from surveys.emails import invitation_email
 from surveys.models import INVITATION_CLAIM_TIMEOUT, Customer, Invitation, Response
 from surveys.question_selectors import answers_by_response, question_specs
-from surveys.services.answers import answers_checked, answers_store
+from surveys.services.answers import answers_checked, answers_replace, answers_store
 from surveys.services.responses import SubmittedResponse, response_feedback_record
 from surveys.services.rollups import score_changes_record
 from webhooks import catalogue
@@ -122,7 +122,7 @@ def invitation_respond(
             response.consent_to_contact = consent_to_contact
             fields.append("consent_to_contact")
         response.save(update_fields=fields)
-        answers_store(response_id=response.id, rows=answer_rows, replace=True)
+        answers_replace(response_id=response.id, rows=answer_rows, classification=classification)
         if counted_out[0].score != score:
             score_changes_record(changes=[counted_out, (response, 1)])
         _record_feedback(response, invitation)
@@ -282,11 +282,31 @@ def customer_unsubscribe(*, token: str) -> Customer:
     invitation = Invitation.objects.select_related("customer").filter(token=token).first()
     if invitation is None:
         raise InvitationInvalid("This link is not valid.")
-    now = timezone.now()
-    with transaction.atomic():
-        Customer.objects.filter(Q(pk=invitation.customer_id) & Q(unsubscribed_at__isnull=True)).update(
-            unsubscribed_at=now
-        )
-        closedloop_services.advocates_forget_consent(customer_id=invitation.customer_id, at=now)
+    customers_unsubscribe(customer_ids=[invitation.customer_id])
     invitation.customer.refresh_from_db()
     return invitation.customer
+
+
+@transaction.atomic
+def customers_unsubscribe(*, customer_ids: Sequence[int]) -> int:
+    """Unsubscribe customers (those not yet unsubscribed) and withdraw their consent; return how many changed.
+
+    Their advocates are opted out at once, as after the email's unsubscribe link.
+    """
+    now = timezone.now()
+    changed = Customer.objects.filter(Q(pk__in=list(customer_ids)) & Q(unsubscribed_at__isnull=True)).update(
+        unsubscribed_at=now
+    )
+    for customer_id in customer_ids:
+        closedloop_services.advocates_forget_consent(customer_id=customer_id, at=now)
+    return changed
+
+
+def invitations_cancel_pending(*, customer_id: int) -> int:
+    """Withdraw a customer's invitations not sent yet; return how many.
+
+    They are marked expired now, so neither the beat sweep nor a worker about to send one sends it.
+    """
+    return Invitation.objects.filter(customer_id=customer_id, status=Invitation.Status.SCHEDULED).update(
+        status=Invitation.Status.EXPIRED, expires_at=timezone.now()
+    )

@@ -15,7 +15,7 @@ from django.db import transaction
 from closedloop import services as closedloop_services
 from feedback import services as feedback_services
 from surveys import locks
-from surveys.models import Erasure, Response
+from surveys.models import Answer, Erasure, Response
 from webhooks.services import privacy as webhooks_privacy
 
 
@@ -28,14 +28,16 @@ def erasure_reference(external_id: str) -> str:
 def customer_forget(*, external_id: str, via: str, actor=None) -> Erasure:
     """Forget a customer in all three apps and record it; raise Customer.DoesNotExist for an unknown id.
 
-    Answers are anonymized (no customer, no comment, no account, no client metadata), and so are
+    Answers are anonymized (no customer, no comment nor text answers, no account, no client metadata), and so are
     their feedback items, cases, advocate and webhook events (those not yet pruned); invitations
     and touchpoint events go with the customer. The audit keeps only counts and a keyed hash of the id.
     """
     customer = locks.customer_lock(external_id=external_id)
     identifiers = [customer.external_id, customer.email, customer.name]
     answers = Response.objects.filter(customer=customer)
-    counts = {"responses": answers.update(customer=None, comment="", account="", client_metadata={})}
+    texts = Answer.objects.filter(response__customer=customer).exclude(text="")
+    counts = {"answer_texts": texts.update(text="")}
+    counts["responses"] = answers.update(customer=None, comment="", account="", client_metadata={})
     counts["feedback_items"] = feedback_services.feedback_items_forget(customer_ids=[customer.pk])
     counts.update(
         closedloop_services.customers_forget(
@@ -51,8 +53,9 @@ def customer_forget(*, external_id: str, via: str, actor=None) -> Erasure:
 
 @transaction.atomic
 def comments_purge(*, before: datetime) -> Erasure | None:
-    """Empty every comment given before a moment, in all three apps; record it when anything changed."""
+    """Empty every comment and text answer given before a moment, in all three apps; record it when anything changed."""
     counts = {"responses": Response.objects.filter(submitted_at__lt=before).exclude(comment="").update(comment="")}
+    counts["answer_texts"] = Answer.objects.filter(response__submitted_at__lt=before).exclude(text="").update(text="")
     counts["feedback_items"] = feedback_services.feedback_comments_purge(before=before)
     counts.update(closedloop_services.comments_purge(before=before))
     counts["webhook_events"] = webhooks_privacy.events_comments_purge(before=before)

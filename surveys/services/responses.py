@@ -16,7 +16,9 @@ from feedback import services as feedback_services
 from feedback.contracts import FeedbackSource
 from surveys import locks, scoring, webhook_payloads
 from surveys.models import Customer, Response
-from surveys.questions import AnswerRow, answers_named
+from surveys.question_selectors import answers_by_response, question_specs
+from surveys.questions import AnswerRow, QuestionSpec, answers_named
+from surveys.selectors import SurveyRef
 from surveys.services.answers import answers_checked, answers_store
 from surveys.services.response_checks import response_check
 from surveys.services.rollups import score_changes_record
@@ -90,7 +92,10 @@ def response_submit(
         account=customer.account if customer else "",
     )
     classification = scoring.classify(survey.kind, score)
-    answer_rows = answers_checked(specs=survey.questions, classification=classification, answers=answers)
+    specs = survey.questions  # as cached with the survey (surveys.lookups)
+    if answers and not set(answers) <= {spec.key for spec in specs}:
+        specs = question_specs(survey_id=survey.id)  # a question added since: read them afresh
+    answer_rows = answers_checked(specs=specs, classification=classification, answers=answers)
     response = Response(
         survey_id=survey.id,
         touchpoint_id=touchpoint_id,
@@ -104,14 +109,42 @@ def response_submit(
         submitted_at=submitted_at or timezone.now(),
         idempotency_key=idempotency_key,
     )
+    given = answers_named(specs, answer_rows) if answer_rows is not None else None
+    try:
+        return _store(
+            response,
+            customer,
+            survey=survey,
+            touchpoint_key=touchpoint_key,
+            answer_rows=answer_rows,
+            specs=specs,
+            given=given,
+        )
+    except IntegrityError:
+        if answer_rows:  # a question deleted since the survey was cached: a 400 naming it, not a 500
+            answers_checked(specs=question_specs(survey_id=survey.id), classification=classification, answers=answers)
+        raise
+
+
+def _store(
+    response: Response,
+    customer: CustomerIdentity | None,
+    *,
+    survey: SurveyRef,
+    touchpoint_key: str | None,
+    answer_rows: list[AnswerRow] | None,
+    specs: Sequence[QuestionSpec],
+    given: dict[str, object] | None,
+) -> SubmittedResponse:
     # The answer's feedback item is stored with it, atomically, so that no answer is ever left
     # without one: in the answer's own statement on PostgreSQL, in one transaction elsewhere. Both
     # store the same rows (tests/surveys/test_sql.py), its response.created event included. A
     # verified account claim creates the account when it is new, in one more statement before the
     # answer's, in its transaction.
     account = customer.account if customer else ""
+    idempotency_key = response.idempotency_key
     if postgresql_paths():
-        feedback = _feedback_source(
+        feedback = response_feedback_source(
             response, survey_kind=survey.kind, touchpoint_key=touchpoint_key or "", customer=customer
         )
         event = webhook_payloads.response_data(
@@ -119,7 +152,7 @@ def response_submit(
             survey_kind=survey.kind,
             touchpoint_key=touchpoint_key,
             customer=customer,
-            answers=answers_named(survey.questions, answer_rows),
+            answers=given or {},
         )
         if not (idempotency_key or account):
             stored = _insert_response_postgresql(
@@ -127,7 +160,7 @@ def response_submit(
             )
             if stored is None:  # only a keyed answer's statement can store nothing
                 raise RuntimeError("The answer's statement stored no answer.")
-            return SubmittedResponse(id=stored[0], classification=classification)
+            return SubmittedResponse(id=stored[0], classification=response.classification)
         # The statement's customer step runs even when its insert does nothing: a refused retry
         # (IdempotencyKeyReused) rolls it back, so it leaves no customer (nor account) behind.
         with transaction.atomic():
@@ -136,17 +169,17 @@ def response_submit(
                 response, customer, feedback=feedback, event=event, answers=answer_rows
             )
             if stored_ids is None:  # the key's answer is stored already: the answer's own steps did nothing
-                return _replayed(response, customer)
-        return SubmittedResponse(id=stored_ids[0], classification=classification)
+                return _replayed(response, customer, answers=given)
+        return SubmittedResponse(id=stored_ids[0], classification=response.classification)
     if _key_stored(response):
-        return _replayed(response, customer)
+        return _replayed(response, customer, answers=given)
     try:
         return _insert_response_orm(
-            response, customer, survey=survey, touchpoint_key=touchpoint_key, answers=answer_rows
+            response, customer, survey=survey, touchpoint_key=touchpoint_key, answers=answer_rows, specs=specs
         )
     except IntegrityError:
         if _key_stored(response):  # the same key, committed meanwhile by a concurrent retry
-            return _replayed(response, customer)
+            return _replayed(response, customer, answers=given)
         raise
 
 
@@ -161,7 +194,9 @@ def _key_stored(response: Response) -> bool:
 _REPLAYED_FIELDS = ("score", "comment", "touchpoint_id", "locale", "consent_to_contact")
 
 
-def _replayed(response: Response, customer: CustomerIdentity | None) -> SubmittedResponse:
+def _replayed(
+    response: Response, customer: CustomerIdentity | None, *, answers: dict[str, object] | None = None
+) -> SubmittedResponse:
     first = (
         Response.objects.filter(survey_id=response.survey_id, idempotency_key=response.idempotency_key)
         .values("id", "classification", *_REPLAYED_FIELDS, "customer__external_id", "account")
@@ -169,13 +204,21 @@ def _replayed(response: Response, customer: CustomerIdentity | None) -> Submitte
     )
     given = (*(getattr(response, name) for name in _REPLAYED_FIELDS), customer.external_id if customer else None)
     claimed = customer is not None and bool(customer.account) and customer.account != first["account"]
+    if answers is not None and answers != answers_by_response(response_ids=[first["id"]]).get(first["id"], {}):
+        claimed = True  # the same key with other answers to the additional questions
     if claimed or (*(first[name] for name in _REPLAYED_FIELDS), first["customer__external_id"]) != given:
         raise IdempotencyKeyReused("This Idempotency-Key was used for another answer; use a new key for each answer.")
     return SubmittedResponse(id=first["id"], classification=first["classification"], replayed=True)
 
 
 def _insert_response_orm(
-    response: Response, customer, *, survey, touchpoint_key, answers: list[AnswerRow] | None
+    response: Response,
+    customer,
+    *,
+    survey,
+    touchpoint_key,
+    answers: list[AnswerRow] | None,
+    specs: Sequence[QuestionSpec] = (),
 ) -> SubmittedResponse:
     classification = response.classification
     with transaction.atomic():
@@ -200,7 +243,7 @@ def _insert_response_orm(
             survey_kind=survey.kind,
             touchpoint_key=touchpoint_key,
             customer=stored,
-            answers=answers_named(survey.questions, answers),
+            answers=answers_named(specs, answers),
         )
         event_record(catalogue.RESPONSE_CREATED, event, object_id=response.id)
     return SubmittedResponse(id=response.id, classification=classification)
@@ -253,7 +296,9 @@ def _insert_response_postgresql(
     return row[0], row[1]
 
 
-def _feedback_source(response: Response, *, survey_kind: str, touchpoint_key: str, customer=None) -> FeedbackSource:
+def response_feedback_source(
+    response: Response, *, survey_kind: str, touchpoint_key: str, customer=None
+) -> FeedbackSource:
     """What feedback needs of the answer, as it is now; `customer` is a stored Customer or an identity."""
     return FeedbackSource(
         source="response",
@@ -281,7 +326,9 @@ def _feedback_source(response: Response, *, survey_kind: str, touchpoint_key: st
 def response_feedback_record(*, response: Response, survey_kind: str, touchpoint_key: str, customer) -> None:
     """Hand a stored answer to feedback, in the caller's transaction; `customer` is its stored Customer."""
     feedback_services.feedback_item_record(
-        source=_feedback_source(response, survey_kind=survey_kind, touchpoint_key=touchpoint_key, customer=customer)
+        source=response_feedback_source(
+            response, survey_kind=survey_kind, touchpoint_key=touchpoint_key, customer=customer
+        )
     )
 
 

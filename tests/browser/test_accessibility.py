@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from surveys.models import Invitation
-from tests.surveys.factories import CustomerFactory, InvitationFactory, SurveyFactory
+from tests.surveys.factories import CustomerFactory, InvitationFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,6 +37,7 @@ def _pages(live_server, settings, language: str = "zh-hant") -> dict[str, str]:
     """Every public page a person meets, by name: path (on the live server); the email's and widget's in `language`."""
     settings.CX_DEMO_PAGES = True
     survey = SurveyFactory(kind="nps", widget_origins=[live_server.url])
+    questions_added(survey)
     invitation = InvitationFactory(
         survey=survey, customer=CustomerFactory(locale=language), locale=language, status=Invitation.Status.SENT
     )
@@ -50,6 +51,14 @@ def _pages(live_server, settings, language: str = "zh-hant") -> dict[str, str]:
         "unsubscribe": f"/u/{unsubscribing.token}/",
         "widget": f"/demo/widget/?survey={survey.public_key}&customer=a11y-1&locale={LANGUAGES[language]}",
     }
+
+
+def questions_added(survey) -> None:
+    """Additional questions of every look: select one (required), select many, a 1–5 scale, text for detractors."""
+    QuestionFactory(survey=survey, key="reason", required=True, position=1)
+    QuestionFactory(survey=survey, key="also", kind="multiple", position=2)
+    QuestionFactory(survey=survey, key="effort", kind="scale_5", options=[], position=3, text_en="How much effort?")
+    QuestionFactory(survey=survey, key="why", kind="text", options=[], shown_to="detractor", position=4)
 
 
 def _serious(page, axe: Path) -> list[str]:

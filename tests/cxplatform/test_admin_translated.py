@@ -67,8 +67,12 @@ ALLOWED = {
     "webhook",
     "webhooks",
     "slack",  # the chat platform's name, written so in Chinese too
+    "delighted",  # the closed survey service's name (the Delighted-compatible API), written so in Chinese too
     "sec",  # the prefix of a DingTalk robot's signing secret, quoted
     "smtp",
+    "iso",  # ISO 8601, a standard's name
+    "unix",  # Unix seconds
+    "strptime",  # the date format's name (importers)
     "ip",
     "n",
     "h",

@@ -1,7 +1,6 @@
 """The admin pages CX staff use load, show scores, and keep responses read-only."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from surveys.models import Response, Survey, TouchpointEvent
@@ -11,8 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client_with_demo(admin_client):
-    call_command("seed_demo", verbosity=0)
+def admin_client_with_demo(demo_data, admin_client):
     return admin_client
 
 

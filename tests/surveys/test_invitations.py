@@ -232,3 +232,21 @@ def test_the_email_s_links_follow_the_public_base_url(settings):
     assert f"http://127.0.0.1:8010/s/{invitation.token}/?score=10" in links
     assert f"http://127.0.0.1:8010/u/{invitation.token}/" in links
     assert all(link.startswith("http://127.0.0.1:8010/") for link in links if f"/{invitation.token}/" in link)
+
+
+def test_pending_invitations_are_withdrawn_and_never_sent():
+    pending = InvitationFactory()
+    sent = InvitationFactory(customer=pending.customer, status=Invitation.Status.SENT)
+    assert invitations.invitations_cancel_pending(customer_id=pending.customer_id) == 1
+    pending.refresh_from_db()
+    assert pending.status == Invitation.Status.EXPIRED
+    assert not invitations.invitation_send(invitation_id=pending.id)
+    assert Invitation.objects.get(pk=sent.pk).status == Invitation.Status.SENT
+
+
+def test_customers_unsubscribed_by_id_once():
+    customer = CustomerFactory()
+    assert invitations.customers_unsubscribe(customer_ids=[customer.id]) == 1
+    assert invitations.customers_unsubscribe(customer_ids=[customer.id]) == 0
+    customer.refresh_from_db()
+    assert customer.unsubscribed_at is not None

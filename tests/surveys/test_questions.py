@@ -7,7 +7,7 @@ from surveys import selectors
 from surveys.models import Answer, Question
 from surveys.question_selectors import answers_by_response, questions_shown
 from surveys.questions import AnswersRefused, QuestionSpec, answers_check
-from surveys.services import response_submit
+from surveys.services import CustomerIdentity, response_submit
 from surveys.services.invitations import invitation_respond
 from tests.sql_paths import same_on_each_path
 from tests.surveys.factories import InvitationFactory, QuestionFactory, SurveyFactory
@@ -142,3 +142,90 @@ def test_answers_go_to_endpoints_only_with_the_comment(survey):
     assert "answers" not in catalogue.data_for_endpoint(data, object_id=submitted.id, allowed=set())
     allowed = catalogue.data_for_endpoint(data, object_id=submitted.id, allowed={"comment"})
     assert allowed["answers"] == {"reason": "price"}
+
+
+def test_the_public_api_takes_answers_and_names_each_bad_one(survey, client):
+    url = "/api/v1/public/responses/"
+    bad = {"survey": survey.public_key, "score": 2, "answers": {"reason": "weather", "mood": 1}}
+    res = client.post(url, bad, content_type="application/json")
+    assert res.status_code == 400
+    fields = res.json()["error"]["fields"]
+    assert set(fields) == {"answers.reason", "answers.mood"}
+    assert "price, support, features" in fields["answers.reason"][0]
+    good = {**bad, "answers": {"reason": "price", "why": "Invoices are wrong"}}
+    created = client.post(url, good, content_type="application/json")
+    assert created.status_code == 201
+    assert answers_by_response(response_ids=[created.json()["id"]])[created.json()["id"]] == {
+        "reason": "price",
+        "why": "Invoices are wrong",
+    }
+
+
+def test_the_widget_reads_the_questions_and_the_scores_each_is_asked_of(survey, client):
+    body = client.get(f"/api/v1/public/surveys/{survey.public_key}/", {"locale": "zh-TW"}).json()
+    reason, _topics, why = body["questions"]
+    assert reason["text"] == "您評分的主要原因是什麼？"
+    assert reason["required"] is True
+    assert reason["options"][0] == {"key": "price", "label": "價格"}
+    assert reason["scores"] == list(range(11))
+    assert why["scores"] == [0, 1, 2, 3, 4, 5, 6]
+    assert why["shown_to"] == "detractor"
+
+
+def test_forgetting_a_customer_or_purging_old_comments_empties_their_text_answers(survey):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.services.privacy import comments_purge, customer_forget
+
+    kept = response_submit(survey_key=survey.public_key, score=3, answers={"reason": "price", "why": "Too dear"})
+    forgotten = response_submit(
+        survey_key=survey.public_key,
+        score=3,
+        customer=CustomerIdentity(external_id="c-9"),
+        answers={"reason": "support", "why": "Call me on 555-0101"},
+    )
+    erasure = customer_forget(external_id="c-9", via="api")
+    assert erasure.counts["answer_texts"] == 1
+    assert answers_by_response(response_ids=[forgotten.id])[forgotten.id] == {"reason": "support", "why": ""}
+    event = Event.objects.get(type="response.created", object_id=forgotten.id)
+    assert event.data["answers"] == {}
+    assert comments_purge(before=timezone.now() + timedelta(seconds=1)).counts["answer_texts"] == 1
+    assert answers_by_response(response_ids=[kept.id])[kept.id] == {"reason": "price", "why": ""}
+    assert Event.objects.get(type="response.created", object_id=kept.id).data["answers"] == {}
+
+
+def test_a_question_added_since_the_survey_was_cached_takes_answers_at_once(survey):
+    assert selectors.survey_get_active(public_key=survey.public_key).questions  # cached with its three questions
+    QuestionFactory(survey=survey, key="plan_fit", kind=Question.Kind.SCALE_10, options=[], position=9)
+    submitted = response_submit(survey_key=survey.public_key, score=9, answers={"reason": "price", "plan_fit": 7})
+    assert answers_by_response(response_ids=[submitted.id])[submitted.id] == {"reason": "price", "plan_fit": 7}
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "a\ud800b"])
+def test_a_text_answer_that_cannot_be_stored_is_refused_by_name(text):
+    with pytest.raises(AnswersRefused) as refused:
+        answers_check(SPECS, classification="detractor", answers={"reason": "price", "why": text})
+    assert refused.value.errors == {"answers.why": ["Must not contain NUL or unpaired surrogate characters."]}
+
+
+def test_a_text_of_invisible_direction_marks_does_not_answer_a_required_question():
+    with pytest.raises(AnswersRefused) as refused:
+        answers_check(SPECS, classification="detractor", answers={"reason": "price", "why": " \u202e\u2066 "})
+    assert refused.value.errors == {"answers.why": ["This question is required."]}
+
+
+def test_a_score_moved_to_another_class_drops_the_answers_not_asked_of_it(survey):
+    invitation = InvitationFactory(survey=survey)
+    response = invitation_respond(token=invitation.token, score=2, answers={"reason": "price", "why": "slow"})
+    invitation_respond(token=invitation.token, score=10)  # a second click in the email, within the day
+    assert answers_by_response(response_ids=[response.id])[response.id] == {"reason": "price"}
+
+
+def test_the_same_idempotency_key_with_other_answers_is_refused(survey):
+    from surveys.services import IdempotencyKeyReused
+
+    response_submit(survey_key=survey.public_key, score=9, answers={"reason": "support"}, idempotency_key="k2")
+    with pytest.raises(IdempotencyKeyReused):
+        response_submit(survey_key=survey.public_key, score=9, answers={"reason": "price"}, idempotency_key="k2")

@@ -11,11 +11,10 @@ from feedback.models import FeedbackItem
 from surveys.demo.seed import demo_widget_origins
 from surveys.models import ContactRule, Customer, Invitation, Response, Survey, SurveyStats, Touchpoint, TouchpointEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db  # demo_data: seeded once for the module; seeding again adds nothing
 
 
-def test_seed_demo_loads_a_bilingual_data_set_once():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seed_demo_loads_a_bilingual_data_set_once(demo_data):
     counts = (Survey.objects.count(), Touchpoint.objects.count(), Customer.objects.count(), Response.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
 
@@ -42,8 +41,7 @@ def test_seed_demo_loads_a_bilingual_data_set_once():
     assert SurveyStats.objects.filter(responses__gt=0).count() == 3
 
 
-def test_seed_demo_opens_cases_some_overdue_some_resolved_with_notes():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seed_demo_opens_cases_some_overdue_some_resolved_with_notes(demo_data):
     cases = Case.objects.all()
     assert cases.count() > 50
     assert cases.filter(status__in=("resolved", "closed"), root_cause__isnull=False).exclude(resolution="").exists()
@@ -68,8 +66,7 @@ def test_seed_demo_opens_cases_some_overdue_some_resolved_with_notes():
     assert (Case.objects.count(), Event.objects.count()) == (count, events)  # once
 
 
-def test_seed_demo_moves_advocates_along_with_visits_and_referrals_once():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seed_demo_moves_advocates_along_with_visits_and_referrals_once(demo_data):
     statuses = set(Advocate.objects.values_list("status", flat=True))
     referrals = list(Referral.objects.values_list("external_id", "kind", "revenue", "occurred_at"))
     visits = list(Advocate.objects.order_by("pk").values_list("visits", flat=True))
@@ -93,7 +90,7 @@ def test_seed_demo_moves_advocates_along_with_visits_and_referrals_once():
     assert list(Advocate.objects.order_by("pk").values_list("visits", flat=True)) == visits
 
 
-def test_seed_demo_tells_the_dashboard_s_story_onboarding_dips_and_sync_explains_it():
+def test_seed_demo_tells_the_dashboard_s_story_onboarding_dips_and_sync_explains_it(demo_data):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -103,7 +100,6 @@ def test_seed_demo_tells_the_dashboard_s_story_onboarding_dips_and_sync_explains
     from insights.series import score_breakdown
     from surveys.models import ScoreChange
 
-    call_command("seed_demo", stdout=io.StringIO())
     assert not ScoreChange.objects.exists()  # folded: the embedded setup has no beat
     until = timezone.localdate()
     recent = {"since": until - timedelta(days=41), "until": until}

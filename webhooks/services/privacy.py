@@ -13,7 +13,7 @@ from webhooks.services.chat import chat_messages_rewrite
 
 
 def events_forget_customers(*, external_ids: Sequence[str]) -> int:
-    """Anonymize the events about these customers (`customer` null; `comment`, `keywords`, `aspects` empty).
+    """Anonymize the events about these customers (`customer` null; `comment`, `keywords`, `aspects`, `answers` empty).
 
     Returns how many.
 
@@ -32,14 +32,14 @@ def events_forget_customers(*, external_ids: Sequence[str]) -> int:
 
 
 def events_comments_purge(*, before: datetime) -> int:
-    """Empty the comment, and the keywords and aspects cut from it, of events that happened before a moment.
+    """Empty the comment, the keywords and aspects cut from it, and the answers, of events before a moment.
 
     Returns how many changed.
     """
     changed = []
     for event in (
         Event.objects.filter(occurred_at__lt=before, data__has_key="comment")
-        .exclude(data__comment="", data__keywords=[], data__aspects=[])
+        .exclude(data__comment="", data__keywords=[], data__aspects=[], data__answers={})
         .only("id", "data")
     ):
         removed = _words_removed(event.data)
@@ -53,6 +53,9 @@ def events_comments_purge(*, before: datetime) -> int:
 
 
 def _words_removed(data: dict) -> dict:
-    """The comment emptied, with the keywords and aspects cut out of its words, for the fields the event has."""
-    empty = {"comment": "", "keywords": [], "aspects": []}
+    """The comment emptied, with the keywords and aspects cut out of its words, for the fields the event has.
+
+    An answer's answers to additional questions may hold free text: they go with the comment.
+    """
+    empty = {"comment": "", "keywords": [], "aspects": [], "answers": {}}
     return {key: value for key, value in empty.items() if key in data}

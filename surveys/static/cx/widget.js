@@ -49,7 +49,7 @@
     ":host{all:initial}" +
     ".panel{position:fixed;right:16px;bottom:16px;z-index:2147483000;width:min(420px,calc(100vw - 32px));" +
     "box-sizing:border-box;background:#fff;color:#1b1f24;border-radius:12px;padding:18px 18px 16px;" +
-    "box-shadow:0 8px 30px rgba(0,0,0,.2);font:15px/1.5 -apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif}" +
+    "max-height:calc(100vh - 32px);overflow:auto;box-shadow:0 8px 30px rgba(0,0,0,.2);font:15px/1.5 -apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif}" +
     "h2{font-size:16px;line-height:1.4;margin:0 28px 12px 0;font-weight:600}" +
     ".scale{display:grid;grid-template-columns:repeat(var(--points),minmax(0,1fr));gap:4px}" +
     ".scale button{min-width:0;min-height:36px;padding:0;border:2px solid #c9ced6;border-radius:6px;background:#fff;" +
@@ -66,6 +66,9 @@
     ".close{position:absolute;top:8px;right:8px;width:32px;height:32px;border:0;background:transparent;font-size:20px;cursor:pointer;color:#4a5360}" +
     "button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #f5a623;outline-offset:2px}" +
     ".msg{margin:8px 0 0;font-weight:600}.msg.error{color:#a11a1a}" +
+    ".q{border:0;margin:0 0 10px;padding:0;min-width:0}.q[hidden]{display:none}.q legend{font-weight:600;padding:0;margin-bottom:4px}" +
+    ".req{font-weight:400;color:#4a5360}.opt{display:flex;gap:8px;align-items:flex-start;font-weight:400;margin:2px 0}" +
+    ".opt input{flex:none;width:18px;height:18px;margin:2px 0 0;accent-color:#1f5fbf}.pts{display:flex;flex-wrap:wrap;gap:2px 12px}" +
     "@media (max-width:420px){.panel{right:8px;bottom:8px;width:calc(100vw - 16px);padding:14px 12px 12px}.scale{gap:2px}}";
 
   function tell(detail) {  // what happened, for the host page (the demo page explains a skipped widget)
@@ -86,6 +89,61 @@
     root.appendChild(style);
   }
 
+  // An additional question: a fieldset of radios or checkboxes (a scale is radios too), or a labelled textarea.
+  // It shows once a score it is asked of is chosen; value() is its answer, or null when it is blank.
+  function questionBlock(question, index, texts) {
+    var id = "cx-q" + index;
+    var block = el("fieldset", { class: "q", id: id });
+    block.hidden = true;
+    var title = question.text + (question.required ? " " : "");
+    var inputs = [];
+    if (question.kind === "text") {
+      block.appendChild(el("label", { for: id + "-text" }, title));
+      var area = el("textarea", { id: id + "-text", maxlength: "2000" });
+      inputs.push(area);
+      block.appendChild(area);
+    } else {
+      var legend = el("legend", {}, title);
+      block.appendChild(legend);
+      var points = question.scale
+        ? Array.from({ length: question.scale.max - question.scale.min + 1 }, function (_, i) {
+          var value = String(question.scale.min + i);
+          return { key: value, label: value };
+        })
+        : question.options;
+      var group = el("div", question.scale ? { class: "pts" } : {});
+      points.forEach(function (option, i) {
+        var input = el("input", {
+          type: question.kind === "multiple" ? "checkbox" : "radio", name: id, id: id + "-" + i, value: option.key
+        });
+        var label = el("label", { class: "opt", for: id + "-" + i });
+        label.append(input, el("span", {}, option.label));
+        inputs.push(input);
+        group.appendChild(label);
+      });
+      block.appendChild(group);
+    }
+    if (question.required) (block.querySelector("legend") || block.querySelector("label")).appendChild(el("span", { class: "req" }, texts.required));
+    return {
+      node: block,
+      question: question,
+      show: function (score) {
+        var asked = question.scores.indexOf(score) !== -1;
+        block.hidden = !asked;
+        inputs.forEach(function (input) { input.disabled = !asked; });
+        return asked;
+      },
+      focus: function () { inputs[0].focus(); },
+      value: function () {
+        if (question.kind === "text") return inputs[0].value.trim() || null;
+        var checked = inputs.filter(function (input) { return input.checked; }).map(function (input) { return input.value; });
+        if (question.kind === "multiple") return checked.length ? checked : null;
+        if (!checked.length) return null;
+        return question.scale ? Number(checked[0]) : checked[0];
+      }
+    };
+  }
+
   function render(config) {
     var host = el("div", { id: "cx-survey-widget" });
     var root = host.attachShadow({ mode: "open" });
@@ -97,6 +155,7 @@
     scale.style.setProperty("--points", String(config.scale.max - config.scale.min + 1));
     var chosen = null;
     var buttons = [];
+    var questions = (config.questions || []).map(function (question, i) { return questionBlock(question, i, config.texts); });
     for (var value = config.scale.min; value <= config.scale.max; value++) {
       (function (score) {
         var button = el("button", { type: "button", "aria-pressed": "false", "data-score": String(score) }, String(score));
@@ -106,6 +165,7 @@
         button.addEventListener("click", function () {
           chosen = score;
           buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+          questions.forEach(function (q) { q.show(score); });
         });
         buttons.push(button);
         scale.appendChild(button);
@@ -132,10 +192,25 @@
         message.textContent = config.texts.choose;
         return;
       }
+      var answers = {};
+      var missing = null;
+      questions.forEach(function (q) {
+        if (q.node.hidden) return;
+        var value = q.value();
+        if (value !== null) answers[q.question.key] = value;
+        else if (q.question.required && !missing) missing = q;
+      });
+      if (missing) {
+        message.className = "msg error";
+        message.textContent = config.texts.answer + " " + missing.question.text;
+        missing.focus();
+        return;
+      }
       var body = {
         survey: config.survey, score: chosen, comment: comment.value, locale: config.locale,
         consent_to_contact: consentBox.checked
       };
+      if (questions.length) body.answers = answers;
       if (data.customer) body.customer = { external_id: data.customer };
       if (data.customer && data.account) body.customer.account = data.account;
       if (data.signature) body.signature = data.signature;
@@ -163,7 +238,9 @@
         });
     });
 
-    panel.append(close, title, scale, ends, label, comment, consent, send, message);
+    panel.append(close, title, scale, ends);
+    questions.forEach(function (q) { panel.appendChild(q.node); });
+    panel.append(label, comment, consent, send, message);
     root.append(panel);
     document.body.appendChild(host);
     tell({ state: "shown" });
