@@ -244,7 +244,8 @@ def test_the_admin_import_page_imports_or_lists_each_problem(admin_client):
     )
     assert refused.status_code == 200
     text = refused.content.decode()
-    assert "<code>questions[0].shown_to</code>" in text
+    assert "<code>questions[0].shown_to</code>: &quot;happy&quot; 不是以下之一：null" in text  # the path as it is
+    assert "檔案未匯入，未儲存任何內容" in text
     assert not Survey.objects.filter(name="Another").exists()
 
 
