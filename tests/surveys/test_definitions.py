@@ -5,13 +5,14 @@ import io
 import json
 import zipfile
 from copy import deepcopy
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from jsonschema import Draft202012Validator
 
-from surveys.definition_checks import DefinitionRefused, definition_parse, definition_problems, schema
+from surveys.definition_checks import SCHEMA_FILE, DefinitionRefused, definition_parse, definition_problems, schema
 from surveys.definition_selectors import survey_definition
 from surveys.definitions import definition_json
 from surveys.models import ContactRule, Question, Survey, Touchpoint
@@ -105,6 +106,11 @@ def test_the_published_schema_is_valid_and_accepts_what_export_writes():
     data = json.loads(export(full_survey().id))
     assert list(Draft202012Validator(schema()).iter_errors(data)) == []
     assert definition_problems(data) == []
+
+
+def test_the_docs_publish_the_same_schema_file():
+    docs_copy = Path(__file__).resolve().parents[2] / "docs" / "schemas" / SCHEMA_FILE.name
+    assert docs_copy.read_bytes() == SCHEMA_FILE.read_bytes()
 
 
 def test_schema_refusals_name_each_exact_path_at_once():
