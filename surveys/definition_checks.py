@@ -126,8 +126,10 @@ def _validator() -> Draft202012Validator:
 
 
 def version_problems(data: object) -> list[Problem]:
-    """A file of a version newer than this installation reads is refused before anything else is read."""
-    version = data.get("version") if isinstance(data, dict) else None
+    """A file of ours of a version newer than this installation reads is refused before anything else is read."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return []
+    version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         return [
             problem(

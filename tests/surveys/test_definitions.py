@@ -51,7 +51,7 @@ def full_survey() -> Survey:
             kind=kind,
             position=10 - position,  # stored positions reversed: the order is position's, not id's
             text_en=f"{key}?",
-            options=OPTIONS if kind in ("single", "multiple") else [],
+            options={"single": OPTIONS, "multiple": [*OPTIONS, {"key": "other"}]}.get(kind, []),  # a label blank
             required=kind == "single",
             shown_to="dissatisfied" if kind == "text" else "",
         )
@@ -162,6 +162,10 @@ def test_a_newer_version_is_refused_naming_both_versions():
     assert [str(problem) for problem in definition_problems({**good(), "version": 2, "survey": None})] == [
         "version: This file is of format version 2; this installation reads versions up to 1. Import it into a "
         "newer cxplatform, or export it again from one that writes version 1."
+    ]
+    assert [str(problem) for problem in definition_problems({**good(), "format": "other", "version": 2})] == [
+        'format: Must be "cxplatform.survey"; it is "other".',
+        "version: Must be 1; it is 2.",
     ]
 
 
