@@ -22,7 +22,7 @@ from surveys.definition_selectors import survey_definition
 from surveys.definitions import definition_json
 from surveys.services.definitions import survey_import
 
-UPLOAD_MAX_BYTES = 1024 * 1024
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # the largest file the schema allows, with long labels, is about 1.5 MB
 
 
 def problem_text(problem: Problem) -> str:
@@ -49,7 +49,7 @@ class DefinitionImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 1 MB; a survey definition is far smaller."))
+            raise forms.ValidationError(_("The file is larger than 5 MB; a survey definition is far smaller."))
         return upload
 
 

@@ -175,6 +175,8 @@ def test_what_is_not_json_is_refused_with_where_it_stops():
     assert str(refused.value) == "$: Not JSON: Expecting value at line 1, column 12."
     with pytest.raises(DefinitionRefused):
         definition_parse(b'{"version": NaN}')
+    with pytest.raises(DefinitionRefused, match=r"^\$: Not UTF-8 text \(byte 1\)\.$"):
+        definition_parse(b"{\xff}")
     assert [str(problem) for problem in definition_problems([])] == ["$: Must be of type object; it is []."]
 
 
