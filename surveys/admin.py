@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from surveys import scoring, selectors, services
 from surveys.admin_answers import AnswerInline
+from surveys.admin_definitions import SurveyDefinitionsAdmin
 from surveys.admin_questions import QuestionInline
 from surveys.models import (
     ContactRule,
@@ -128,9 +129,9 @@ class SurveyStatsInline(admin.StackedInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(SurveyDefinitionsAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "active", "score_display", "responses_display", "public_key")
-    actions = ("recompute_scores",)
+    actions = ("recompute_scores", "export_definitions")
     list_filter = ("kind", "active")
     search_fields = ("name", "public_key", "question_en", "question_zh_hans", "question_zh_hant")
     readonly_fields = ("public_key", "created_at", "updated_at")

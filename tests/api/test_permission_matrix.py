@@ -21,6 +21,8 @@ API = {
     ("get", "/api/v1/public/surveys/{public_key}/"): EVERYONE,
     ("post", "/api/v1/public/responses/"): EVERYONE,
     ("get", "/api/v1/surveys/"): CX,
+    ("get", "/api/v1/surveys/{id}/definition/"): CX,
+    ("post", "/api/v1/surveys/definitions/"): {"superuser"},  # a new survey: those who may add one
     ("get", "/api/v1/responses/"): CX,
     ("get", "/api/v1/responses/export/"): CX,
     ("post", "/api/v1/touchpoint-events/"): {"superuser"},  # and integration accounts given the permission
@@ -120,6 +122,7 @@ ADMIN = {
 ADMIN_PAGES = {
     "/admin/insights/": CX,
     "/admin/insights/answers/": CX,
+    "/admin/surveys/survey/import/": {"superuser"},
     "/admin/insights/churn-reasons/": {"cx_lead", "superuser"},
     "/admin/insights/requests/": {"cx_lead", "superuser"},
     "/admin/insights/requests/export/": {"cx_lead", "superuser"},

@@ -55,6 +55,7 @@ def test_an_answer_writes_one_response_created_with_the_documented_data(api_clie
         "consent_to_contact": True,
         "customer": {"external_id": "cn-1", "email": "wang@example.cn", "name": "王小明"},  # as stored
         "comment": "退款太慢了 😡",
+        "answers": {},  # the survey asks no additional question
     }
     assert datetime.fromisoformat(submitted_at) == answer.submitted_at.replace(
         microsecond=answer.submitted_at.microsecond // 1000 * 1000
@@ -112,12 +113,12 @@ def test_on_postgresql_the_event_is_a_step_of_the_answer_s_one_statement():
 
 @pytest.mark.postgres
 def test_on_postgresql_an_answer_whose_statement_fails_writes_no_event():
-    from surveys.services.responses import _feedback_source, _insert_response_postgresql
+    from surveys.services.responses import _insert_response_postgresql, response_feedback_source
     from surveys.webhook_payloads import response_data
 
     survey = SurveyFactory(kind="nps")
     response = Response(survey_id=survey.pk, score=11, classification="promoter", submitted_at=timezone.now())
-    feedback = _feedback_source(response, survey_kind="nps", touchpoint_key="")
+    feedback = response_feedback_source(response, survey_kind="nps", touchpoint_key="")
     event = response_data(response, survey_kind="nps", touchpoint_key=None, customer=None)
 
     with pytest.raises(IntegrityError), transaction.atomic():  # the score's check constraint refuses the answer
