@@ -83,6 +83,7 @@ ADMIN = {
     "auth.group": {"superuser"},
     "auth.user": {"superuser"},
     "authtoken.tokenproxy": {"superuser"},
+    "importers.columnmapping": {"superuser"},  # importing history: superusers only (importers.run_import)
     "closedloop.case": CASE_DESK,
     "accounts.account": {"cx_lead", "superuser"},
     "accounts.scorecard": {"cx_lead", "superuser"},
