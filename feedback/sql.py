@@ -23,7 +23,9 @@ from feedback.models import FeedbackItem, Theme, ThemeTerm
 
 SOURCE_FIELDS = tuple(f.name for f in fields(FeedbackSource))
 # What a recorded item's upsert refreshes when its source changed: its snapshot, and its place in the queue.
-SNAPSHOT_FIELDS = tuple(name for name in SOURCE_FIELDS if name not in ("source", "source_id"))
+# closed_loop is set once, when the item is made: an imported answer older than its import's cut-off is never
+# acted on, even when a later edit of the answer refreshes its snapshot.
+SNAPSHOT_FIELDS = tuple(name for name in SOURCE_FIELDS if name not in ("source", "source_id", "closed_loop"))
 QUEUE_FIELDS = ("status", "pending_since", "claimed_by", "claimed_at", "attempts", "updated_at")
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
+from common.text import BIDI_CONTROLS
+
 _TRUE = {"1", "true", "yes", "y", "t", "是", "同意", "x", "✓"}
 _FALSE = {"", "0", "false", "no", "n", "f", "否", "不同意"}
 _LOCALES = {"en": "en", "zh-hans": "zh-hans", "zh-hant": "zh-hant", "zh": "zh-hans", "zh-cn": "zh-hans"}
@@ -47,6 +49,11 @@ def row_map(
     for name, limit in _MAX.items():
         if len(texts.get(name, "")) > limit:
             raise RowRefused(f"{name}: longer than {limit} characters.")
+    for name, text in texts.items():
+        if "\x00" in text or not _encodable(text):
+            raise RowRefused(f"{name}: contains a NUL or an unpaired surrogate character.")
+        if name in ("external_id", "name") and BIDI_CONTROLS.search(text):
+            raise RowRefused(f"{name}: contains invisible text-direction characters.")
     score = _score(values.get("score"), scale)
     submitted_at = _moment(values.get("submitted_at"), date_format, zone)
     consent_text = texts.get("consent", "").casefold()
@@ -74,6 +81,14 @@ def row_map(
         f"id:{key}" if key else "row:" + hashlib.sha256(json.dumps(mapped, sort_keys=True).encode()).hexdigest()
     )
     return MappedRow(source_key=source_key, **{**mapped, "submitted_at": submitted_at})  # type: ignore[arg-type]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _text(value: object) -> str:
@@ -123,7 +138,10 @@ def _parse_moment(text: str, date_format: str) -> datetime:
         except ValueError:
             raise RowRefused(f"submitted_at: {text!r} does not match the format {date_format!r}.") from None
     if text.isdigit():
-        return datetime.fromtimestamp(int(text), tz=UTC)
+        try:
+            return datetime.fromtimestamp(int(text), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            raise RowRefused(f"submitted_at: {text} is not a date in Unix seconds.") from None
     try:
         return datetime.fromisoformat(text.replace(" UTC", "+00:00"))
     except ValueError:

@@ -66,10 +66,11 @@ def import_run(
         if header is None:
             raise FileRefused("The file is empty: it has no header row.")
         columns = columns_resolve(column_map, header)
-        for chunk in _chunks(_mapped(rows, columns, target, column_map, report), batch):
+        seen: set[str] = set()  # the dry run's keys so far: a key repeated further down is skipped, as on a run
+        for chunk in _chunks(_mapped(rows, columns, target, column_map, report, cutoff), batch):
             answers = [_answer(row) for _number, row in chunk]
             if dry_run:
-                _count_dry(report, target, answers, cutoff)
+                _count_dry(report, target, answers, cutoff, seen)
             else:
                 stored = responses_import(target=target, answers=answers, cutoff=cutoff, source=column_map.name)
                 report.history += stored.history
@@ -83,7 +84,12 @@ def import_run(
 
 
 def _mapped(
-    rows: Iterator[list], columns: dict[str, int], target: ImportTarget, column_map: ColumnMap, report: ImportReport
+    rows: Iterator[list],
+    columns: dict[str, int],
+    target: ImportTarget,
+    column_map: ColumnMap,
+    report: ImportReport,
+    cutoff: datetime,
 ) -> Iterator[tuple[int, MappedRow]]:
     zone = timezone.get_default_timezone()
     for number, cells in enumerate(rows, start=2):
@@ -99,6 +105,8 @@ def _mapped(
                 zone=zone,
                 consent_if_filled=column_map.consent_if_filled,
             )
+            if target.require_identity and not row.external_id and row.submitted_at >= cutoff:
+                raise RowRefused("external_id: this survey takes answers from known customers only; none is given.")
         except RowRefused as refusal:
             report.refused += 1
             if len(report.refusals) < REFUSALS_KEPT:
@@ -134,9 +142,10 @@ def _answer(row: MappedRow) -> ImportedAnswer:
     )
 
 
-def _count_dry(report: ImportReport, target: ImportTarget, answers: list[ImportedAnswer], cutoff: datetime) -> None:
+def _count_dry(
+    report: ImportReport, target: ImportTarget, answers: list[ImportedAnswer], cutoff: datetime, seen: set[str]
+) -> None:
     stored = import_keys_stored(survey_id=target.survey_id, keys=[answer.key for answer in answers])
-    seen: set[str] = set()
     for answer in answers:
         if answer.key in stored or answer.key in seen:
             report.skipped += 1

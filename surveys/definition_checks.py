@@ -276,9 +276,35 @@ def rule_problems(data: object) -> list[Problem]:
     return found
 
 
+def _unstorable(value: object, path: str) -> list[Problem]:
+    """Strings no database column holds (a NUL, an unpaired surrogate), and keys or origins with a line break."""
+    if isinstance(value, dict):
+        return [
+            found
+            for key, inner in value.items()
+            for found in _unstorable(key, path) + _unstorable(inner, f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(value, list):
+        return [found for index, inner in enumerate(value) for found in _unstorable(inner, f"{path}[{index}]")]
+    if not isinstance(value, str):
+        return []
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return [problem(path or "$", gettext_noop("Contains an unpaired surrogate character."))]
+    if "\x00" in value:
+        return [problem(path or "$", gettext_noop("Contains a NUL character."))]
+    if ("\n" in value or "\r" in value) and (path.endswith(".key") or ".widget_origins[" in path):
+        return [problem(path, gettext_noop("Must be one line."))]
+    return []
+
+
 def definition_problems(data: object) -> list[Problem]:
     """Everything wrong with a parsed definition, each with its path; none: it may be imported."""
     newer = version_problems(data)
     if newer:
         return newer
+    unstorable = _unstorable(data, "")
+    if unstorable:
+        return unstorable
     return schema_problems(data) + rule_problems(data)

@@ -21,6 +21,7 @@ class ImportTarget:
     scale: tuple[int, int]
     touchpoint_id: int | None = None
     touchpoint_key: str = ""
+    require_identity: bool = False  # a live answer (after the cut-off) must name its customer
 
 
 class ImportTargetUnknown(LookupError):
@@ -49,6 +50,7 @@ def import_target_get(*, survey: str, touchpoint: str = "") -> ImportTarget:
         scale=scoring.scale_for(found.kind),
         touchpoint_id=touchpoint_id,
         touchpoint_key=touchpoint,
+        require_identity=found.require_identity,
     )
 
 

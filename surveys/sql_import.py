@@ -100,7 +100,7 @@ def history_statement(
     sql, own_fields = _template()
     blank = Response(survey_id=survey_id, touchpoint_id=touchpoint_id, client_metadata=metadata)
     now_db = connection.ops.adapt_datetimefield_value(now)
-    params: list = [json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False), now_db, now_db]
+    params: list = [json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False), now_db, now_db, survey_id]
     params += [field.get_db_prep_save(getattr(blank, field.attname), connection) for field in own_fields]
     template = FeedbackSource(
         source="response",
@@ -128,7 +128,10 @@ def _template() -> tuple[str, tuple]:
         f"customer AS (INSERT INTO {customers}"
         " (external_id, email, name, locale, account, plan, consent_to_contact, created_at, updated_at)"
         " SELECT DISTINCT ON (ext) ext, email, name, locale, NULL, '', false, %s::timestamptz, %s::timestamptz"
-        " FROM rows WHERE ext <> '' ORDER BY ext"
+        " FROM rows WHERE ext <> ''"
+        # a row whose answer is stored already (a re-run) touches no customer: not one forgotten since
+        f" AND NOT EXISTS (SELECT 1 FROM {quote(Response._meta.db_table)} s WHERE s.survey_id = %s"
+        f" AND s.{quote('idempotency_key')} = rows.k) ORDER BY ext"
         " ON CONFLICT (external_id) DO UPDATE SET external_id = excluded.external_id"
         " RETURNING id, external_id, email, name, value, plan, coalesce(account, '') AS account)",
         f"answer AS (INSERT INTO {quote(Response._meta.db_table)} ({columns})"

@@ -190,3 +190,44 @@ def test_a_year_of_answers_continues_the_trend(tmp_path, survey):
     buckets = ScoreRollup.objects.filter(survey_id=survey.pk, grain=ScoreRollup.Grain.MONTH_ALL)
     assert buckets.count() == 13
     assert sum(sum(getattr(row, f"s{n}") for n in range(11)) for row in buckets) == 13
+
+
+def test_rows_no_column_can_hold_or_no_date_can_be_are_refused_by_name(tmp_path, survey):
+    path = _delighted(
+        tmp_path,
+        [
+            ["r1", "p1", "", "", "9", "a\x00b", OLD],
+            ["r2", "p2", "", "", "9", "", "1700000000000"],
+            ["r3", "p\u202e3", "", "", "9", "", OLD],
+            ["r4", "p4", "", "", "9", "", "99999999999999999999"],
+        ],
+    )
+    report = _run(path)
+    assert report.refusals == [
+        (2, "comment: contains a NUL or an unpaired surrogate character."),
+        (3, "submitted_at: 1700000000000 is not a date in Unix seconds."),
+        (4, "external_id: contains invisible text-direction characters."),
+        (5, "submitted_at: 99999999999999999999 is not a date in Unix seconds."),
+    ]
+    assert not Response.objects.exists()
+
+
+def test_a_live_row_without_its_customer_on_a_survey_that_requires_one_is_refused(tmp_path, survey):
+    survey.require_identity = True
+    survey.save()
+    now = datetime.now(UTC).isoformat()
+    path = _delighted(tmp_path, [["r1", "", "", "", "9", "", now], ["r2", "p2", "", "", "9", "", now]])
+    report = _run(path, cutoff=datetime.now(UTC) - timedelta(days=1))
+    assert report.refusals == [(2, "external_id: this survey takes answers from known customers only; none is given.")]
+    assert report.live == 1
+
+
+def test_a_rerun_never_brings_back_a_forgotten_customer(tmp_path, survey):
+    from surveys.services.privacy import customer_forget
+
+    path = _delighted(tmp_path, [["r1", "p1", "a@example.com", "Ann", "9", "", OLD]])
+    _run(path)
+    customer_forget(external_id="p1", via="api")
+    again = _run(path)
+    assert again.skipped == 1
+    assert not Customer.objects.filter(external_id="p1").exists()

@@ -283,3 +283,29 @@ def test_the_api_exports_and_imports_and_refuses_with_paths(superuser_api_client
     schema_file = superuser_api_client.get("/api/v1/schemas/survey-definition.v1.json")
     assert schema_file["Content-Type"] == "application/schema+json"
     assert json.loads(schema_file.content) == schema()
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "words"),
+    [
+        (("survey", "name"), "a\x00b", "NUL"),
+        (("questions", 0, "text", "en"), "a\ud800", "surrogate"),
+        (("questions", 0, "key"), "reason\n", "one line"),
+    ],
+)
+def test_strings_no_column_can_hold_are_refused_at_their_path(path, value, words):
+    from surveys.definition_checks import definition_problems
+
+    data = {
+        "format": "cxplatform.survey",
+        "version": 1,
+        "survey": {"name": "x"},
+        "questions": [{"key": "k", "text": {}}],
+    }
+    target = data
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    problems = definition_problems(data)
+    expected = ".".join(str(part) for part in path).replace(".0.", "[0].")
+    assert [(found.path, words in found.message) for found in problems] == [(expected, True)]
