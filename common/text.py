@@ -30,3 +30,12 @@ def bidi_controls_refused(value: str) -> None:
 def bidi_controls_removed(text: str) -> str:
     """A comment without its text-direction controls (its words unchanged)."""
     return BIDI_CONTROLS.sub("", text)
+
+
+def utf8_encodable(text: str) -> bool:
+    """Whether a text can be stored as UTF-8: not when it holds an unpaired surrogate (from JSON's "\\ud800")."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

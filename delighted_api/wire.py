@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from common.locales import normalize_locale
+from common.text import utf8_encodable
 from surveys import scoring
 
 # Unix seconds from 1970 to the end of 9999: what a `since`, `until` or `created_at` may be.
@@ -60,7 +61,7 @@ def properties_errors(properties: object) -> list[str]:
             errors.append(f"Property names are at most {PROPERTY_NAME_MAX} characters.")
         elif "\x00" in name or (isinstance(value, str) and "\x00" in value):
             errors.append(f"Property '{name}' contains a NUL character.".replace("\x00", "\\u0000"))
-        elif not _encodable(name) or (isinstance(value, str) and not _encodable(value)):
+        elif not utf8_encodable(name) or (isinstance(value, str) and not utf8_encodable(value)):
             errors.append("A property contains an unpaired surrogate character.")
         elif isinstance(value, float) and not math.isfinite(value):
             errors.append(f"Property '{name}' must be a finite number.")
@@ -69,14 +70,6 @@ def properties_errors(properties: object) -> list[str]:
         elif isinstance(value, str) and len(value) > PROPERTY_VALUE_MAX:
             errors.append(f"Property '{name}' is longer than {PROPERTY_VALUE_MAX} characters.")
     return errors
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def properties_locale(properties: dict) -> str | None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from common.text import BIDI_CONTROLS
+from common.text import BIDI_CONTROLS, utf8_encodable
 
 _TRUE = {"1", "true", "yes", "y", "t", "是", "同意", "x", "✓"}
 _FALSE = {"", "0", "false", "no", "n", "f", "否", "不同意"}
@@ -50,7 +50,7 @@ def row_map(
         if len(texts.get(name, "")) > limit:
             raise RowRefused(f"{name}: longer than {limit} characters.")
     for name, text in texts.items():
-        if "\x00" in text or not _encodable(text):
+        if "\x00" in text or not utf8_encodable(text):
             raise RowRefused(f"{name}: contains a NUL or an unpaired surrogate character.")
         if name in ("external_id", "name") and BIDI_CONTROLS.search(text):
             raise RowRefused(f"{name}: contains invisible text-direction characters.")
@@ -81,14 +81,6 @@ def row_map(
         f"id:{key}" if key else "row:" + hashlib.sha256(json.dumps(mapped, sort_keys=True).encode()).hexdigest()
     )
     return MappedRow(source_key=source_key, **{**mapped, "submitted_at": submitted_at})  # type: ignore[arg-type]
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _text(value: object) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from common.text import utf8_encodable
+
 FORMAT = "cxplatform.survey"
 VERSION = 1  # the newest version this installation reads (and the one it writes)
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / f"survey-definition.v{VERSION}.json"
@@ -288,9 +290,7 @@ def _unstorable(value: object, path: str) -> list[Problem]:
         return [found for index, inner in enumerate(value) for found in _unstorable(inner, f"{path}[{index}]")]
     if not isinstance(value, str):
         return []
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if not utf8_encodable(value):
         return [problem(path or "$", gettext_noop("Contains an unpaired surrogate character."))]
     if "\x00" in value:
         return [problem(path or "$", gettext_noop("Contains a NUL character."))]

@@ -14,7 +14,7 @@ is no answer. The rules:
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from common.text import bidi_controls_removed
+from common.text import bidi_controls_removed, utf8_encodable
 
 TEXT_ANSWER_MAX_CHARS = 2000
 SCALES = {"scale_5": (1, 5), "scale_10": (0, 10)}
@@ -117,20 +117,12 @@ def _scale(spec: QuestionSpec, value: object) -> list[AnswerRow]:
 def _text(spec: QuestionSpec, value: object) -> list[AnswerRow]:
     if not isinstance(value, str):
         raise ValueError("Must be text.")
-    if "\x00" in value or not _encodable(value):
+    if "\x00" in value or not utf8_encodable(value):
         raise ValueError("Must not contain NUL or unpaired surrogate characters.")
     text = bidi_controls_removed(value).strip()
     if len(text) > TEXT_ANSWER_MAX_CHARS:
         raise ValueError(f"Must be at most {TEXT_ANSWER_MAX_CHARS} characters.")
     return [AnswerRow(spec.id, text=text)]
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 _READERS = {"single": _single, "multiple": _multiple, "scale_5": _scale, "scale_10": _scale, "text": _text}
